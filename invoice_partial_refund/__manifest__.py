@@ -1,0 +1,28 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Invoice Partial Refund",
+    "summary": "Refund chosen lines of a paid customer invoice: credit note, "
+    "refund payment and reconciliation in one step",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/invoice-partial-refund/invoice_partial_refund",
+    "author": "invoice_partial_refund authors",
+    "license": "LGPL-3",
+    "depends": ["account_payment"],
+    "data": [
+        "security/invoice_partial_refund_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "views/account_partial_refund_views.xml",
+        "views/account_move_views.xml",
+        "views/report_invoice.xml",
+        "wizards/account_partial_refund_wizard_views.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "invoice_partial_refund/static/src/**/*",
+        ],
+    },
+    "installable": True,
+}

@@ -1,0 +1,280 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import clean_context
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partial_refund_ids = fields.One2many(
+        comodel_name="account.partial.refund",
+        inverse_name="move_id",
+        string="Partial Refunds",
+        readonly=True,
+    )
+    partial_refund_count = fields.Integer(compute="_compute_partial_refund_count")
+    partial_refund_status = fields.Selection(
+        selection=[
+            ("none", "Not refunded"),
+            ("partial", "Partially refunded"),
+            ("refunded", "Refunded"),
+        ],
+        string="Refund Status",
+        compute="_compute_partial_refund_status",
+    )
+    can_partial_refund = fields.Boolean(compute="_compute_partial_refund_status")
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("partial_refund_ids")
+    def _compute_partial_refund_count(self):
+        counts = dict(
+            self.env["account.partial.refund"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.partial_refund_count = counts.get(move._origin, 0)
+
+    @api.depends(
+        "move_type",
+        "state",
+        "payment_state",
+        "invoice_line_ids.refunded_price_total",
+        "invoice_line_ids.price_total",
+    )
+    def _compute_partial_refund_status(self):
+        for move in self:
+            lines = move.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            )
+            status = "none"
+            if move.move_type == "out_invoice" and any(
+                not move.currency_id.is_zero(line.refunded_price_total) for line in lines
+            ):
+                refundable = any(
+                    not move.currency_id.is_zero(line.price_total - line.refunded_price_total)
+                    for line in lines
+                )
+                status = "partial" if refundable else "refunded"
+            move.partial_refund_status = status
+            move.can_partial_refund = (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("paid", "in_payment")
+                and status != "refunded"
+                and bool(lines)
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_partial_refund(self, lines, **options):
+        """Refund chosen lines of this paid customer invoice in one call.
+
+        Public for integrations over JSON-RPC or XML-RPC; the wizard calls it
+        too.
+
+        :param lines: list of ``{"line_id": id}`` (the line's whole
+            remainder), ``{"line_id": id, "amount": x}`` (on the basis the
+            invoice shows its line amounts) or ``{"line_id": id, "quantity": q}``
+        :param options: ``journal_id``, ``payment_method_line_id``,
+            ``reason``, ``date``
+        :return: the id of the ``account.partial.refund`` record
+        """
+        self.ensure_one()
+        allowed = {"journal_id", "payment_method_line_id", "reason", "date"}
+        unknown = set(options) - allowed
+        if unknown:
+            raise UserError(
+                _(
+                    "Unknown refund options: %(options)s. Use %(allowed)s.",
+                    options=", ".join(sorted(unknown)),
+                    allowed=", ".join(sorted(allowed)),
+                )
+            )
+        # Callers' defaults (the wizard's ``default_move_id``, an action's
+        # ``default_journal_id``) must not leak into the records created here.
+        invoice = self.with_context(clean_context(self.env.context))
+        refund = invoice.env["account.partial.refund"]._refund_invoice(
+            invoice, lines, **options
+        )
+        return refund.id
+
+    def action_open_partial_refund_wizard(self):
+        self.ensure_one()
+        self._check_partial_refundable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Partial Refund"),
+            "res_model": "account.partial.refund.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def action_view_partial_refunds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_partial_refund.account_partial_refund_action"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.partial_refund_count == 1:
+            action["view_mode"] = "form"
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.partial_refund_ids.id
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _check_partial_refundable(self):
+        """Raise a UserError saying why this move cannot be partially refunded."""
+        self.ensure_one()
+        if self.move_type != "out_invoice":
+            raise UserError(
+                _(
+                    "Only customer invoices can be partially refunded; %(move)s is "
+                    "not one.",
+                    move=self.display_name,
+                )
+            )
+        if self.state != "posted":
+            raise UserError(
+                _(
+                    "The invoice %(move)s is not posted: only posted, paid invoices "
+                    "can be refunded.",
+                    move=self.display_name,
+                )
+            )
+        if self.payment_state not in ("paid", "in_payment"):
+            raise UserError(
+                _(
+                    "The invoice %(move)s is not paid: register its payment first, "
+                    "or reset it and edit it instead of refunding.",
+                    move=self.display_name,
+                )
+            )
+
+    def _get_partial_refund_paid_method_lines(self):
+        """Inbound payment method lines of the payments reconciled with this
+        invoice."""
+        self.ensure_one()
+        return self._get_reconciled_payments().payment_method_line_id
+
+    def _get_partial_refund_method_lines(self):
+        """Outbound payment method lines a refund of this invoice may use: the
+        journals the invoice was paid through, then the company's bank and
+        cash journals. Gateway methods are not offered: their refunds go
+        through the gateway itself."""
+        self.ensure_one()
+        paid_journals = self._get_partial_refund_paid_method_lines().journal_id
+        company_journals = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "in", ("bank", "cash")),
+            ]
+        )
+        journals = paid_journals.filtered(lambda j: j.type in ("bank", "cash")) | (
+            company_journals
+        )
+        return journals.outbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_provider_id
+        )
+
+    def _get_partial_refund_method_line(self, journal_id=None, payment_method_line_id=None):
+        """Return the outbound payment method line a refund of this invoice
+        uses, after checking it is allowed."""
+        self.ensure_one()
+        available = self._get_partial_refund_method_lines()
+        MethodLine = self.env["account.payment.method.line"]
+        if payment_method_line_id:
+            # Read as superuser: a method of another company must get a clear
+            # error, not an access error.
+            method_line = MethodLine.sudo().browse(payment_method_line_id).exists()
+            if not method_line:
+                raise UserError(_("The chosen payment method does not exist."))
+            if method_line.payment_provider_id:
+                paid_providers = (
+                    self._get_partial_refund_paid_method_lines().payment_provider_id
+                )
+                if method_line.payment_provider_id not in paid_providers:
+                    raise UserError(
+                        _(
+                            "%(invoice)s was not paid through %(gateway)s: a refund "
+                            "can only go through the gateway that took the payment.",
+                            invoice=self.name,
+                            gateway=method_line.payment_provider_id.name,
+                        )
+                    )
+                raise UserError(
+                    _(
+                        "Refunds through %(gateway)s are not available in this "
+                        "version: choose a bank or cash method and send the money "
+                        "back by hand.",
+                        gateway=method_line.payment_provider_id.name,
+                    )
+                )
+            if method_line.journal_id.company_id != self.company_id:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s belongs to another company than "
+                        "%(invoice)s.",
+                        journal=method_line.journal_id.display_name,
+                        invoice=self.name,
+                    )
+                )
+            if method_line not in available:
+                raise UserError(
+                    _(
+                        "%(method)s cannot refund this invoice: choose an outbound "
+                        "method of a bank or cash journal.",
+                        method=method_line.display_name,
+                    )
+                )
+            return method_line.sudo(False)
+        if journal_id:
+            journal = self.env["account.journal"].sudo().browse(journal_id).exists()
+            if not journal:
+                raise UserError(_("The chosen journal does not exist."))
+            if journal.company_id != self.company_id:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s belongs to another company than "
+                        "%(invoice)s.",
+                        journal=journal.display_name,
+                        invoice=self.name,
+                    )
+                )
+            method_lines = available.filtered(lambda line: line.journal_id == journal)
+            if not method_lines:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s has no outbound payment method to "
+                        "refund with.",
+                        journal=journal.display_name,
+                    )
+                )
+            return method_lines[0]
+        paid_journals = self._get_partial_refund_paid_method_lines().journal_id
+        preferred = available.filtered(lambda line: line.journal_id in paid_journals)
+        method_line = (preferred or available)[:1]
+        if not method_line:
+            raise UserError(
+                _(
+                    "The company has no bank or cash journal with an outbound payment "
+                    "method to refund with."
+                )
+            )
+        return method_line

@@ -1,0 +1,558 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, format_date
+
+REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
+
+
+class AccountPartialRefund(models.Model):
+    _name = "account.partial.refund"
+    _description = "Partial Refund"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="move_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        related="move_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    currency_id = fields.Many2one(related="move_id.currency_id", store=True)
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    reason = fields.Char(readonly=True)
+    line_ids = fields.One2many(
+        comodel_name="account.partial.refund.line",
+        inverse_name="refund_id",
+        string="Refunded Lines",
+        readonly=True,
+    )
+    credit_note_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    payment_id = fields.Many2one(
+        comodel_name="account.payment",
+        string="Refund Payment",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    journal_id = fields.Many2one(
+        comodel_name="account.journal",
+        string="Refund Journal",
+        readonly=True,
+        check_company=True,
+    )
+    payment_method_line_id = fields.Many2one(
+        comodel_name="account.payment.method.line",
+        string="Payment Method",
+        readonly=True,
+        check_company=True,
+    )
+    refund_method = fields.Selection(
+        selection=[
+            ("immediate", "Paid on the spot"),
+            ("manual", "Manual refund"),
+        ],
+        string="Refunded Through",
+        required=True,
+        readonly=True,
+        default="manual",
+        help="Paid on the spot: the money left in the cash journal when the "
+        "refund was recorded. Manual refund: someone must send the money "
+        "outside Odoo (bank transfer, cheque) and confirm it.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("requested", "Requested"),
+            ("manual", "Awaiting manual refund"),
+            ("done", "Refunded"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        readonly=True,
+        default="requested",
+        tracking=True,
+        index=True,
+    )
+    amount_untaxed = fields.Monetary(
+        string="Untaxed", compute="_compute_amounts", store=True
+    )
+    amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amounts", store=True
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("line_ids.amount_untaxed", "line_ids.amount_total")
+    def _compute_amounts(self):
+        for refund in self:
+            refund.amount_untaxed = sum(refund.line_ids.mapped("amount_untaxed"))
+            refund.amount_total = sum(refund.line_ids.mapped("amount_total"))
+            refund.amount_tax = refund.amount_total - refund.amount_untaxed
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "account.partial.refund", sequence_date=vals.get("date")
+                )
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_open_credit_note(self):
+        self.ensure_one()
+        return self.credit_note_id._get_records_action()
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return self.move_id._get_records_action()
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _refund_invoice(
+        self,
+        invoice,
+        lines,
+        journal_id=None,
+        payment_method_line_id=None,
+        reason=None,
+        date=None,
+    ):
+        """Refund the requested lines of a paid customer invoice.
+
+        In one transaction: the refund record, a posted credit note with one
+        line per request, the outbound payment posted and reconciled with the
+        credit note (so the customer's balance is unchanged and no credit is
+        left open), and a message on the invoice.
+
+        :param invoice: the paid ``out_invoice``
+        :param lines: list of ``{"line_id": id}`` (whole remainder),
+            ``{"line_id": id, "amount": x}`` (on the basis the invoice shows
+            its line amounts) or ``{"line_id": id, "quantity": q}``
+        :param journal_id: id of the bank or cash journal the money leaves by
+        :param payment_method_line_id: id of the outbound payment method line
+        :param reason: the reason, shown on the credit note
+        :param date: date of the credit note and of the payment
+        :return: the ``account.partial.refund`` record
+        """
+        if not (self.env.su or self.env.user.has_group(REFUND_GROUP)):
+            raise AccessError(
+                _(
+                    "Only members of the “Issue refunds” group can refund invoices. "
+                    "Ask your accounting administrator for it."
+                )
+            )
+        invoice._check_partial_refundable()
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        requests = self._parse_requests(invoice, lines)
+        invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
+        self._lock_invoice_lines(invoice_lines)
+        prepared = []
+        for line_id, amount, quantity in requests:
+            line = self.env["account.move.line"].browse(line_id)
+            request = line._prepare_refund_request(amount=amount, quantity=quantity)
+            prepared.append((line, request, line._prepare_refund_credit_line(request)))
+        method_line = invoice._get_partial_refund_method_line(
+            journal_id=journal_id, payment_method_line_id=payment_method_line_id
+        )
+        self._check_refund_date(invoice, method_line.journal_id, date)
+
+        refund = self.create(
+            {
+                "move_id": invoice.id,
+                "date": date,
+                "reason": reason,
+                "journal_id": method_line.journal_id.id,
+                "payment_method_line_id": method_line.id,
+                "refund_method": "immediate"
+                if method_line.journal_id.type == "cash"
+                else "manual",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "invoice_line_id": line.id,
+                            "mode": request["mode"],
+                            "quantity": request["quantity"],
+                            "amount_untaxed": credit_values["price_subtotal"],
+                            "amount_total": self._target_total(
+                                line, request, credit_values["price_total"]
+                            ),
+                        }
+                    )
+                    for line, request, credit_values in prepared
+                ],
+            }
+        )
+        refund._create_credit_note(prepared)
+        refund._create_refund_payment()
+        refund.state = "done" if refund.refund_method == "immediate" else "manual"
+        refund._post_refund_messages()
+        return refund
+
+    @api.model
+    def _parse_requests(self, invoice, lines):
+        """Validate the shape of the requested lines and return them as
+        ``(line_id, amount, quantity)`` tuples."""
+        if not lines or not isinstance(lines, list | tuple):
+            raise UserError(_("Select at least one invoice line to refund."))
+        product_lines = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        requests = []
+        for item in lines:
+            if not isinstance(item, dict) or not isinstance(item.get("line_id"), int):
+                raise UserError(
+                    _(
+                        "Each line to refund is a dictionary with a “line_id” and "
+                        "optionally an “amount” or a “quantity”."
+                    )
+                )
+            unknown = set(item) - {"line_id", "amount", "quantity"}
+            if unknown:
+                raise UserError(
+                    _(
+                        "Unknown keys in a line to refund: %(keys)s.",
+                        keys=", ".join(sorted(unknown)),
+                    )
+                )
+            amount, quantity = item.get("amount"), item.get("quantity")
+            if amount is not None and quantity is not None:
+                raise UserError(
+                    _("Refund a line either by amount or by quantity, not both.")
+                )
+            if item["line_id"] not in product_lines.ids:
+                raise UserError(
+                    _(
+                        "The line %(line)s is not a product line of invoice "
+                        "%(invoice)s.",
+                        line=item["line_id"],
+                        invoice=invoice.name,
+                    )
+                )
+            if item["line_id"] in [r[0] for r in requests]:
+                raise UserError(_("Each invoice line can be refunded once per refund."))
+            requests.append((item["line_id"], amount, quantity))
+        return requests
+
+    @api.model
+    def _lock_invoice_lines(self, invoice_lines):
+        """Lock the invoice lines being refunded until the transaction ends.
+
+        A concurrent refund of the same lines fails at once with a clear
+        error instead of waiting. A refund that committed after this
+        transaction started has written the lines' refunded totals, so
+        PostgreSQL refuses the lock with a serialization failure; Odoo then
+        retries the whole request, which sees the new remainders.
+        """
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM account_move_line WHERE id IN %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [tuple(invoice_lines.ids)],
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "Another refund of these invoice lines is being recorded right "
+                    "now. Wait a moment and try again."
+                )
+            ) from None
+        invoice_lines.invalidate_recordset(
+            ["refunded_price_subtotal", "refunded_price_total", "refunded_quantity"]
+        )
+
+    @api.model
+    def _check_refund_date(self, invoice, payment_journal, date):
+        if invoice.invoice_date and date < invoice.invoice_date:
+            raise UserError(
+                _(
+                    "The refund date %(date)s is before the invoice date "
+                    "%(invoice_date)s.",
+                    date=format_date(self.env, date),
+                    invoice_date=format_date(self.env, invoice.invoice_date),
+                )
+            )
+        company = invoice.company_id
+        for journal, has_tax in ((invoice.journal_id, True), (payment_journal, False)):
+            violated = company._get_violated_lock_dates(date, has_tax, journal)
+            if violated:
+                lock_date, lock_type = violated[-1]
+                raise UserError(
+                    _(
+                        "The refund date %(date)s is in a locked period (%(lock)s "
+                        "until %(lock_date)s). Choose a later date.",
+                        date=format_date(self.env, date),
+                        lock=lock_type,
+                        lock_date=format_date(self.env, lock_date),
+                    )
+                )
+
+    def _create_credit_note(self, prepared):
+        """Create and post the credit note of this refund, one line per
+        request, and store the amounts Odoo's tax engine gave each line."""
+        self.ensure_one()
+        invoice = self.move_id
+        line_commands = [
+            Command.create(self._prepare_credit_note_line_vals(line, request, credit_values))
+            for line, request, credit_values in prepared
+        ]
+        reason = self.reason or _("Partial refund")
+        credit_note = (
+            self.env["account.move"]
+            .with_context(default_move_type="out_refund")
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "commercial_partner_id": invoice.commercial_partner_id.id,
+                    "journal_id": invoice.journal_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "invoice_date": self.date,
+                    "date": self.date,
+                    "fiscal_position_id": invoice.fiscal_position_id.id,
+                    "invoice_user_id": invoice.invoice_user_id.id,
+                    "invoice_origin": invoice.name,
+                    "reversed_entry_id": invoice.id,
+                    "ref": _(
+                        "%(refund)s: %(reason)s of %(invoice)s",
+                        refund=self.name,
+                        reason=reason,
+                        invoice=invoice.name,
+                    ),
+                    "invoice_line_ids": line_commands,
+                }
+            )
+        )
+        # The credit note reverses the invoice's amounts: at the invoice's
+        # rate, whatever the rate of the refund date (the payment takes that
+        # one, and Odoo books the exchange difference at reconciliation).
+        credit_note.invoice_currency_rate = invoice.invoice_currency_rate
+        credit_lines = {
+            credit_line.refund_origin_line_id: credit_line
+            for credit_line in credit_note.invoice_line_ids
+        }
+        for refund_line in self.line_ids:
+            credit_line = credit_lines[refund_line.invoice_line_id]
+            refund_line.credit_note_line_id = credit_line
+            if credit_line.currency_id.compare_amounts(
+                credit_line.price_subtotal, refund_line.amount_untaxed
+            ):
+                # The solver and the credit note use the same engine: a
+                # difference means the amounts booked would not be the ones
+                # shown to the user.
+                raise UserError(
+                    _(
+                        "The credit note line of “%(line)s” does not match the "
+                        "computed refund. Nothing was refunded; please report it.",
+                        line=credit_line.name,
+                    )
+                )
+        self._balance_taxes(credit_note)
+        credit_note.action_post()
+        self.credit_note_id = credit_note
+
+    @api.model
+    def _prepare_credit_note_line_vals(self, line, request, credit_values):
+        vals = {
+            "sequence": line.sequence,
+            "display_type": "product",
+            "product_id": line.product_id.id,
+            "product_uom_id": line.product_uom_id.id,
+            "name": line.name,
+            "account_id": line.account_id.id,
+            "tax_ids": [Command.set(line.tax_ids.ids)],
+            "analytic_distribution": line.analytic_distribution,
+            "quantity": credit_values["quantity"],
+            "price_unit": credit_values["price_unit"],
+            "discount": credit_values["discount"],
+            "refund_origin_line_id": line.id,
+        }
+        # Only a credit line carrying the refunded quantity is linked to the
+        # sale order line: a refund by amount is a price adjustment, and its
+        # quantity of 1 would lower the invoiced quantity and make Odoo
+        # invoice the product again.
+        carries_quantity = request["mode"] != "amount" and not float_compare(
+            credit_values["quantity"],
+            request["quantity"],
+            precision_rounding=line.product_uom_id.rounding or 0.01,
+        )
+        if "sale_line_ids" in line._fields and carries_quantity:
+            vals["sale_line_ids"] = [Command.set(line.sale_line_ids.ids)]
+        return vals
+
+    @api.model
+    def _target_total(self, line, request, engine_total):
+        """Tax-included amount this refund takes from ``line``.
+
+        The amount entered is exact on its basis. On the tax-excluded basis
+        the tax is the engine's, except for the last refund of a line, which
+        takes exactly the line's remaining total so that all credit notes of
+        the line add up to its total.
+        """
+        currency = line.currency_id
+        if line._refund_basis() == "price_total":
+            return request["amount"]
+        if request["final"]:
+            return currency.round(line.price_total - line.refunded_price_total)
+        return engine_total
+
+    def _balance_taxes(self, credit_note):
+        """Make the credit note's tax amount match the refunded lines.
+
+        The engine rounds each credit line on its own; a remainder or a
+        tax-included amount may need the rounding cent the engine put
+        elsewhere. The difference goes to the largest tax group through the
+        same inverse as the tax amount edited on an invoice in the web client.
+        """
+        self.ensure_one()
+        currency = credit_note.currency_id
+        difference = currency.round(
+            sum(self.line_ids.mapped("amount_total")) - credit_note.amount_total
+        )
+        if currency.is_zero(difference):
+            return
+        tax_totals = credit_note.tax_totals
+        tax_groups = [
+            group
+            for subtotal in tax_totals["subtotals"]
+            for group in subtotal["tax_groups"]
+        ]
+        if not tax_groups:
+            raise UserError(
+                _(
+                    "The refund of %(amount)s cannot be booked exactly without taxes "
+                    "to absorb the rounding.",
+                    amount=currency.format(difference),
+                )
+            )
+        largest = max(tax_groups, key=lambda group: abs(group["tax_amount_currency"]))
+        largest["tax_amount_currency"] += difference
+        credit_note.tax_totals = tax_totals
+
+    def _create_refund_payment(self):
+        """Create the outbound payment of this refund, post it and reconcile it
+        with the credit note, so the credit note is settled, never left as
+        credit the customer could use."""
+        self.ensure_one()
+        credit_note = self.credit_note_id
+        journal = self.journal_id
+        outstanding_account = self.payment_method_line_id.payment_account_id
+        if not outstanding_account and journal.type == "cash":
+            # Paid on the spot: the money leaves the cash register now.
+            outstanding_account = journal.default_account_id
+        payment = self.env["account.payment"].create(
+            {
+                "outstanding_account_id": outstanding_account.id,
+                "payment_type": "outbound",
+                "partner_type": "customer",
+                "partner_id": credit_note.commercial_partner_id.id,
+                "amount": credit_note.amount_total,
+                "currency_id": credit_note.currency_id.id,
+                "date": self.date,
+                "journal_id": journal.id,
+                "payment_method_line_id": self.payment_method_line_id.id,
+                "memo": self.name,
+            }
+        )
+        if not payment.outstanding_account_id:
+            payment.outstanding_account_id = payment._get_outstanding_account(
+                "outbound"
+            )
+        payment.action_post()
+        receivable_lines = (payment.move_id.line_ids + credit_note.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+            and not line.reconciled
+        )
+        receivable_lines.reconcile()
+        self.payment_id = payment
+
+    def _post_refund_messages(self):
+        self.ensure_one()
+        currency = self.currency_id
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
+            )
+            % (
+                line.invoice_line_id.name or line.invoice_line_id.product_id.display_name,
+                currency.format(line.amount_untaxed),
+                currency.format(line.amount_tax),
+                currency.format(line.amount_total),
+            )
+            for line in self.line_ids
+        )
+        body = Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
+            "<tfoot><tr><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
+            "</tfoot></table>"
+        ) % (
+            _(
+                "%(refund)s: credit note %(credit_note)s, %(method)s (%(state)s).",
+                refund=self._get_html_link(),
+                credit_note=self.credit_note_id._get_html_link(),
+                method=self.payment_method_line_id.display_name,
+                state=dict(self._fields["state"].selection)[self.state],
+            ),
+            _("Line"),
+            _("Untaxed"),
+            _("Tax"),
+            _("Total"),
+            rows,
+            _("Total"),
+            currency.format(self.amount_untaxed),
+            currency.format(self.amount_tax),
+            currency.format(self.amount_total),
+        )
+        self.move_id.message_post(body=body)
+        self.message_post(body=body)

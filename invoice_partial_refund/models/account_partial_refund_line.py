@@ -1,0 +1,63 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class AccountPartialRefundLine(models.Model):
+    _name = "account.partial.refund.line"
+    _description = "Partial Refund Line"
+    _order = "refund_id, id"
+    _check_company_auto = True
+
+    refund_id = fields.Many2one(
+        comodel_name="account.partial.refund",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="refund_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="refund_id.currency_id", store=True)
+    state = fields.Selection(related="refund_id.state", store=True)
+    invoice_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Invoice Line",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    credit_note_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Credit Note Line",
+        ondelete="set null",
+        check_company=True,
+    )
+    name = fields.Char(string="Description", related="invoice_line_id.name")
+    product_id = fields.Many2one(related="invoice_line_id.product_id")
+    mode = fields.Selection(
+        selection=[
+            ("full", "Whole line"),
+            ("amount", "Amount"),
+            ("quantity", "Quantity"),
+        ],
+        required=True,
+        default="full",
+    )
+    quantity = fields.Float(
+        string="Refunded Quantity",
+        digits="Product Unit of Measure",
+        help="Quantity refunded; zero for a refund by amount.",
+    )
+    amount_untaxed = fields.Monetary(string="Untaxed", currency_field="currency_id")
+    amount_total = fields.Monetary(string="Total", currency_field="currency_id")
+    amount_tax = fields.Monetary(
+        string="Tax",
+        compute="_compute_amount_tax",
+        store=True,
+        currency_field="currency_id",
+    )
+
+    @api.depends("amount_untaxed", "amount_total")
+    def _compute_amount_tax(self):
+        for line in self:
+            line.amount_tax = line.amount_total - line.amount_untaxed

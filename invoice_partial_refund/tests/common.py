@@ -1,0 +1,128 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, fields
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class PartialRefundCommon(AccountTestInvoicingCommon):
+    """Paid customer invoices and the accounting checks of a refund."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank_journal = cls.company_data["default_journal_bank"]
+        cls.cash_journal = cls.company_data["default_journal_cash"]
+        cls.receivable = cls.company_data["default_account_receivable"]
+        cls.env.user.groups_id |= cls.env.ref(
+            "invoice_partial_refund.group_partial_refund"
+        )
+        cls.refund_date = fields.Date.from_string("2019-02-01")
+
+    @classmethod
+    def _create_paid_invoice(
+        cls, lines, partner=None, currency=None, journal=None, company=None, pay=True
+    ):
+        """Create, post and (unless ``pay`` is False) fully pay a customer
+        invoice.
+
+        :param lines: list of dicts of invoice line values; ``price_unit`` is
+            required, ``quantity`` defaults to 1, ``tax_ids`` to the default
+            sale tax of the company
+        :param journal: the bank or cash journal of the payment
+        """
+        company = company or cls.env.company
+        company_data = (
+            cls.company_data if company == cls.env.company else cls.company_data_2
+        )
+        invoice = cls.env["account.move"].with_company(company).create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or cls.partner_a).id,
+                "invoice_date": "2019-01-01",
+                "date": "2019-01-01",
+                "currency_id": (currency or company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": values.get("name", f"line {index}"),
+                            "product_id": values.get("product_id", cls.product_a.id),
+                            "quantity": values.get("quantity", 1.0),
+                            "price_unit": values["price_unit"],
+                            "discount": values.get("discount", 0.0),
+                            "tax_ids": [
+                                Command.set(
+                                    values.get(
+                                        "tax_ids", company_data["default_tax_sale"].ids
+                                    )
+                                )
+                            ],
+                        }
+                    )
+                    for index, values in enumerate(lines, start=1)
+                ],
+            }
+        )
+        invoice.action_post()
+        if pay:
+            cls._pay(invoice, journal or company_data["default_journal_bank"])
+        return invoice
+
+    @classmethod
+    def _pay(cls, invoice, journal, amount=None):
+        register = (
+            cls.env["account.payment.register"]
+            .with_company(invoice.company_id)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "journal_id": journal.id,
+                    "payment_date": "2019-01-15",
+                    **({"amount": amount} if amount else {}),
+                }
+            )
+        )
+        return register._create_payments()
+
+    def _partner_balance(self, partner=None, company=None):
+        """Receivable balance of the partner in company currency, posted
+        entries only."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", (partner or self.partner_a).id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("company_id", "=", (company or self.env.company).id),
+            ]
+        )
+        return sum(lines.mapped("balance"))
+
+    def _refund(self, invoice, lines, **options):
+        options.setdefault("date", self.refund_date)
+        refund_id = invoice.action_partial_refund(lines, **options)
+        return self.env["account.partial.refund"].browse(refund_id)
+
+    def assertRefundSettled(self, refund):
+        """The credit note is posted, linked and settled by the refund
+        payment: nothing left open on the customer's account."""
+        credit_note = refund.credit_note_id
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.reversed_entry_id, refund.move_id)
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        self.assertIn(refund.payment_id.state, ("in_process", "paid"))
+        self.assertEqual(refund.payment_id.move_id.state, "posted")
+        payment_lines = refund.payment_id.move_id.line_ids
+        receivable_lines = (credit_note.line_ids + payment_lines).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable_lines.mapped("reconciled")))
+        self.assertEqual(len(receivable_lines.full_reconcile_id), 1)
+        self.assertAlmostEqual(credit_note.amount_total, refund.amount_total)
+        self.assertAlmostEqual(refund.payment_id.amount, refund.amount_total)
+        for refund_line in refund.line_ids:
+            self.assertEqual(
+                refund_line.credit_note_line_id.refund_origin_line_id,
+                refund_line.invoice_line_id,
+            )

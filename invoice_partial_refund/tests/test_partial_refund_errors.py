@@ -1,0 +1,188 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+
+from .common import PartialRefundCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
+    """Each bad request gets a clear error and writes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.invoice = cls._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 40.0, "quantity": 4}]
+        )
+        cls.line, cls.line_qty = cls.invoice.invoice_line_ids
+
+    def assertRefused(self, message, invoice=None, lines=None, **options):
+        """Assert the refund is refused with ``message`` and writes nothing."""
+        invoice = invoice or self.invoice
+        lines = [{"line_id": self.line.id, "amount": 10.0}] if lines is None else lines
+        counts = self._counts()
+        with self.assertRaisesRegex(UserError, message):
+            self._refund(invoice, lines, **options)
+        self.assertEqual(self._counts(), counts)
+
+    def _counts(self):
+        return (
+            self.env["account.partial.refund"].search_count([]),
+            self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
+            self.env["account.payment"].search_count([("payment_type", "=", "outbound")]),
+            self.line.refunded_price_total,
+        )
+
+    def test_no_line(self):
+        self.assertRefused("Select at least one invoice line", lines=[])
+
+    def test_amount_zero_or_negative(self):
+        self.assertRefused("must be positive", lines=[{"line_id": self.line.id, "amount": 0}])
+        self.assertRefused(
+            "must be positive", lines=[{"line_id": self.line.id, "amount": -5.0}]
+        )
+
+    def test_amount_over_remainder(self):
+        self.assertRefused(
+            "only .* is still refundable",
+            lines=[{"line_id": self.line.id, "amount": 100.01}],
+        )
+        self._refund(self.invoice, [{"line_id": self.line.id, "amount": 60.0}])
+        self.assertRefused(
+            "only .*40.00.* is still refundable",
+            lines=[{"line_id": self.line.id, "amount": 40.01}],
+        )
+
+    def test_quantity_over_remainder(self):
+        self.assertRefused(
+            "only 4.0 is still refundable",
+            lines=[{"line_id": self.line_qty.id, "quantity": 5}],
+        )
+
+    def test_fully_refunded_line(self):
+        self._refund(self.invoice, [{"line_id": self.line.id}])
+        self.assertRefused("already fully refunded", lines=[{"line_id": self.line.id}])
+
+    def test_too_many_decimals(self):
+        self.assertRefused(
+            "more decimals than USD allows",
+            lines=[{"line_id": self.line.id, "amount": 10.005}],
+        )
+
+    def test_amount_and_quantity(self):
+        self.assertRefused(
+            "either by amount or by quantity",
+            lines=[{"line_id": self.line.id, "amount": 1.0, "quantity": 1}],
+        )
+
+    def test_draft_invoice(self):
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
+        invoice.button_draft()
+        self.assertRefused(
+            "is not posted",
+            invoice=invoice,
+            lines=[{"line_id": invoice.invoice_line_ids.id}],
+        )
+
+    def test_cancelled_invoice(self):
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.assertRefused(
+            "is not posted",
+            invoice=invoice,
+            lines=[{"line_id": invoice.invoice_line_ids.id}],
+        )
+
+    def test_unpaid_invoice(self):
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
+        self.assertRefused(
+            "is not paid", invoice=invoice, lines=[{"line_id": invoice.invoice_line_ids.id}]
+        )
+
+    def test_partially_paid_invoice(self):
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
+        self._pay(invoice, self.bank_journal, amount=5.0)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertRefused(
+            "is not paid", invoice=invoice, lines=[{"line_id": invoice.invoice_line_ids.id}]
+        )
+
+    def test_vendor_bill(self):
+        bill = self.init_invoice("in_invoice", amounts=[50.0], post=True)
+        self.assertRefused(
+            "Only customer invoices",
+            invoice=bill,
+            lines=[{"line_id": bill.invoice_line_ids.id}],
+        )
+
+    def test_line_of_another_invoice(self):
+        other = self._create_paid_invoice([{"price_unit": 10.0}])
+        self.assertRefused(
+            "is not a product line of invoice",
+            lines=[{"line_id": other.invoice_line_ids.id}],
+        )
+
+    def test_not_a_product_line(self):
+        tax_line = self.invoice.line_ids.filtered("tax_line_id")[:1]
+        self.assertRefused(
+            "is not a product line of invoice", lines=[{"line_id": tax_line.id}]
+        )
+
+    def test_same_line_twice(self):
+        self.assertRefused(
+            "refunded once per refund",
+            lines=[{"line_id": self.line.id}, {"line_id": self.line.id, "amount": 1.0}],
+        )
+
+    def test_malformed_lines(self):
+        self.assertRefused("dictionary with a “line_id”", lines=[self.line.id])
+        self.assertRefused("must be a number", lines=[{"line_id": self.line.id, "amount": "5"}])
+        self.assertRefused("Unknown keys", lines=[{"line_id": self.line.id, "price": 5}])
+
+    def test_unknown_option(self):
+        with self.assertRaisesRegex(UserError, "Unknown refund options"):
+            self.invoice.action_partial_refund(
+                [{"line_id": self.line.id}], journal=self.bank_journal.id
+            )
+
+    def test_gateway_the_invoice_was_not_paid_with(self):
+        gateway_line = self.provider.journal_id.inbound_payment_method_line_ids.filtered(
+            lambda line: line.payment_provider_id == self.provider
+        )
+        self.assertTrue(gateway_line)
+        self.assertRefused(
+            "only go through the gateway that took the payment",
+            payment_method_line_id=gateway_line.id,
+        )
+
+    def test_inbound_method(self):
+        self.assertRefused(
+            "cannot refund this invoice",
+            payment_method_line_id=self.inbound_payment_method_line.id,
+        )
+
+    def test_date_in_locked_period(self):
+        self.env.company.fiscalyear_lock_date = fields.Date.from_string("2019-03-31")
+        self.assertRefused("in a locked period")
+
+    def test_sale_lock_date(self):
+        self.env.company.sale_lock_date = fields.Date.from_string("2019-03-31")
+        self.assertRefused("in a locked period")
+
+    def test_date_before_invoice(self):
+        self.assertRefused("before the invoice date", date="2018-12-31")
+
+    def test_other_company_journal(self):
+        other_bank = self.company_data_2["default_journal_bank"]
+        self.assertRefused("belongs to another company", journal_id=other_bank.id)
+        self.assertRefused(
+            "belongs to another company",
+            payment_method_line_id=other_bank.outbound_payment_method_line_ids[0].id,
+        )

@@ -1,0 +1,93 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PartialRefundCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPartialRefundSecurity(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.invoice = cls._create_paid_invoice([{"price_unit": 100.0}])
+        billing = cls.env.ref("account.group_account_invoice")
+        cls.billing_user = cls.env["res.users"].create(
+            {
+                "name": "Billing",
+                "login": "billing_no_refund",
+                "groups_id": [Command.set([billing.id])],
+                "company_id": cls.env.company.id,
+                "company_ids": [Command.set(cls.env.company.ids)],
+            }
+        )
+        cls.refunder = cls.env["res.users"].create(
+            {
+                "name": "Refunder",
+                "login": "refunder",
+                "email": "refunder@example.com",
+                "groups_id": [
+                    Command.set(
+                        [cls.env.ref("invoice_partial_refund.group_partial_refund").id]
+                    )
+                ],
+                "company_id": cls.env.company.id,
+                "company_ids": [Command.set(cls.env.company.ids)],
+            }
+        )
+
+    def test_billing_user_without_group_cannot_refund(self):
+        invoice = self.invoice.with_user(self.billing_user)
+        with self.assertRaisesRegex(AccessError, "Issue refunds"):
+            invoice.action_partial_refund([{"line_id": invoice.invoice_line_ids.id}])
+        with self.assertRaises(AccessError):
+            self.env["account.partial.refund.wizard"].with_user(self.billing_user).create(
+                {"move_id": invoice.id}
+            )
+        self.assertFalse(self.invoice.partial_refund_ids)
+
+    def test_group_member_refunds_and_billing_user_reads(self):
+        invoice = self.invoice.with_user(self.refunder)
+        refund_id = invoice.action_partial_refund(
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        refund = self.env["account.partial.refund"].browse(refund_id)
+        self.assertRefundSettled(refund)
+        self.assertEqual(refund.create_uid, self.refunder)
+        as_billing = refund.with_user(self.billing_user)
+        self.assertEqual(as_billing.amount_total, 11.5)
+        with self.assertRaises(AccessError):
+            as_billing.write({"reason": "changed"})
+
+    def test_group_is_implied_by_billing_administrator(self):
+        manager = self.env.ref("account.group_account_manager")
+        self.assertIn(
+            self.env.ref("invoice_partial_refund.group_partial_refund"),
+            manager.all_implied_ids if "all_implied_ids" in manager._fields
+            else manager.trans_implied_ids,
+        )
+
+    def test_multi_company_rule(self):
+        refund = self._refund(self.invoice, [{"line_id": self.invoice.invoice_line_ids.id}])
+        company_2 = self.company_data_2["company"]
+        other_user = self.env["res.users"].create(
+            {
+                "name": "Other company accountant",
+                "login": "other_company",
+                "groups_id": [Command.set([self.env.ref("account.group_account_manager").id])],
+                "company_id": company_2.id,
+                "company_ids": [Command.set(company_2.ids)],
+            }
+        )
+        Refund = self.env["account.partial.refund"].with_user(other_user)
+        self.assertFalse(Refund.search([("id", "=", refund.id)]))
+        self.assertFalse(
+            self.env["account.partial.refund.line"]
+            .with_user(other_user)
+            .search([("refund_id", "=", refund.id)])
+        )
+        with self.assertRaises(AccessError):
+            refund.with_user(other_user).read(["name"])

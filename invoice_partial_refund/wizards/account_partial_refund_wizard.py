@@ -1,0 +1,150 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountPartialRefundWizard(models.TransientModel):
+    _name = "account.partial.refund.wizard"
+    _description = "Partial Refund Wizard"
+    _check_company_auto = True
+
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="move_id.company_id")
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    step = fields.Selection(
+        selection=[("lines", "Lines"), ("summary", "Summary")],
+        default="lines",
+        required=True,
+    )
+    line_ids = fields.One2many(
+        comodel_name="account.partial.refund.wizard.line",
+        inverse_name="wizard_id",
+        string="Lines",
+    )
+    amount_basis_label = fields.Char(compute="_compute_amount_basis_label")
+    date = fields.Date(string="Refund Date", required=True, default=fields.Date.context_today)
+    reason = fields.Char()
+    available_payment_method_line_ids = fields.Many2many(
+        comodel_name="account.payment.method.line",
+        compute="_compute_available_payment_method_line_ids",
+    )
+    payment_method_line_id = fields.Many2one(
+        comodel_name="account.payment.method.line",
+        string="Refund Through",
+        compute="_compute_payment_method_line_id",
+        store=True,
+        readonly=False,
+        required=True,
+        domain="[('id', 'in', available_payment_method_line_ids)]",
+    )
+    amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_amounts")
+    amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts")
+    amount_total = fields.Monetary(string="Total Refunded Now", compute="_compute_amounts")
+    amount_remaining = fields.Monetary(
+        string="Still Refundable After",
+        compute="_compute_amounts",
+        help="What stays refundable on the invoice after this refund.",
+    )
+
+    # ------------------------------------------------------------
+    # DEFAULTS / COMPUTES
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        move = self.env["account.move"].browse(values.get("move_id"))
+        if move and "line_ids" in fields_list:
+            values["line_ids"] = [
+                Command.create({"invoice_line_id": line.id})
+                for line in move.invoice_line_ids
+                if line.display_type == "product"
+            ]
+        return values
+
+    @api.depends("move_id")
+    def _compute_amount_basis_label(self):
+        for wizard in self:
+            basis = wizard.move_id.invoice_line_ids[:1]._refund_basis()
+            wizard.amount_basis_label = (
+                _("Amounts tax included")
+                if basis == "price_total"
+                else _("Amounts tax excluded")
+            )
+
+    @api.depends("move_id")
+    def _compute_available_payment_method_line_ids(self):
+        for wizard in self:
+            wizard.available_payment_method_line_ids = (
+                wizard.move_id._get_partial_refund_method_lines()
+            )
+
+    @api.depends("move_id")
+    def _compute_payment_method_line_id(self):
+        for wizard in self:
+            try:
+                wizard.payment_method_line_id = (
+                    wizard.move_id._get_partial_refund_method_line()
+                )
+            except UserError:
+                wizard.payment_method_line_id = False
+
+    @api.depends("line_ids.amount_untaxed", "line_ids.amount_total", "line_ids.selected")
+    def _compute_amounts(self):
+        for wizard in self:
+            selected = wizard.line_ids.filtered("selected")
+            wizard.amount_untaxed = sum(selected.mapped("amount_untaxed"))
+            wizard.amount_total = sum(selected.mapped("amount_total"))
+            wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
+            wizard.amount_remaining = sum(
+                wizard.line_ids.mapped("refundable_amount")
+            ) - sum(selected.mapped("amount_refunded_now"))
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_complete(self):
+        """First step: check every selected line and show the summary."""
+        self.ensure_one()
+        selected = self.line_ids.filtered("selected")
+        if not selected:
+            raise UserError(_("Tick at least one line to refund."))
+        errors = selected.filtered("error")
+        if errors:
+            raise UserError(errors[0].error)
+        self.step = "summary"
+        return self._reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.step = "lines"
+        return self._reopen()
+
+    def action_refund_now(self):
+        """Second step: refund through `account.move.action_partial_refund`."""
+        self.ensure_one()
+        refund_id = self.move_id.action_partial_refund(
+            [line._to_request() for line in self.line_ids.filtered("selected")],
+            payment_method_line_id=self.payment_method_line_id.id,
+            reason=self.reason or False,
+            date=self.date,
+        )
+        return self.env["account.partial.refund"].browse(refund_id)._get_records_action()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Partial Refund"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }

@@ -1,0 +1,80 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountPartialRefundWizardLine(models.TransientModel):
+    _name = "account.partial.refund.wizard.line"
+    _description = "Partial Refund Wizard Line"
+
+    wizard_id = fields.Many2one(
+        comodel_name="account.partial.refund.wizard", required=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    invoice_line_id = fields.Many2one(comodel_name="account.move.line", required=True)
+    selected = fields.Boolean(string="To Refund")
+    name = fields.Char(related="invoice_line_id.name", string="Description")
+    quantity = fields.Float(related="invoice_line_id.quantity")
+    price_unit = fields.Float(related="invoice_line_id.price_unit")
+    tax_ids = fields.Many2many(related="invoice_line_id.tax_ids", string="Taxes")
+    line_amount = fields.Monetary(string="Amount", compute="_compute_line_amount")
+    refunded_amount = fields.Monetary(related="invoice_line_id.refunded_amount")
+    refundable_amount = fields.Monetary(related="invoice_line_id.refundable_amount")
+    refund_mode = fields.Selection(
+        selection=[
+            ("full", "Refund in full"),
+            ("amount", "Amount"),
+            ("quantity", "Quantity"),
+        ],
+        string="Refund",
+        default="full",
+        required=True,
+    )
+    amount = fields.Monetary(string="Amount to Refund")
+    refund_quantity = fields.Float(
+        string="Quantity to Refund", digits="Product Unit of Measure"
+    )
+    amount_refunded_now = fields.Monetary(compute="_compute_preview")
+    amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_preview")
+    amount_total = fields.Monetary(string="Total", compute="_compute_preview")
+    error = fields.Char(compute="_compute_preview")
+
+    @api.depends("invoice_line_id")
+    def _compute_line_amount(self):
+        for line in self:
+            line.line_amount = line.invoice_line_id._refund_basis_value()
+
+    @api.depends("selected", "refund_mode", "amount", "refund_quantity")
+    def _compute_preview(self):
+        Refund = self.env["account.partial.refund"]
+        for line in self:
+            line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
+            line.error = False
+            if not line.selected:
+                continue
+            invoice_line = line.invoice_line_id
+            request = line._to_request()
+            try:
+                prepared = invoice_line._prepare_refund_request(
+                    amount=request.get("amount"), quantity=request.get("quantity")
+                )
+                credit_values = invoice_line._prepare_refund_credit_line(prepared)
+            except UserError as error:
+                line.error = error.args[0]
+                continue
+            line.amount_refunded_now = prepared["amount"]
+            line.amount_untaxed = credit_values["price_subtotal"]
+            line.amount_total = Refund._target_total(
+                invoice_line, prepared, credit_values["price_total"]
+            )
+
+    def _to_request(self):
+        """The line as a request of `account.move.action_partial_refund`."""
+        self.ensure_one()
+        request = {"line_id": self.invoice_line_id.id}
+        if self.refund_mode == "amount":
+            request["amount"] = self.amount
+        elif self.refund_mode == "quantity":
+            request["quantity"] = self.refund_quantity
+        return request
