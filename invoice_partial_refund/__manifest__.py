@@ -19,6 +19,9 @@
         "views/report_invoice.xml",
         "wizards/account_partial_refund_wizard_views.xml",
     ],
+    "demo": [
+        "demo/invoice_partial_refund_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "invoice_partial_refund/static/src/**/*",

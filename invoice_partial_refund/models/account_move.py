@@ -119,7 +119,7 @@ class AccountMove(models.Model):
             "res_model": "account.partial.refund.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_move_id": self.id},
+            "context": {"default_move_id": self.id, "dialog_size": "extra-large"},
         }
 
     def action_view_partial_refunds(self):

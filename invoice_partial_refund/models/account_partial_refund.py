@@ -360,12 +360,7 @@ class AccountPartialRefund(models.Model):
                     "invoice_user_id": invoice.invoice_user_id.id,
                     "invoice_origin": invoice.name,
                     "reversed_entry_id": invoice.id,
-                    "ref": _(
-                        "%(refund)s: %(reason)s of %(invoice)s",
-                        refund=self.name,
-                        reason=reason,
-                        invoice=invoice.name,
-                    ),
+                    "ref": _("%(refund)s: %(reason)s", refund=self.name, reason=reason),
                     "invoice_line_ids": line_commands,
                 }
             )

@@ -1,0 +1,37 @@
+"""Checks of the addon's packaging that need no Odoo."""
+
+import ast
+import csv
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = ROOT / "invoice_partial_refund"
+
+
+def _manifest():
+    return ast.literal_eval((ADDON / "__manifest__.py").read_text())
+
+
+def test_manifest_version_is_an_odoo_18_version():
+    assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", _manifest()["version"])
+
+
+def test_manifest_data_files_exist():
+    for path in _manifest()["data"]:
+        assert (ADDON / path).is_file(), path
+
+
+def test_every_model_has_access_rights():
+    declared = set()
+    for path in list((ADDON / "models").glob("*.py")) + list(
+        (ADDON / "wizards").glob("*.py")
+    ):
+        declared.update(re.findall(r'_name = "([a-z.]+)"', path.read_text()))
+    with open(ADDON / "security" / "ir.model.access.csv") as handle:
+        covered = {
+            row["model_id:id"].removeprefix("model_").replace("_", ".")
+            for row in csv.DictReader(handle)
+        }
+    assert declared, "no model found"
+    assert declared <= covered, declared - covered
