@@ -35,3 +35,15 @@ def test_every_model_has_access_rights():
         }
     assert declared, "no model found"
     assert declared <= covered, declared - covered
+
+
+def test_readme_rst_is_generated_from_the_fragments():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen-readme"), str(ADDON), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout

@@ -19,6 +19,9 @@ class AccountMove(models.Model):
         readonly=True,
     )
     partial_refund_count = fields.Integer(compute="_compute_partial_refund_count")
+    partial_refund_credit_note_count = fields.Integer(
+        compute="_compute_partial_refund_count"
+    )
     partial_refund_status = fields.Selection(
         selection=[
             ("none", "Not refunded"),
@@ -36,13 +39,18 @@ class AccountMove(models.Model):
 
     @api.depends("partial_refund_ids")
     def _compute_partial_refund_count(self):
-        counts = dict(
-            self.env["account.partial.refund"]._read_group(
-                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+        counts = {
+            move: (count, credit_notes)
+            for move, count, credit_notes in self.env["account.partial.refund"]._read_group(
+                [("move_id", "in", self.ids)],
+                ["move_id"],
+                ["__count", "credit_note_id:count_distinct"],
             )
-        )
+        }
         for move in self:
-            move.partial_refund_count = counts.get(move._origin, 0)
+            move.partial_refund_count, move.partial_refund_credit_note_count = counts.get(
+                move._origin, (0, 0)
+            )
 
     @api.depends(
         "move_type",
@@ -134,6 +142,12 @@ class AccountMove(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.partial_refund_ids.id
         return action
+
+    def action_view_partial_refund_credit_notes(self):
+        self.ensure_one()
+        return self.partial_refund_ids.credit_note_id._get_records_action(
+            name=_("Credit Notes")
+        )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

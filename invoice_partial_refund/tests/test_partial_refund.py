@@ -174,6 +174,9 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertEqual(self.invoice.partial_refund_count, 1)
         action = self.invoice.action_view_partial_refunds()
         self.assertEqual(action["res_id"], refund.id)
+        self.assertEqual(self.invoice.partial_refund_credit_note_count, 1)
+        action = self.invoice.action_view_partial_refund_credit_notes()
+        self.assertEqual(action["res_id"], refund.credit_note_id.id)
         self.assertTrue(refund.name.startswith("RFND/"))
 
     def test_analytic_distribution_is_copied(self):

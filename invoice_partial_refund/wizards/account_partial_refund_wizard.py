@@ -28,6 +28,10 @@ class AccountPartialRefundWizard(models.TransientModel):
         inverse_name="wizard_id",
         string="Lines",
     )
+    amount_basis = fields.Selection(
+        selection=[("price_subtotal", "Tax excluded"), ("price_total", "Tax included")],
+        compute="_compute_amount_basis_label",
+    )
     amount_basis_label = fields.Char(compute="_compute_amount_basis_label")
     date = fields.Date(string="Refund Date", required=True, default=fields.Date.context_today)
     reason = fields.Char()
@@ -73,6 +77,7 @@ class AccountPartialRefundWizard(models.TransientModel):
     def _compute_amount_basis_label(self):
         for wizard in self:
             basis = wizard.move_id.invoice_line_ids[:1]._refund_basis()
+            wizard.amount_basis = basis
             wizard.amount_basis_label = (
                 _("Amounts tax included")
                 if basis == "price_total"
@@ -137,7 +142,11 @@ class AccountPartialRefundWizard(models.TransientModel):
             reason=self.reason or False,
             date=self.date,
         )
-        return self.env["account.partial.refund"].browse(refund_id)._get_records_action()
+        return (
+            self.env["account.partial.refund"]
+            .browse(refund_id)
+            ._get_records_action(context={"create": False})
+        )
 
     def _reopen(self):
         return {

@@ -32,6 +32,11 @@ class AccountPartialRefundWizardLine(models.TransientModel):
         required=True,
     )
     amount = fields.Monetary(string="Amount to Refund")
+    # The same amount under the label of the other basis: the list shows the
+    # column whose label matches how the invoice shows its lines.
+    amount_tax_included = fields.Monetary(
+        string="Amount to Refund (Tax Incl.)", related="amount", readonly=False
+    )
     refund_quantity = fields.Float(
         string="Quantity to Refund", digits="Product Unit of Measure"
     )
