@@ -1,0 +1,156 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import stripe
+
+from . import const
+from .base import (
+    GatewayError,
+    GatewayRefund,
+    GatewayRefused,
+    GatewayUnavailable,
+    InvalidWebhook,
+    RefundGateway,
+    WebhookEvent,
+)
+from .money import THREE_DECIMAL_CURRENCIES
+
+
+class StripeGateway(RefundGateway):
+    """Refunds of Stripe PaymentIntents with the official SDK.
+
+    :param secret_key: the Stripe secret key (the payment provider's)
+    :param webhook_secret: signing secret of the refunds webhook endpoint
+    :param api_base: API address, for a sandbox or a test server
+    """
+
+    code = "stripe"
+
+    def __init__(
+        self,
+        secret_key,
+        webhook_secret=None,
+        api_base=None,
+        timeout=const.TIMEOUT,
+        max_network_retries=const.MAX_NETWORK_RETRIES,
+    ):
+        self.webhook_secret = webhook_secret
+        self.client = stripe.StripeClient(
+            secret_key,
+            stripe_version=const.STRIPE_API_VERSION,
+            base_addresses={"api": api_base or const.STRIPE_API_BASE},
+            max_network_retries=max_network_retries,
+            http_client=stripe.RequestsClient(timeout=timeout),
+        )
+
+    def create_refund(
+        self,
+        *,
+        payment_reference,
+        amount_minor,
+        currency,
+        idempotency_key,
+        metadata,
+        refunded_minor=0,
+    ):
+        if currency.upper() in THREE_DECIMAL_CURRENCIES and amount_minor % 10:
+            # https://docs.stripe.com/currencies#three-decimal
+            raise GatewayRefused(
+                f"Stripe refunds {currency.upper()} in multiples of 10 minor units.",
+                reason="amount_not_supported",
+            )
+        params = {
+            "payment_intent": payment_reference,
+            "amount": amount_minor,
+            "metadata": {**metadata, "idempotency_key": idempotency_key},
+        }
+        return self._call(
+            self.client.v1.refunds.create,
+            params=params,
+            options={"idempotency_key": idempotency_key},
+        )
+
+    def fetch_refund(self, reference):
+        return self._call(self.client.v1.refunds.retrieve, reference)
+
+    def find_refund(self, *, payment_reference, idempotency_key):
+        refunds = self._call_raw(
+            self.client.v1.refunds.list,
+            params={"payment_intent": payment_reference, "limit": 100},
+        )
+        for refund in refunds.auto_paging_iter():
+            refund = _to_refund(refund)
+            if refund.metadata.get("idempotency_key") == idempotency_key:
+                return refund
+        return None
+
+    def parse_webhook(self, payload, headers):
+        if not self.webhook_secret:
+            raise InvalidWebhook("No Stripe webhook secret is configured.")
+        try:
+            event = self.client.construct_event(
+                payload,
+                headers.get("Stripe-Signature"),
+                self.webhook_secret,
+                tolerance=const.STRIPE_WEBHOOK_TOLERANCE,
+            )
+        except stripe.SignatureVerificationError as error:
+            raise InvalidWebhook(str(error)) from error
+        except ValueError as error:
+            raise InvalidWebhook(f"Malformed Stripe event: {error}") from error
+        if event.type not in const.STRIPE_HANDLED_EVENTS:
+            return []
+        refund = event.data.object.to_dict()
+        if refund.get("object") != "refund":
+            return []
+        return [
+            WebhookEvent(
+                event_id=event.id,
+                event_type=event.type,
+                refund_reference=refund["id"],
+                refund=_to_refund(refund),
+            )
+        ]
+
+    def _call(self, method, *args, **kwargs):
+        return _to_refund(self._call_raw(method, *args, **kwargs))
+
+    def _call_raw(self, method, *args, **kwargs):
+        """The only place that talks HTTP; sorts Stripe's errors into
+        refused (an answer) and unavailable (no answer)."""
+        try:
+            return method(*args, **kwargs)
+        except stripe.IdempotencyError as error:
+            raise GatewayError(
+                f"Stripe refused a repeated idempotency key: {error.user_message}"
+            ) from error
+        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+            raise GatewayUnavailable(str(error)) from error
+        except stripe.APIError as error:
+            # Server errors (5xx) and answers the SDK cannot read.
+            raise GatewayUnavailable(str(error)) from error
+        except (stripe.InvalidRequestError, stripe.CardError) as error:
+            raise GatewayRefused(
+                error.user_message or str(error), reason=error.code or "invalid_request"
+            ) from error
+        except (stripe.AuthenticationError, stripe.PermissionError) as error:
+            # Nothing was created: the credentials do not allow it.
+            raise GatewayRefused(str(error), reason="not_permitted") from error
+        except stripe.StripeError as error:
+            raise GatewayError(str(error)) from error
+
+
+def _to_refund(refund):
+    if hasattr(refund, "to_dict"):  # a StripeObject is not a dict
+        refund = refund.to_dict()
+    try:
+        return GatewayRefund(
+            reference=refund["id"],
+            status=const.STRIPE_STATUS_MAPPING[refund["status"]],
+            amount_minor=int(refund["amount"]),
+            currency=refund["currency"].upper(),
+            payment_reference=refund.get("payment_intent") or "",
+            failure_reason=refund.get("failure_reason"),
+            metadata=dict(refund.get("metadata") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise GatewayUnavailable(f"Malformed Stripe refund: {error!r}") from error
