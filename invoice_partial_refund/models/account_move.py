@@ -207,6 +207,54 @@ class AccountMove(models.Model):
             lambda line: not line.payment_provider_id
         )
 
+    def _get_partial_refund_gateway_split(self, amount, include_empty=False):
+        """Split a refund of ``amount`` among the gateway payments of this
+        invoice: each takes at most what is left of it after earlier refunds.
+
+        :return: list of dicts with ``payment``, ``gateway``, ``reference``,
+            ``transaction``, ``amount`` (taken now), ``available`` (before),
+            ``refund_count`` and ``pending_count`` (earlier refunds)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        payments = self._get_reconciled_payments().filtered(
+            lambda p: p.payment_type == "inbound" and p.currency_id == currency
+        )
+        GatewayRefund = self.env["account.partial.refund.gateway"]
+        earlier = GatewayRefund.search(
+            [
+                ("source_payment_id", "in", payments.ids),
+                ("state", "not in", ("failed", "canceled")),
+            ]
+        )
+        split = []
+        remaining = amount
+        for payment in payments.sorted(lambda p: (p.date, p.id)):
+            gateway, reference, tx = payment._get_refund_gateway()
+            if not gateway:
+                continue
+            previous = earlier.filtered(lambda g, p=payment: g.source_payment_id == p)
+            available = currency.round(payment.amount - sum(previous.mapped("amount")))
+            take = min(max(available, 0.0), max(remaining, 0.0))
+            split.append(
+                {
+                    "payment": payment,
+                    "gateway": gateway,
+                    "reference": reference,
+                    "transaction": tx or self.env["payment.transaction"],
+                    "amount": currency.round(take),
+                    "available": available,
+                    "refund_count": len(previous),
+                    "pending_count": len(
+                        previous.filtered(lambda g: g.state in ("requested", "pending"))
+                    ),
+                }
+            )
+            remaining = currency.round(remaining - take)
+        if include_empty:
+            return split
+        return [share for share in split if not currency.is_zero(share["amount"])]
+
     def _get_partial_refund_method_line(self, journal_id=None, payment_method_line_id=None):
         """Return the outbound payment method line a refund of this invoice
         uses, after checking it is allowed."""
@@ -232,14 +280,10 @@ class AccountMove(models.Model):
                             gateway=method_line.payment_provider_id.name,
                         )
                     )
-                raise UserError(
-                    _(
-                        "Refunds through %(gateway)s are not available in this "
-                        "version: choose a bank or cash method and send the money "
-                        "back by hand.",
-                        gateway=method_line.payment_provider_id.name,
-                    )
-                )
+                # The gateway's share goes back through it anyway (see
+                # `_get_partial_refund_gateway_split`): what it cannot take
+                # goes through the default manual method.
+                return self._get_partial_refund_method_line()
             if method_line.journal_id.company_id != self.company_id:
                 raise UserError(
                     _(

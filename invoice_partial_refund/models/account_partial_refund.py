@@ -1,11 +1,15 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_date
+
+_logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
 
@@ -96,6 +100,7 @@ class AccountPartialRefund(models.Model):
     state = fields.Selection(
         selection=[
             ("requested", "Requested"),
+            ("pending", "Pending at gateway"),
             ("manual", "Awaiting manual refund"),
             ("done", "Refunded"),
             ("cancelled", "Cancelled"),
@@ -105,6 +110,12 @@ class AccountPartialRefund(models.Model):
         default="requested",
         tracking=True,
         index=True,
+    )
+    gateway_ids = fields.One2many(
+        comodel_name="account.partial.refund.gateway",
+        inverse_name="refund_id",
+        string="Gateway Refunds",
+        readonly=True,
     )
     amount_untaxed = fields.Monetary(
         string="Untaxed", compute="_compute_amounts", store=True
@@ -230,9 +241,11 @@ class AccountPartialRefund(models.Model):
             }
         )
         refund._create_credit_note(prepared)
-        refund._create_refund_payment()
-        refund.state = "done" if refund.refund_method == "immediate" else "manual"
+        refund._split_refund_payments()
+        refund._update_state()
         refund._post_refund_messages()
+        if refund.gateway_ids:
+            refund._send_gateway_refunds_after_commit()
         return refund
 
     @api.model
@@ -471,14 +484,38 @@ class AccountPartialRefund(models.Model):
         largest["tax_amount_currency"] += difference
         credit_note.tax_totals = tax_totals
 
-    def _create_refund_payment(self):
-        """Create the outbound payment of this refund, post it and reconcile it
-        with the credit note, so the credit note is settled, never left as
-        credit the customer could use."""
+    def _split_refund_payments(self):
+        """Send the refund back the way the money came: each gateway payment
+        of the invoice takes what it can (refunded later through the gateway,
+        see `account.partial.refund.gateway`), the rest is paid now through
+        the refund's manual method."""
         self.ensure_one()
-        credit_note = self.credit_note_id
-        journal = self.journal_id
-        outstanding_account = self.payment_method_line_id.payment_account_id
+        currency = self.currency_id
+        remaining = self.credit_note_id.amount_total
+        for share in self.move_id._get_partial_refund_gateway_split(remaining):
+            self.env["account.partial.refund.gateway"].create(
+                {
+                    "refund_id": self.id,
+                    "gateway": share["gateway"],
+                    "source_payment_id": share["payment"].id,
+                    "source_transaction_id": share["transaction"].id,
+                    "payment_reference": share["reference"],
+                    "amount": share["amount"],
+                }
+            )
+            remaining = currency.round(remaining - share["amount"])
+        if not currency.is_zero(remaining):
+            method_line = self.payment_method_line_id
+            self.payment_id = self._create_payment(
+                remaining, method_line.journal_id, method_line
+            )
+
+    def _create_payment(self, amount, journal, method_line):
+        """Create an outbound payment of ``amount`` for this refund, post it
+        and reconcile it with the credit note, so the credit note is settled,
+        never left as credit the customer could use."""
+        self.ensure_one()
+        outstanding_account = method_line.payment_account_id
         if not outstanding_account and journal.type == "cash":
             # Paid on the spot: the money leaves the cash register now.
             outstanding_account = journal.default_account_id
@@ -487,26 +524,77 @@ class AccountPartialRefund(models.Model):
                 "outstanding_account_id": outstanding_account.id,
                 "payment_type": "outbound",
                 "partner_type": "customer",
-                "partner_id": credit_note.commercial_partner_id.id,
-                "amount": credit_note.amount_total,
-                "currency_id": credit_note.currency_id.id,
+                "partner_id": self.credit_note_id.commercial_partner_id.id,
+                "amount": amount,
+                "currency_id": self.currency_id.id,
                 "date": self.date,
                 "journal_id": journal.id,
-                "payment_method_line_id": self.payment_method_line_id.id,
+                "payment_method_line_id": method_line.id,
                 "memo": self.name,
             }
         )
         if not payment.outstanding_account_id:
-            payment.outstanding_account_id = payment._get_outstanding_account(
-                "outbound"
-            )
+            payment.outstanding_account_id = payment._get_outstanding_account("outbound")
         payment.action_post()
-        receivable_lines = (payment.move_id.line_ids + credit_note.line_ids).filtered(
+        self._reconcile_with_credit_note(payment)
+        return payment
+
+    def _reconcile_with_credit_note(self, payment):
+        receivable_lines = (payment.move_id.line_ids + self.credit_note_id.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
             and not line.reconciled
         )
         receivable_lines.reconcile()
-        self.payment_id = payment
+
+    def _update_state(self):
+        """Derive the state from where the money is: at a gateway (requested,
+        pending), to be sent by hand (manual), or back with the customer."""
+        for refund in self:
+            if refund.state == "cancelled":
+                continue
+            gateways = refund.gateway_ids
+            if any(g.state == "requested" for g in gateways):
+                state = "requested"
+            elif any(g.state == "pending" for g in gateways):
+                state = "pending"
+            elif (refund.payment_id and refund.refund_method == "manual") or any(
+                gateways.mapped("manual_fallback")
+            ):
+                state = "manual"
+            else:
+                state = "done"
+            if refund.state != state:
+                refund.state = state
+
+    def _send_gateway_refunds_after_commit(self):
+        """Call the gateways once this transaction is committed.
+
+        The refund, its credit note and each gateway refund's idempotency key
+        are durable before any gateway is called: if this transaction rolls
+        back (error, serialization retry), nothing was asked of the gateway;
+        if the call below fails or the process dies, the records stay
+        "requested" and the status-sync cron sends them again with the same
+        key, or finds the refund the gateway already made.
+        """
+        dbname = self.env.cr.dbname
+        uid = self.env.uid
+        context = dict(self.env.context)
+        gateway_ids = self.gateway_ids.ids
+
+        @self.env.cr.postcommit.add
+        def send_gateway_refunds():
+            registry = self.env.registry
+            try:
+                with registry.cursor() as cr:
+                    env = self.env(cr=cr, user=uid, context=context)
+                    env["account.partial.refund.gateway"].browse(gateway_ids)._send()
+            except Exception:
+                _logger.exception(
+                    "Sending gateway refunds %s of %s failed; the status-sync "
+                    "cron will retry them.",
+                    gateway_ids,
+                    dbname,
+                )
 
     def _post_refund_messages(self):
         self.ensure_one()
@@ -549,5 +637,7 @@ class AccountPartialRefund(models.Model):
             currency.format(self.amount_tax),
             currency.format(self.amount_total),
         )
-        self.move_id.message_post(body=body)
-        self.message_post(body=body)
+        # Internal notes: the customer follows the invoice and must not read
+        # "refunded" before the money is back.
+        self.move_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")

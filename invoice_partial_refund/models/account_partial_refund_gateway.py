@@ -1,0 +1,385 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import logging
+
+from odoo import _, api, fields, models
+
+from .. import utils
+from ..gateways import (
+    GatewayError,
+    GatewayRefused,
+    GatewayUnavailable,
+    from_minor_units,
+    to_minor_units,
+)
+
+_logger = logging.getLogger(__name__)
+
+#: Gateway refunds the status-sync cron handles per run; it reruns itself
+#: while some are left (Odoo 18 cron progress).
+SYNC_BATCH_SIZE = 50
+#: Minutes before the cron looks at the same gateway refund again.
+SYNC_INTERVAL = 5
+
+
+class AccountPartialRefundGateway(models.Model):
+    _name = "account.partial.refund.gateway"
+    _description = "Partial Refund through a Gateway"
+    _order = "id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    refund_id = fields.Many2one(
+        comodel_name="account.partial.refund",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="refund_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="refund_id.currency_id", store=True)
+    gateway = fields.Selection(
+        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
+        required=True,
+        readonly=True,
+    )
+    source_payment_id = fields.Many2one(
+        comodel_name="account.payment",
+        string="Refunded Payment",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    source_transaction_id = fields.Many2one(
+        comodel_name="payment.transaction", readonly=True, ondelete="restrict"
+    )
+    payment_reference = fields.Char(
+        string="Gateway Payment ID", required=True, readonly=True, index=True
+    )
+    amount = fields.Monetary(required=True, readonly=True)
+    idempotency_key = fields.Char(readonly=True, copy=False, index=True)
+    gateway_reference = fields.Char(
+        string="Gateway Refund ID", readonly=True, copy=False, index="btree_not_null"
+    )
+    state = fields.Selection(
+        selection=[
+            ("requested", "Requested"),
+            ("pending", "Pending"),
+            ("succeeded", "Succeeded"),
+            ("failed", "Failed"),
+            ("canceled", "Canceled"),
+        ],
+        default="requested",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    failure_reason = fields.Char(readonly=True)
+    last_error = fields.Char(readonly=True)
+    attempt_count = fields.Integer(readonly=True)
+    last_sync_date = fields.Datetime(readonly=True, index=True)
+    transaction_id = fields.Many2one(
+        comodel_name="payment.transaction",
+        string="Refund Transaction",
+        readonly=True,
+        ondelete="set null",
+    )
+    refund_payment_id = fields.Many2one(
+        comodel_name="account.payment",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+    )
+    manual_fallback = fields.Boolean(
+        readonly=True,
+        help="The gateway did not refund: the money must be sent back by hand.",
+    )
+
+    _sql_constraints = [
+        (
+            "idempotency_key_unique",
+            "UNIQUE(idempotency_key)",
+            "A gateway refund's idempotency key is unique.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        database_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        for record in records:
+            # Derived, never random: the same record always sends the same
+            # key, so however often it is sent (retry, cron, repeated click)
+            # the gateway makes one refund. The database uuid keeps keys of
+            # two databases on one gateway account apart.
+            digest = hashlib.sha256(f"{database_uuid}:{record.id}".encode()).hexdigest()
+            record.idempotency_key = f"odoo-ipr-{record.id}-{digest[:32]}"
+        return records
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _get_gateway_client(self):
+        self.ensure_one()
+        if self.gateway == "stripe":
+            provider = self.source_transaction_id.provider_id or self.env[
+                "payment.provider"
+            ].sudo().search(
+                [
+                    *self.env["payment.provider"]._check_company_domain(self.company_id),
+                    ("code", "=", "stripe"),
+                    ("state", "!=", "disabled"),
+                ],
+                limit=1,
+            )
+            return utils.get_stripe_gateway(self.env, provider)
+        return utils.get_gocardless_gateway(self.env)
+
+    def _minor_amount(self):
+        return to_minor_units(
+            float_repr_currency(self.amount, self.currency_id), self.currency_id.name
+        )
+
+    def _metadata(self):
+        refund = self.refund_id
+        return {
+            "odoo_refund": refund.name,
+            "odoo_invoice": refund.move_id.name,
+            "odoo_credit_note": refund.credit_note_id.name or "",
+        }
+
+    def _lock(self):
+        """Lock these records for the transaction, skipping those another
+        transaction (the cron, a webhook, the post-commit send) is handling."""
+        self.env.cr.execute(
+            "SELECT id FROM account_partial_refund_gateway WHERE id IN %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        locked = self.browse(row[0] for row in self.env.cr.fetchall())
+        locked.invalidate_recordset()
+        return locked
+
+    def _send(self):
+        """Ask the gateway to refund each requested record and apply the
+        answer. Idempotent: a record whose refund the gateway already made
+        gets the same refund back."""
+        for record in self.filtered(lambda r: r.state == "requested")._lock():
+            if record.state != "requested":
+                continue
+            gateway = record._get_gateway_client()
+            record.attempt_count += 1
+            try:
+                result = gateway.create_refund(
+                    payment_reference=record.payment_reference,
+                    amount_minor=record._minor_amount(),
+                    currency=record.currency_id.name,
+                    idempotency_key=record.idempotency_key,
+                    metadata=record._metadata(),
+                    refunded_minor=record._refunded_minor_before(),
+                )
+            except GatewayRefused as error:
+                record._fail("failed", error.reason)
+                continue
+            except GatewayError as error:
+                # Unavailable (outcome unknown) or a conflict: stay requested;
+                # the status-sync cron looks the refund up by its key.
+                _logger.warning(
+                    "Gateway refund %s of %s not confirmed: %s",
+                    record.idempotency_key,
+                    record.refund_id.name,
+                    error,
+                )
+                record.last_error = str(error)[:500]
+                continue
+            record._apply(result)
+
+    def _sync(self):
+        """Bring requested and pending records up to date with the gateway:
+        find requested ones by their key (sending them when the gateway has
+        none), fetch pending ones."""
+        for record in self._lock():
+            if record.state not in ("requested", "pending"):
+                continue
+            record.last_sync_date = fields.Datetime.now()
+            gateway = record._get_gateway_client()
+            try:
+                if record.state == "pending":
+                    result = gateway.fetch_refund(record.gateway_reference)
+                else:
+                    result = gateway.find_refund(
+                        payment_reference=record.payment_reference,
+                        idempotency_key=record.idempotency_key,
+                    )
+            except GatewayError as error:
+                record.last_error = str(error)[:500]
+                continue
+            if result:
+                record._apply(result)
+            else:
+                record._send()
+
+    def _refunded_minor_before(self):
+        """What was already refunded of the same gateway payment by other
+        records (GoCardless confirms the cumulative total)."""
+        others = self.search(
+            [
+                ("gateway", "=", self.gateway),
+                ("payment_reference", "=", self.payment_reference),
+                ("state", "in", ("pending", "succeeded")),
+                ("id", "!=", self.id),
+            ]
+        )
+        return sum(other._minor_amount() for other in others)
+
+    def _apply(self, result):
+        """Apply the gateway's view of the refund (a `GatewayRefund`)."""
+        self.ensure_one()
+        if result.amount_minor != self._minor_amount():
+            self.last_error = _(
+                "The gateway refund %(reference)s is of %(amount)s, not %(expected)s.",
+                reference=result.reference,
+                amount=from_minor_units(result.amount_minor, result.currency),
+                expected=self.amount,
+            )
+            return
+        self.gateway_reference = result.reference
+        self.last_error = False
+        tx = self._get_refund_transaction()
+        if result.status == "pending":
+            if self.state != "pending":
+                self.state = "pending"
+                if tx:
+                    tx._set_pending()
+                self.refund_id._update_state()
+        elif result.status == "succeeded":
+            if self.state != "succeeded":
+                self._book_success(tx)
+        elif self.state not in ("failed", "canceled"):
+            if tx:
+                tx._set_canceled(
+                    state_message=result.failure_reason, extra_allowed_states=("done",)
+                )
+            self._fail(result.status, result.failure_reason or result.status)
+
+    def _get_refund_transaction(self):
+        """The Odoo refund transaction of this Stripe refund, created on the
+        first answer so that payment_stripe's own webhook handling finds it
+        by the refund id instead of booking the refund a second time."""
+        self.ensure_one()
+        if self.transaction_id or not self.source_transaction_id:
+            return self.transaction_id
+        tx = self.env["payment.transaction"].search(
+            [
+                ("provider_reference", "=", self.gateway_reference),
+                ("provider_id", "=", self.source_transaction_id.provider_id.id),
+                ("operation", "=", "refund"),
+            ],
+            limit=1,
+        )
+        if not tx:
+            tx = self.source_transaction_id.sudo()._create_child_transaction(
+                self.amount,
+                is_refund=True,
+                provider_reference=self.gateway_reference,
+                invoice_ids=[fields.Command.set(self.refund_id.credit_note_id.ids)],
+            )
+        self.transaction_id = tx
+        return tx
+
+    def _book_success(self, tx):
+        """The money is back with the customer: book the refund payment and
+        reconcile it with the credit note."""
+        self.state = "succeeded"
+        refund = self.refund_id
+        if tx:
+            tx = tx.sudo()
+            tx._set_done(extra_allowed_states=("done",))
+            if not tx.payment_id:
+                tx.with_company(tx.company_id)._create_payment()
+            tx.is_post_processed = True
+            payment = tx.payment_id
+            refund._reconcile_with_credit_note(payment)
+        else:
+            journal = self.source_payment_id.journal_id
+            method_line = journal.outbound_payment_method_line_ids.filtered(
+                lambda line: not line.payment_provider_id
+            )[:1]
+            payment = refund._create_payment(self.amount, journal, method_line)
+        self.refund_payment_id = payment
+        refund._update_state()
+        refund.message_post(
+            body=_(
+                "%(gateway)s refunded %(amount)s (refund %(reference)s).",
+                gateway=dict(self._fields["gateway"].selection)[self.gateway],
+                amount=self.currency_id.format(self.amount),
+                reference=self.gateway_reference,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _fail(self, state, reason):
+        """The gateway did not refund: keep the credit note, record why, and
+        fall back to a refund by hand through the refund's manual method."""
+        self.ensure_one()
+        refund = self.refund_id
+        self.write(
+            {
+                "state": state if state in ("failed", "canceled") else "failed",
+                "failure_reason": (reason or "")[:500],
+                "manual_fallback": True,
+            }
+        )
+        method_line = refund.payment_method_line_id
+        self.refund_payment_id = refund._create_payment(
+            self.amount, method_line.journal_id, method_line
+        )
+        refund._update_state()
+        refund.message_post(
+            body=_(
+                "%(gateway)s did not refund %(amount)s: %(reason)s. Send the money "
+                "back by hand through %(method)s, then mark the refund as refunded.",
+                gateway=dict(self._fields["gateway"].selection)[self.gateway],
+                amount=self.currency_id.format(self.amount),
+                reason=reason,
+                method=method_line.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _cron_sync_gateway_refunds(self):
+        """Status sync: complete the books of gateway refunds whose answer
+        was lost (timeout, crash, rollback after the gateway refunded) and
+        follow pending ones, a batch per run."""
+        # Records looked at in the last minutes wait: the cron reruns while
+        # some are left, and must not spin on a gateway that is down.
+        threshold = fields.Datetime.subtract(fields.Datetime.now(), minutes=SYNC_INTERVAL)
+        domain = [
+            ("state", "in", ("requested", "pending")),
+            "|",
+            ("last_sync_date", "=", False),
+            ("last_sync_date", "<", threshold),
+        ]
+        total = self.search_count(domain)
+        records = self.search(domain, order="last_sync_date asc nulls first, id", limit=SYNC_BATCH_SIZE)
+        records._sync()
+        self.env["ir.cron"]._notify_progress(
+            done=len(records), remaining=max(total - len(records), 0)
+        )
+
+
+def float_repr_currency(amount, currency):
+    """The amount as a string with the currency's decimals, so that minor
+    units are computed from the rounded value, not from float noise."""
+    return f"{currency.round(amount):.{currency.decimal_places}f}"
