@@ -7,44 +7,36 @@ from werkzeug.exceptions import Forbidden
 from odoo import http
 from odoo.http import request
 
-from .. import utils
-from ..gateways import GatewayError, InvalidWebhook
+from ..gateways import InvalidWebhook
 
 _logger = logging.getLogger(__name__)
 
 
 class PartialRefundWebhookController(http.Controller):
-    _stripe_webhook_url = "/invoice_partial_refund/webhook/stripe"
-    _gocardless_webhook_url = "/invoice_partial_refund/webhook/gocardless"
-
-    @http.route(_stripe_webhook_url, type="http", methods=["POST"], auth="public", csrf=False)
-    def stripe_webhook(self):
-        """Process Stripe's refund events (refund.updated, refund.failed,
-        charge.refund.updated), checked on the raw body with the SDK."""
-        gateway = utils.get_stripe_webhook_gateway(request.env)
-        return self._process(gateway, "stripe")
-
     @http.route(
-        _gocardless_webhook_url, type="http", methods=["POST"], auth="public", csrf=False
+        [
+            "/invoice_partial_refund/webhook/stripe",
+            "/invoice_partial_refund/webhook/gocardless",
+        ],
+        type="http",
+        methods=["POST"],
+        auth="public",
+        csrf=False,
     )
-    def gocardless_webhook(self):
-        """Process GoCardless's refund events, checked on the raw body with
-        the SDK."""
-        gateway = utils.get_gocardless_gateway(request.env)
-        return self._process(gateway, "gocardless")
+    def refund_webhook(self):
+        """Process a gateway's refund events: Stripe's refund.updated,
+        refund.failed and charge.refund.updated, GoCardless's refund events.
 
-    def _process(self, gateway, code):
-        payload = request.httprequest.get_data()
-        try:
-            events = gateway.parse_webhook(payload, request.httprequest.headers)
-        except InvalidWebhook as error:
-            _logger.warning("Refused a %s refund webhook: %s", code, error)
-            raise Forbidden() from error
+        The signature is checked on the raw body with the gateway's SDK;
+        anything that does not check out is answered Forbidden.
+        """
+        gateway = request.httprequest.path.rstrip("/").rsplit("/", 1)[1]
         Event = request.env["account.partial.refund.webhook.event"].sudo()
-        for event in events:
-            try:
-                Event._process(code, event)
-            except GatewayError:
-                # Acknowledged: the status-sync cron follows the refund.
-                _logger.exception("Could not process %s event %s", code, event.event_id)
+        try:
+            Event._handle_webhook(
+                gateway, request.httprequest.get_data(), request.httprequest.headers
+            )
+        except InvalidWebhook as error:
+            _logger.warning("Refused a %s refund webhook: %s", gateway, error)
+            raise Forbidden() from error
         return request.make_json_response("")

@@ -9,6 +9,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_date
 
+from .. import utils
+
 _logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
@@ -637,7 +639,5 @@ class AccountPartialRefund(models.Model):
             currency.format(self.amount_tax),
             currency.format(self.amount_total),
         )
-        # Internal notes: the customer follows the invoice and must not read
-        # "refunded" before the money is back.
-        self.move_id.message_post(body=body, subtype_xmlid="mail.mt_note")
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        utils.post_internal_note(self.move_id, body)
+        utils.post_internal_note(self, body)

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 
 from .. import utils
 from ..gateways import (
@@ -161,6 +161,8 @@ class AccountPartialRefundGateway(models.Model):
     def _lock(self):
         """Lock these records for the transaction, skipping those another
         transaction (the cron, a webhook, the post-commit send) is handling."""
+        if not self:
+            return self
         self.env.cr.execute(
             "SELECT id FROM account_partial_refund_gateway WHERE id IN %s "
             "FOR NO KEY UPDATE SKIP LOCKED",
@@ -275,10 +277,14 @@ class AccountPartialRefundGateway(models.Model):
     def _get_refund_transaction(self):
         """The Odoo refund transaction of this Stripe refund, created on the
         first answer so that payment_stripe's own webhook handling finds it
-        by the refund id instead of booking the refund a second time."""
+        by the refund id instead of booking the refund a second time.
+
+        Returned as superuser: the payment flow logs on the credit note as
+        OdooBot then, not as the customer (who may have no email address).
+        """
         self.ensure_one()
         if self.transaction_id or not self.source_transaction_id:
-            return self.transaction_id
+            return self.transaction_id.with_user(SUPERUSER_ID)
         tx = self.env["payment.transaction"].search(
             [
                 ("provider_reference", "=", self.gateway_reference),
@@ -295,7 +301,7 @@ class AccountPartialRefundGateway(models.Model):
                 invoice_ids=[fields.Command.set(self.refund_id.credit_note_id.ids)],
             )
         self.transaction_id = tx
-        return tx
+        return tx.with_user(SUPERUSER_ID)
 
     def _book_success(self, tx):
         """The money is back with the customer: book the refund payment and
@@ -303,7 +309,6 @@ class AccountPartialRefundGateway(models.Model):
         self.state = "succeeded"
         refund = self.refund_id
         if tx:
-            tx = tx.sudo()
             tx._set_done(extra_allowed_states=("done",))
             if not tx.payment_id:
                 tx.with_company(tx.company_id)._create_payment()
@@ -318,14 +323,14 @@ class AccountPartialRefundGateway(models.Model):
             payment = refund._create_payment(self.amount, journal, method_line)
         self.refund_payment_id = payment
         refund._update_state()
-        refund.message_post(
-            body=_(
+        utils.post_internal_note(
+            refund,
+            _(
                 "%(gateway)s refunded %(amount)s (refund %(reference)s).",
                 gateway=dict(self._fields["gateway"].selection)[self.gateway],
                 amount=self.currency_id.format(self.amount),
                 reference=self.gateway_reference,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
 
     def _fail(self, state, reason):
@@ -345,16 +350,16 @@ class AccountPartialRefundGateway(models.Model):
             self.amount, method_line.journal_id, method_line
         )
         refund._update_state()
-        refund.message_post(
-            body=_(
+        utils.post_internal_note(
+            refund,
+            _(
                 "%(gateway)s did not refund %(amount)s: %(reason)s. Send the money "
                 "back by hand through %(method)s, then mark the refund as refunded.",
                 gateway=dict(self._fields["gateway"].selection)[self.gateway],
                 amount=self.currency_id.format(self.amount),
                 reason=reason,
                 method=method_line.display_name,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
 
     @api.model

@@ -4,6 +4,9 @@ import logging
 
 from odoo import api, fields, models
 
+from .. import utils
+from ..gateways import GatewayError
+
 _logger = logging.getLogger(__name__)
 
 
@@ -28,6 +31,30 @@ class AccountPartialRefundWebhookEvent(models.Model):
     _sql_constraints = [
         ("event_unique", "UNIQUE(gateway, event_id)", "Each event is processed once."),
     ]
+
+    @api.model
+    def _handle_webhook(self, gateway, payload, headers):
+        """Verify a webhook request and process its refund events.
+
+        :param payload: the raw request body
+        :return: list of booleans, one per refund event (see `_process`)
+        :raise InvalidWebhook: the request is not from the gateway
+        """
+        client = (
+            utils.get_stripe_webhook_gateway(self.env)
+            if gateway == "stripe"
+            else utils.get_gocardless_gateway(self.env)
+        )
+        results = []
+        for event in client.parse_webhook(payload, headers):
+            try:
+                results.append(self._process(gateway, event))
+            except GatewayError:
+                # Acknowledged all the same: the status-sync cron follows
+                # the refund.
+                _logger.exception("Could not process %s event %s", gateway, event.event_id)
+                results.append(False)
+        return results
 
     @api.model
     def _process(self, gateway, event):

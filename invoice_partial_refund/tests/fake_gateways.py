@@ -91,6 +91,14 @@ class FakeServer:
             self._server.server_close()
             self._server = None
 
+    def reset(self):
+        """Forget every payment, refund and key: a clean gateway."""
+        with self.lock:
+            self.faults.clear()
+            self.requests.clear()
+            for store in self._stores():
+                store.clear()
+
     def inject(self, fault, times=1):
         """The next ``times`` refund creation requests (first calls and
         repeats alike) meet ``fault``."""
@@ -139,6 +147,9 @@ class FakeStripe(FakeServer):
         self.idempotency = {}
         #: status of the next refunds created
         self.refund_status = "succeeded"
+
+    def _stores(self):
+        return (self.payment_intents, self.refunds, self.idempotency)
 
     def add_payment_intent(self, amount_minor, currency="usd", reference=None):
         reference = reference or f"pi_{next(_counter):08d}"
@@ -292,6 +303,9 @@ class FakeGoCardless(FakeServer):
         self.refunds_enabled = True
         self.balance_sufficient = True
         self.refund_status = "created"
+
+    def _stores(self):
+        return (self.payments, self.refunds, self.idempotency)
 
     def add_payment(self, amount_minor, currency="GBP", reference=None, too_recent=False):
         reference = reference or f"PM{next(_counter):010d}"

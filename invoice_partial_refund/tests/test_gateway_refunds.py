@@ -1,0 +1,389 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import tagged
+
+from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+
+from ..gateways import InvalidWebhook
+from .common import PartialRefundCommon
+from .fake_gateways import DROP_AFTER_CREATE, FakeGoCardless, FakeStripe
+
+
+class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
+    """Invoices paid through Stripe (Odoo's payment flow) and GoCardless
+    (recorded payment ids), refunded against fake gateways on 127.0.0.1."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Odoo's payment flow posts on the invoice as the current user.
+        cls.env.user.partner_id.email = "accountant@example.com"
+        cls.partner_a.email = "partner_a@example.com"
+        cls.fake_stripe = FakeStripe().start()
+        cls.addClassCleanup(cls.fake_stripe.stop)
+        cls.fake_gocardless = FakeGoCardless().start()
+        cls.addClassCleanup(cls.fake_gocardless.stop)
+        cls.stripe = cls._prepare_provider(
+            "stripe",
+            update_values={
+                "stripe_secret_key": cls.fake_stripe.secret,
+                "stripe_publishable_key": "pk_test_fake",
+            },
+        )
+        cls.stripe.journal_id = cls.bank_journal
+        params = cls.env["ir.config_parameter"].sudo()
+        for name, value in {
+            "stripe_api_base": cls.fake_stripe.url,
+            "stripe_webhook_secret": cls.fake_stripe.webhook_secret,
+            "gocardless_access_token": cls.fake_gocardless.secret,
+            "gocardless_webhook_secret": cls.fake_gocardless.webhook_secret,
+            "gocardless_api_base": cls.fake_gocardless.url,
+            "gateway_timeout": "1",
+        }.items():
+            params.set_param(f"invoice_partial_refund.{name}", value)
+
+    def setUp(self):
+        super().setUp()
+        for fake in (self.fake_stripe, self.fake_gocardless):
+            fake.reset()
+        self.fake_stripe.refund_status = "succeeded"
+        self.fake_gocardless.refund_status = "created"
+        self.fake_gocardless.refunds_enabled = True
+
+    def _minor(self, amount, currency=None):
+        currency = currency or self.env.company.currency_id
+        return round(amount * 10**currency.decimal_places)
+
+    def _pay_with_stripe(self, invoice, amount=None):
+        """Pay the invoice through a Stripe transaction, as the payment flow
+        does; return the PaymentIntent id."""
+        amount = amount or invoice.amount_residual
+        intent = self.fake_stripe.add_payment_intent(
+            self._minor(amount, invoice.currency_id), invoice.currency_id.name
+        )
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.stripe.id,
+                "payment_method_id": self.env.ref("payment.payment_method_card").id,
+                "reference": f"TX-{intent}",
+                "amount": amount,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "operation": "online_direct",
+                "provider_reference": intent,
+                "invoice_ids": [Command.set(invoice.ids)],
+            }
+        )
+        tx._set_done()
+        tx._post_process()
+        return intent
+
+    def _create_stripe_paid_invoice(self, lines, currency=None):
+        invoice = self._create_paid_invoice(lines, currency=currency, pay=False)
+        intent = self._pay_with_stripe(invoice)
+        self.assertEqual(invoice.payment_state, "paid")
+        return invoice, intent
+
+    def _create_gocardless_paid_invoice(self, lines):
+        invoice = self._create_paid_invoice(lines, pay=False)
+        mandate_payment = self.fake_gocardless.add_payment(
+            self._minor(invoice.amount_total), "USD"
+        )
+        payment = self._pay(invoice, self.bank_journal)
+        payment.write(
+            {"refund_gateway": "gocardless", "refund_gateway_reference": mandate_payment}
+        )
+        return invoice, mandate_payment
+
+    def _post_webhook(self, gateway, payload, headers):
+        """What the webhook route does with a request; True when every event
+        was processed now (not a duplicate)."""
+        Event = self.env["account.partial.refund.webhook.event"].sudo()
+        return all(Event._handle_webhook(gateway, payload, headers))
+
+    def assertBooked(self, refund):
+        """Every share of the refund is paid and reconciled with the credit
+        note; the customer's balance is back where it was."""
+        self.assertRefundSettled_any(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def assertRefundSettled_any(self, refund):
+        credit_note = refund.credit_note_id
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        payments = refund.payment_id | refund.gateway_ids.refund_payment_id
+        self.assertAlmostEqual(sum(payments.mapped("amount")), refund.amount_total)
+        receivable = (credit_note.line_ids | payments.move_id.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable.mapped("reconciled")))
+
+
+@tagged("post_install", "-at_install")
+class TestStripeRefunds(GatewayRefundCommon):
+    def test_stripe_paid_invoice_refunded_twice(self):
+        invoice, intent = self._create_stripe_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 40.0}]
+        )
+        line_1, line_2 = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line_1.id, "amount": 30.0}])
+        share = first.gateway_ids
+        self.assertRecordValues(
+            share, [{"gateway": "stripe", "state": "requested", "amount": 34.5}]
+        )
+        self.assertEqual(first.state, "requested")
+        self.assertFalse(first.payment_id, "no manual payment: Stripe takes it all")
+        self.assertFalse(self.fake_stripe.refunds, "nothing is sent before the commit")
+        # What the post-commit hook does:
+        share._send()
+        self.assertEqual(share.state, "succeeded")
+        self.assertEqual(first.state, "done")
+        (stripe_refund,) = self.fake_stripe.refunds.values()
+        self.assertEqual(stripe_refund["amount"], 3450)
+        self.assertEqual(stripe_refund["payment_intent"], intent)
+        self.assertEqual(stripe_refund["metadata"]["odoo_refund"], first.name)
+        self.assertEqual(stripe_refund["metadata"]["odoo_credit_note"], first.credit_note_id.name)
+        self.assertEqual(stripe_refund["metadata"]["idempotency_key"], share.idempotency_key)
+        # Registered as Odoo's refund transaction of the Stripe payment.
+        self.assertRecordValues(
+            share.transaction_id,
+            [
+                {
+                    "operation": "refund",
+                    "provider_reference": stripe_refund["id"],
+                    "state": "done",
+                    "amount": -34.5,
+                }
+            ],
+        )
+        self.assertEqual(share.transaction_id.payment_id, share.refund_payment_id)
+        self.assertEqual(share.transaction_id.invoice_ids, first.credit_note_id)
+        self.assertBooked(first)
+
+        second = self._refund(invoice, [{"line_id": line_2.id}])
+        second.gateway_ids._send()
+        self.assertEqual(second.state, "done")
+        self.assertNotEqual(second.gateway_ids.idempotency_key, share.idempotency_key)
+        self.assertEqual(self.fake_stripe.refunded(intent), 3450 + 4600)
+        self.assertBooked(second)
+
+    def test_payment_stripe_webhook_does_not_book_it_twice(self):
+        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
+        refund.gateway_ids._send()
+        tx = refund.gateway_ids.transaction_id
+        stripe_refund = self.fake_stripe.refunds[tx.provider_reference]
+        # What payment_stripe's controller hands over for charge.refund.updated.
+        self.env["payment.transaction"]._handle_notification_data(
+            "stripe",
+            {
+                "event_type": "charge.refund.updated",
+                "object_id": stripe_refund["id"],
+                "refund": stripe_refund,
+            },
+        )
+        refund_txs = self.env["payment.transaction"].search(
+            [("operation", "=", "refund"), ("provider_id", "=", self.stripe.id)]
+        )
+        self.assertEqual(refund_txs, tx)
+        self.assertEqual(
+            self.env["account.payment"].search_count(
+                [("payment_type", "=", "outbound"), ("partner_id", "=", self.partner_a.id)]
+            ),
+            1,
+        )
+        self.assertBooked(refund)
+
+    def test_repeated_send_makes_one_refund(self):
+        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 50.0}])
+        share = refund.gateway_ids
+        share._send()
+        share._send()  # a repeated call: nothing left to send
+        share.state = "requested"  # as if the first answer had been lost
+        share._send()
+        self.assertEqual(len(self.fake_stripe.refunds), 1)
+        self.assertEqual(self.fake_stripe.refunded(intent), 5750)
+
+    def test_crash_after_success_is_recovered_by_the_cron(self):
+        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        share = refund.gateway_ids
+
+        class Crash(Exception):
+            pass
+
+        # The gateway refunds, then the transaction that books it dies.
+        with self.assertRaises(Crash), self.env.cr.savepoint():
+            share._send()
+            self.assertEqual(share.state, "succeeded")
+            raise Crash
+        share.invalidate_recordset()
+        refund.invalidate_recordset()
+        self.assertEqual(share.state, "requested")
+        self.assertEqual(len(self.fake_stripe.refunds), 1)
+
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self.assertEqual(share.state, "succeeded")
+        self.assertEqual(len(self.fake_stripe.refunds), 1, "found by its key, not resent")
+        self.assertEqual(refund.state, "done")
+        self.assertBooked(refund)
+
+    def test_lost_answer_stays_requested_then_cron_completes(self):
+        # Stripe refunds, but no answer comes back, retries included (Odoo's
+        # test mode stretches client timeouts to 10 s, so the timeout itself
+        # is tier 1's: tests/test_stripe_gateway.py).
+        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        share = refund.gateway_ids
+        self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
+        share._send()
+        self.assertEqual(share.state, "requested")
+        self.assertTrue(share.last_error)
+        self.assertEqual(refund.state, "requested")
+        self.assertTrue(refund.credit_note_id.amount_residual, "no payment booked yet")
+        share.last_sync_date = False
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self.assertEqual(share.state, "succeeded")
+        self.assertEqual(len(self.fake_stripe.refunds), 1)
+        self.assertBooked(refund)
+
+    def test_pending_then_failed_falls_back_to_manual(self):
+        self.fake_stripe.refund_status = "pending"
+        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        share = refund.gateway_ids
+        share._send()
+        self.assertEqual((share.state, refund.state), ("pending", "pending"))
+        self.assertEqual(share.transaction_id.state, "pending")
+        self.assertFalse(share.refund_payment_id, "nothing is booked before success")
+        self.assertEqual(invoice.partial_refund_status, "partial")
+
+        stored = self.fake_stripe.set_status(share.gateway_reference, "failed", "lost_or_stolen_card")
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(share.state, "failed")
+        self.assertEqual(share.failure_reason, "lost_or_stolen_card")
+        self.assertTrue(share.manual_fallback)
+        self.assertEqual(share.transaction_id.state, "cancel")
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(share.refund_payment_id.journal_id, refund.journal_id)
+        self.assertTrue(refund.credit_note_id.state == "posted")
+        self.assertBooked(refund)
+
+    def test_refused_by_stripe_falls_back_to_manual(self):
+        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        # Refunded directly in the Stripe dashboard meanwhile: nothing left.
+        self.fake_stripe.refunds["re_dashboard"] = {
+            "id": "re_dashboard", "payment_intent": intent, "amount": 11500,
+            "status": "succeeded", "metadata": {},
+        }
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund.gateway_ids._send()
+        self.assertRecordValues(
+            refund.gateway_ids,
+            [{"state": "failed", "failure_reason": "charge_already_refunded", "manual_fallback": True}],
+        )
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+
+    def test_duplicate_and_forged_webhooks(self):
+        self.fake_stripe.refund_status = "pending"
+        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        share = refund.gateway_ids
+        share._send()
+        stored = self.fake_stripe.set_status(share.gateway_reference, "succeeded")
+        payload, headers = self.fake_stripe.signed_event("refund.updated", stored, event_id="evt_dup")
+        forged, forged_headers = self.fake_stripe.signed_event(
+            "refund.updated", stored, secret="whsec_attacker"
+        )
+        with self.assertRaises(InvalidWebhook):
+            self._post_webhook("stripe", forged, forged_headers)
+        self.assertEqual(share.state, "pending")
+        self.assertTrue(self._post_webhook("stripe", payload, headers))
+        self.assertEqual(share.state, "succeeded")
+        self.assertFalse(self._post_webhook("stripe", payload, headers), "a duplicate")
+        self.assertEqual(len(share.refund_payment_id), 1)
+        self.assertBooked(refund)
+
+    def test_jpy(self):
+        jpy = self.setup_other_currency("JPY", rates=[("2019-01-01", 150.0)])
+        invoice, intent = self._create_stripe_paid_invoice(
+            [{"price_unit": 12000.0}], currency=jpy
+        )
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 1001.0}])
+        refund.gateway_ids._send()
+        (stripe_refund,) = self.fake_stripe.refunds.values()
+        self.assertEqual(stripe_refund["amount"], 1151)  # yen: no minor unit
+        self.assertEqual(stripe_refund["currency"], "jpy")
+        self.assertEqual(refund.state, "done")
+        self.assertBooked(refund)
+
+    def test_split_with_a_bank_payment(self):
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        self.assertEqual(invoice.payment_state, "paid")
+        line = invoice.invoice_line_ids
+        split = invoice._get_partial_refund_gateway_split(115.0)
+        self.assertEqual([(s["gateway"], s["amount"]) for s in split], [("stripe", 50.0)])
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 100.0}])
+        self.assertEqual(refund.gateway_ids.amount, 50.0)
+        self.assertAlmostEqual(refund.payment_id.amount, 65.0)
+        refund.gateway_ids._send()
+        self.assertEqual(self.fake_stripe.refunded(intent), 5000)
+        self.assertEqual(refund.state, "manual", "the bank part is sent by hand")
+        self.assertBooked(refund)
+        # Stripe's part is used up: the next refund is all manual.
+        self.assertFalse(invoice._get_partial_refund_gateway_split(10.0))
+        (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
+        self.assertEqual((empty["available"], empty["refund_count"]), (0.0, 1))
+
+@tagged("post_install", "-at_install")
+class TestGoCardlessRefunds(GatewayRefundCommon):
+    def test_gocardless_refund_pending_then_paid(self):
+        invoice, mandate_payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}])
+        share = refund.gateway_ids
+        self.assertEqual((share.gateway, share.payment_reference), ("gocardless", mandate_payment))
+        share._send()
+        self.assertEqual((share.state, refund.state), ("pending", "pending"))
+        (gc_refund,) = self.fake_gocardless.refunds.values()
+        self.assertEqual(gc_refund["amount"], 3450)
+        payload, headers = self.fake_gocardless.signed_webhook(
+            [{"action": "paid", "refund": gc_refund["id"]}]
+        )
+        self.fake_gocardless.set_status(gc_refund["id"], "paid")
+        self._post_webhook("gocardless", payload, headers)
+        self.assertEqual((share.state, refund.state), ("succeeded", "done"))
+        self.assertEqual(share.refund_payment_id.journal_id, self.bank_journal)
+        self.assertBooked(refund)
+
+        second = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
+        second.gateway_ids._send()
+        self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
+
+    def test_refunds_not_enabled_fall_back_to_manual(self):
+        self.fake_gocardless.refunds_enabled = False
+        invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        refund.gateway_ids._send()
+        self.assertRecordValues(
+            refund.gateway_ids,
+            [{"state": "failed", "failure_reason": "refunds_not_enabled", "manual_fallback": True}],
+        )
+        self.assertEqual(refund.state, "manual")
+        self.assertIn("refunds_not_enabled", refund.message_ids[0].body)
+        self.assertBooked(refund)
+
+    def test_sync_follows_pending_refunds(self):
+        invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        share = refund.gateway_ids
+        share._send()
+        self.fake_gocardless.set_status(share.gateway_reference, "paid")
+        share.last_sync_date = False
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self.assertEqual(share.state, "succeeded")
+        self.assertBooked(refund)
