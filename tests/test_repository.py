@@ -47,3 +47,23 @@ def test_readme_rst_is_generated_from_the_fragments():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_fault_matrix_names_existing_tests():
+    matrix = (ADDON / "readme" / "DEVELOP.md").read_text()
+    sources = {
+        path.relative_to(ROOT).as_posix(): path.read_text()
+        for path in list((ROOT / "tests").glob("test_*.py"))
+        + list((ADDON / "tests").glob("test_*.py"))
+    }
+    everything = "\n".join(sources.values())
+    named = re.findall(r"`([^`]*test_[^`]*)`", matrix)
+    assert named
+    for reference in named:
+        path, _sep, name = reference.rpartition("::")
+        if path:
+            assert path in sources, reference
+            assert f"def {name}(" in sources[path], reference
+        else:
+            name = name.split(".")[-1]
+            assert f"def {name}(" in everything or f"class {name}(" in everything, reference

@@ -335,6 +335,14 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_stripe.refunded(intent), 5000)
         self.assertEqual(refund.state, "manual", "the bank part is sent by hand")
         self.assertBooked(refund)
+        # The wizard shows the split before anything happens.
+        wizard = self.env["account.partial.refund.wizard"].with_context(
+            default_move_id=invoice.id
+        ).create({"move_id": invoice.id})
+        wizard.line_ids.write({"selected": True, "refund_mode": "amount", "amount": 10.0})
+        self.assertIn("Stripe, payment " + intent, wizard.split_html)
+        self.assertIn("0.00 still refundable there", wizard.split_html)
+        self.assertIn("11.50", wizard.split_html)
         # Stripe's part is used up: the next refund is all manual.
         self.assertFalse(invoice._get_partial_refund_gateway_split(10.0))
         (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
@@ -361,6 +369,11 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertBooked(refund)
 
         second = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
+        wizard = self.env["account.partial.refund.wizard"].create({"move_id": invoice.id})
+        wizard.line_ids.write({"selected": True, "refund_mode": "amount", "amount": 5.0})
+        self.assertIn("GoCardless, payment " + mandate_payment, wizard.split_html)
+        self.assertIn("3 of 5 refunds left", wizard.split_html)
+        self.assertIn("1 refund(s) still pending", wizard.split_html)
         second.gateway_ids._send()
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
 

@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -27,6 +29,10 @@ class AccountPartialRefundWizard(models.TransientModel):
         comodel_name="account.partial.refund.wizard.line",
         inverse_name="wizard_id",
         string="Lines",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     amount_basis = fields.Selection(
         selection=[("price_subtotal", "Tax excluded"), ("price_total", "Tax included")],
@@ -44,6 +50,7 @@ class AccountPartialRefundWizard(models.TransientModel):
         string="Refund Through",
         compute="_compute_payment_method_line_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         domain="[('id', 'in', available_payment_method_line_ids)]",
@@ -51,6 +58,13 @@ class AccountPartialRefundWizard(models.TransientModel):
     amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_amounts")
     amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts")
     amount_total = fields.Monetary(string="Total Refunded Now", compute="_compute_amounts")
+    split_html = fields.Html(
+        string="Refunded Through",
+        compute="_compute_split_html",
+        sanitize=False,
+        help="How the money goes back: each gateway payment's share through its "
+        "gateway, the rest through the chosen method.",
+    )
     amount_remaining = fields.Monetary(
         string="Still Refundable After",
         compute="_compute_amounts",
@@ -61,17 +75,14 @@ class AccountPartialRefundWizard(models.TransientModel):
     # DEFAULTS / COMPUTES
     # ------------------------------------------------------------
 
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        move = self.env["account.move"].browse(values.get("move_id"))
-        if move and "line_ids" in fields_list:
-            values["line_ids"] = [
+    @api.depends("move_id")
+    def _compute_line_ids(self):
+        for wizard in self:
+            wizard.line_ids = [Command.clear()] + [
                 Command.create({"invoice_line_id": line.id})
-                for line in move.invoice_line_ids
+                for line in wizard.move_id.invoice_line_ids
                 if line.display_type == "product"
             ]
-        return values
 
     @api.depends("move_id")
     def _compute_amount_basis_label(self):
@@ -111,6 +122,69 @@ class AccountPartialRefundWizard(models.TransientModel):
             wizard.amount_remaining = sum(
                 wizard.line_ids.mapped("refundable_amount")
             ) - sum(selected.mapped("amount_refunded_now"))
+
+    @api.depends("amount_total", "payment_method_line_id")
+    def _compute_split_html(self):
+        for wizard in self:
+            wizard.split_html = wizard._render_split()
+
+    def _render_split(self):
+        """The refund's split among the invoice's payments, with the limits
+        each gateway puts on it."""
+        self.ensure_one()
+        currency = self.currency_id
+        if not self.move_id or currency.is_zero(self.amount_total):
+            return False
+        rows = []
+        remaining = self.amount_total
+        shares = self.move_id._get_partial_refund_gateway_split(
+            self.amount_total, include_empty=True
+        )
+        for share in shares:
+            gateway = dict(self.env["account.payment"]._fields["refund_gateway"].selection)[
+                share["gateway"]
+            ]
+            notes = [
+                _(
+                    "%(available)s still refundable there",
+                    available=currency.format(share["available"]),
+                )
+            ]
+            if share["gateway"] == "gocardless":
+                notes.append(
+                    _(
+                        "%(left)s of 5 refunds left on this payment",
+                        left=max(5 - share["refund_count"], 0),
+                    )
+                )
+            if share["pending_count"]:
+                notes.append(
+                    _("%(count)s refund(s) still pending", count=share["pending_count"])
+                )
+            rows.append(
+                (
+                    _("%(gateway)s, payment %(reference)s", gateway=gateway, reference=share["reference"]),
+                    share["amount"],
+                    "; ".join(notes),
+                )
+            )
+            remaining = currency.round(remaining - share["amount"])
+        if not currency.is_zero(remaining) or not rows:
+            rows.append(
+                (
+                    self.payment_method_line_id.display_name or _("Manual refund"),
+                    remaining,
+                    _("sent by hand outside Odoo")
+                    if self.payment_method_line_id.journal_id.type != "cash"
+                    else _("paid on the spot"),
+                )
+            )
+        body = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td><td class='text-muted'>%s</td></tr>")
+            % (label, currency.format(amount), note)
+            for label, amount, note in rows
+        )
+        return Markup("<table class='table table-sm mb-0'><tbody>%s</tbody></table>") % body
 
     # ------------------------------------------------------------
     # ACTIONS
