@@ -6,3 +6,4 @@ from . import account_partial_refund_gateway
 from . import account_partial_refund_webhook_event
 from . import account_payment
 from . import res_config_settings
+from . import res_company

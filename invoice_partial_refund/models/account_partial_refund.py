@@ -119,6 +119,35 @@ class AccountPartialRefund(models.Model):
         string="Gateway Refunds",
         readonly=True,
     )
+    gateway = fields.Selection(
+        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
+        compute="_compute_gateway",
+        store=True,
+        help="The gateway the refund went (or tried to go) through, if any.",
+    )
+    manual_due_date = fields.Date(
+        string="Manual Refund Due",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When the money should have been sent by hand.",
+    )
+    manual_refund_date = fields.Date(string="Sent On", readonly=True, copy=False)
+    manual_refund_reference = fields.Char(string="Transfer Reference", readonly=True, copy=False)
+    manual_refund_means = fields.Selection(
+        selection=[
+            ("bank_transfer", "Bank transfer"),
+            ("cheque", "Cheque"),
+            ("cash", "Cash"),
+            ("other", "Other"),
+        ],
+        string="Sent By",
+        readonly=True,
+        copy=False,
+    )
+    escalated = fields.Boolean(readonly=True, copy=False)
+    reminder_checked_on = fields.Date(readonly=True, copy=False, index=True)
+    customer_notified = fields.Boolean(readonly=True, copy=False)
     amount_untaxed = fields.Monetary(
         string="Untaxed", compute="_compute_amounts", store=True
     )
@@ -137,6 +166,11 @@ class AccountPartialRefund(models.Model):
             refund.amount_untaxed = sum(refund.line_ids.mapped("amount_untaxed"))
             refund.amount_total = sum(refund.line_ids.mapped("amount_total"))
             refund.amount_tax = refund.amount_total - refund.amount_untaxed
+
+    @api.depends("gateway_ids.gateway")
+    def _compute_gateway(self):
+        for refund in self:
+            refund.gateway = refund.gateway_ids[:1].gateway
 
     # ------------------------------------------------------------
     # CRUD
@@ -555,18 +589,28 @@ class AccountPartialRefund(models.Model):
             if refund.state == "cancelled":
                 continue
             gateways = refund.gateway_ids
+            needs_hand = (refund.payment_id and refund.refund_method == "manual") or any(
+                gateways.mapped("manual_fallback")
+            )
             if any(g.state == "requested" for g in gateways):
                 state = "requested"
             elif any(g.state == "pending" for g in gateways):
                 state = "pending"
-            elif (refund.payment_id and refund.refund_method == "manual") or any(
-                gateways.mapped("manual_fallback")
-            ):
+            elif needs_hand and not refund.manual_refund_date:
                 state = "manual"
             else:
                 state = "done"
-            if refund.state != state:
-                refund.state = state
+            if refund.state == state:
+                continue
+            refund.state = state
+            if state == "manual":
+                refund.manual_due_date = fields.Date.add(
+                    fields.Date.context_today(refund),
+                    days=refund.company_id.partial_refund_delay,
+                )
+                refund._ensure_manual_refund_activities()
+            elif state == "done":
+                refund._notify_customer()
 
     def _send_gateway_refunds_after_commit(self):
         """Call the gateways once this transaction is committed.
@@ -641,3 +685,269 @@ class AccountPartialRefund(models.Model):
         )
         utils.post_internal_note(self.move_id, body)
         utils.post_internal_note(self, body)
+
+    # ------------------------------------------------------------
+    # MANUAL REFUNDS: reminders, confirmation, cancellation
+    # ------------------------------------------------------------
+
+    def _get_manual_refund_responsible(self):
+        """Who sends the money: the invoice's salesperson when they can open
+        the refund, else the company's responsible, else the current user."""
+        self.ensure_one()
+        salesperson = self.move_id.invoice_user_id
+        if salesperson and salesperson.active and self.with_user(salesperson).has_access("read"):
+            return salesperson
+        return self.company_id.partial_refund_user_id or self.env.user
+
+    def _ensure_manual_refund_activities(self, today=None):
+        """Keep exactly one open "Manual refund" activity on each of these
+        refunds awaiting a manual refund: create it when missing, remove
+        duplicates, move an overdue deadline to today, and hand refunds
+        overdue by the company's escalation delay to its manager.
+
+        Works on a batch with a constant number of queries for the reads.
+        """
+        today = today or fields.Date.context_today(self)
+        activity_type = self.env.ref("invoice_partial_refund.mail_activity_type_manual_refund")
+        refunds = self.filtered(lambda r: r.state == "manual")
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", refunds.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ],
+            order="id",
+        )
+        by_refund = {}
+        for activity in activities:
+            by_refund.setdefault(activity.res_id, self.env["mail.activity"])
+            by_refund[activity.res_id] |= activity
+        duplicates = self.env["mail.activity"]
+        to_create = []
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for refund in refunds:
+            current = by_refund.get(refund.id, self.env["mail.activity"])
+            duplicates |= current[1:]
+            activity = current[:1]
+            escalate = refund._must_escalate(today)
+            if not activity:
+                user = (
+                    refund.company_id.partial_refund_manager_id
+                    if escalate
+                    else refund._get_manual_refund_responsible()
+                )
+                to_create.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": refund.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": (user or self.env.user).id,
+                        "date_deadline": max(refund.manual_due_date or today, today),
+                        "summary": _(
+                            "Send %(amount)s back to %(customer)s",
+                            amount=refund.currency_id.format(refund._manual_amount()),
+                            customer=refund.partner_id.display_name,
+                        ),
+                    }
+                )
+            elif activity.date_deadline < today:
+                activity.date_deadline = today
+            if escalate and not refund.escalated:
+                manager = refund.company_id.partial_refund_manager_id
+                if activity:
+                    activity.user_id = manager
+                refund.escalated = True
+                utils.post_internal_note(
+                    refund,
+                    _(
+                        "Manual refund overdue since %(date)s: escalated to %(manager)s.",
+                        date=format_date(self.env, refund.manual_due_date),
+                        manager=manager.name,
+                    ),
+                )
+        duplicates.unlink()
+        if to_create:
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                to_create
+            )
+
+    def _must_escalate(self, today):
+        self.ensure_one()
+        company = self.company_id
+        return bool(
+            company.partial_refund_manager_id
+            and self.manual_due_date
+            and (today - self.manual_due_date).days >= company.partial_refund_escalation_days
+        )
+
+    def _manual_amount(self):
+        """What has to be sent by hand: the manual payment and the gateway
+        shares that fell back to it."""
+        self.ensure_one()
+        fallbacks = self.gateway_ids.filtered("manual_fallback")
+        return self.payment_id.amount + sum(fallbacks.mapped("amount"))
+
+    @api.model
+    def _cron_manual_refund_reminders(self, batch_size=500):
+        """Daily: keep one reminder per refund awaiting a manual refund,
+        escalate the overdue ones. A batch per call: the cron commits after
+        each and calls again while some are left (Odoo 18 cron progress)."""
+        today = fields.Date.context_today(self)
+        domain = [
+            ("state", "=", "manual"),
+            "|",
+            ("reminder_checked_on", "=", False),
+            ("reminder_checked_on", "<", today),
+        ]
+        refunds = self.search(domain, order="id", limit=batch_size)
+        refunds._ensure_manual_refund_activities(today=today)
+        refunds.reminder_checked_on = today
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(refunds), remaining=remaining)
+        return refunds
+
+    def action_open_confirm_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Mark as Refunded"),
+            "res_model": "account.partial.refund.confirm.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_refund_id": self.id},
+        }
+
+    def _confirm_manual_refund(self, date, reference, means):
+        """Someone sent the money by hand: record how, close the reminder."""
+        self.ensure_one()
+        if self.state != "manual":
+            raise UserError(
+                _(
+                    "%(refund)s is not awaiting a manual refund.",
+                    refund=self.name,
+                )
+            )
+        self.write(
+            {
+                "manual_refund_date": date,
+                "manual_refund_reference": reference,
+                "manual_refund_means": means,
+            }
+        )
+        activities = self.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("invoice_partial_refund.mail_activity_type_manual_refund")
+        )
+        means_label = dict(self._fields["manual_refund_means"].selection)[means]
+        activities.action_feedback(
+            feedback=_("Sent by %(means)s, %(reference)s", means=means_label, reference=reference)
+        )
+        utils.post_internal_note(
+            self,
+            _(
+                "Refund of %(amount)s sent by hand on %(date)s by %(means)s (%(reference)s).",
+                amount=self.currency_id.format(self._manual_amount()),
+                date=format_date(self.env, date),
+                means=means_label,
+                reference=reference,
+            ),
+        )
+        self._update_state()
+
+    def action_cancel_refund(self):
+        """The refund will not happen: undo its books.
+
+        The refund payments are cancelled, and the credit note (a posted
+        document, never deleted) is reversed by an invoice reconciled with
+        it: the customer's balance is back where it was, nothing stays open,
+        and the invoice lines are refundable again.
+        """
+        for refund in self:
+            if refund.state not in ("manual", "requested"):
+                raise UserError(
+                    _(
+                        "Only a refund awaiting a manual refund can be cancelled; "
+                        "%(refund)s is %(state)s.",
+                        refund=refund.name,
+                        state=dict(self._fields["state"].selection)[refund.state],
+                    )
+                )
+            if refund.gateway_ids.filtered(
+                lambda g: g.state in ("requested", "pending", "succeeded")
+            ):
+                raise UserError(
+                    _(
+                        "%(refund)s went through a gateway: it cannot be cancelled in "
+                        "Odoo. Wait for the gateway's answer.",
+                        refund=refund.name,
+                    )
+                )
+            payments = refund.payment_id | refund.gateway_ids.refund_payment_id
+            for payment in payments:
+                payment.move_id.line_ids.remove_move_reconcile()
+                payment.action_draft()
+                payment.action_cancel()
+            credit_note = refund.credit_note_id
+            reversal = credit_note._reverse_moves(
+                [
+                    {
+                        "date": fields.Date.context_today(refund),
+                        "invoice_date": fields.Date.context_today(refund),
+                        "ref": _("Cancellation of %(refund)s", refund=refund.name),
+                    }
+                ],
+                cancel=True,
+            )
+            refund.state = "cancelled"
+            refund.activity_ids.unlink()
+            utils.post_internal_note(
+                refund,
+                _(
+                    "Refund cancelled: payments cancelled, credit note %(credit_note)s "
+                    "reversed by %(reversal)s.",
+                    credit_note=credit_note._get_html_link(),
+                    reversal=reversal._get_html_link(),
+                ),
+            )
+            utils.post_internal_note(
+                refund.move_id,
+                _("%(refund)s cancelled.", refund=refund._get_html_link()),
+            )
+        return True
+
+    def _notify_customer(self):
+        """Email the credit note to the customer once the money is back with
+        them, if the company wants it; once."""
+        template = self.env.ref(
+            "invoice_partial_refund.mail_template_partial_refund_done", raise_if_not_found=False
+        )
+        for refund in self:
+            if (
+                refund.state != "done"
+                or refund.customer_notified
+                or not refund.company_id.partial_refund_notify_customer
+                or not template
+            ):
+                continue
+            report = self.env.ref("account.account_invoices")
+            content, report_type = self.env["ir.actions.report"]._render(
+                report.report_name, refund.credit_note_id.ids
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{refund.credit_note_id.name.replace('/', '_')}.{report_type}",
+                    "raw": content,
+                    "res_model": refund._name,
+                    "res_id": refund.id,
+                }
+            )
+            template.send_mail(refund.id, email_values={"attachment_ids": attachment.ids})
+            utils.post_internal_note(
+                refund,
+                _(
+                    "Credit note %(credit_note)s emailed to %(customer)s.",
+                    credit_note=refund.credit_note_id.name,
+                    customer=refund.partner_id.display_name,
+                ),
+            )
+            refund.customer_notified = True

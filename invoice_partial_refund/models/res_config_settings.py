@@ -43,3 +43,19 @@ class ResConfigSettings(models.TransientModel):
         groups="base.group_system",
         help="Leave empty for the environment's address; set for a test server.",
     )
+
+    partial_refund_user_id = fields.Many2one(
+        related="company_id.partial_refund_user_id", readonly=False
+    )
+    partial_refund_delay = fields.Integer(
+        related="company_id.partial_refund_delay", readonly=False
+    )
+    partial_refund_escalation_days = fields.Integer(
+        related="company_id.partial_refund_escalation_days", readonly=False
+    )
+    partial_refund_manager_id = fields.Many2one(
+        related="company_id.partial_refund_manager_id", readonly=False
+    )
+    partial_refund_notify_customer = fields.Boolean(
+        related="company_id.partial_refund_notify_customer", readonly=False
+    )

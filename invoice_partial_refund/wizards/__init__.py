@@ -1,2 +1,3 @@
 from . import account_partial_refund_wizard
 from . import account_partial_refund_wizard_line
+from . import account_partial_refund_confirm_wizard

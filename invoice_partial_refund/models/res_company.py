@@ -1,0 +1,33 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    partial_refund_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Manual Refunds Responsible",
+        help="Reminded of manual refunds whose invoice has no salesperson.",
+    )
+    partial_refund_delay = fields.Integer(
+        string="Manual Refund Delay (days)",
+        default=3,
+        help="Days to send a manual refund before its reminder is due.",
+    )
+    partial_refund_escalation_days = fields.Integer(
+        string="Escalate After (days)",
+        default=7,
+        help="Days overdue after which a manual refund is escalated to the manager.",
+    )
+    partial_refund_manager_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Manual Refunds Manager",
+        help="Receives the reminders of overdue manual refunds.",
+    )
+    partial_refund_notify_customer = fields.Boolean(
+        string="Email the Customer When Refunded",
+        help="Send the credit note to the customer once the money is back with "
+        "them (gateway success or manual refund confirmed), never before.",
+    )

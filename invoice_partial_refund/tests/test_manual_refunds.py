@@ -1,0 +1,268 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import PartialRefundCommon
+
+TODAY = date(2019, 2, 1)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestManualRefunds(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref(
+            "invoice_partial_refund.mail_activity_type_manual_refund"
+        )
+        accountant_group = cls.env.ref("account.group_account_manager")
+        cls.salesperson = cls._create_user("salesperson", accountant_group)
+        cls.responsible = cls._create_user("responsible", accountant_group)
+        cls.manager = cls._create_user("manager", accountant_group)
+        cls.env.company.write(
+            {
+                "partial_refund_user_id": cls.responsible.id,
+                "partial_refund_delay": 3,
+                "partial_refund_escalation_days": 5,
+                "partial_refund_manager_id": cls.manager.id,
+            }
+        )
+        cls.partner_a.email = "partner_a@example.com"
+        cls.env.user.partner_id.email = "accountant@example.com"
+
+    @classmethod
+    def _create_user(cls, login, group):
+        return cls.env["res.users"].create(
+            {
+                "name": login.title(),
+                "login": login,
+                "email": f"{login}@example.com",
+                "groups_id": [Command.set(group.ids)],
+                "company_id": cls.env.company.id,
+                "company_ids": [Command.set(cls.env.company.ids)],
+            }
+        )
+
+    def _manual_refund(self, salesperson=None, amount=10.0):
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        invoice.button_draft()
+        invoice.invoice_user_id = salesperson
+        invoice.action_post()
+        self._pay(invoice, self.bank_journal)
+        return self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": amount}],
+            journal_id=self.bank_journal.id,
+            date=TODAY,
+        )
+
+    def _activities(self, refunds):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "account.partial.refund"),
+                ("res_id", "in", refunds.ids),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
+        )
+
+    def test_one_activity_for_the_salesperson(self):
+        refund = self._manual_refund(salesperson=self.salesperson)
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(refund.manual_due_date, TODAY + timedelta(days=3))
+        activity = self._activities(refund)
+        self.assertRecordValues(
+            activity,
+            [{"user_id": self.salesperson.id, "date_deadline": TODAY + timedelta(days=3)}],
+        )
+        self.assertIn("11.50", activity.summary)
+
+    def test_company_responsible_without_salesperson(self):
+        refund = self._manual_refund(salesperson=False)
+        self.assertEqual(self._activities(refund).user_id, self.responsible)
+
+    def test_salesperson_without_access_gets_no_activity(self):
+        sales_only = self._create_user("sales_only", self.env.ref("base.group_user"))
+        refund = self._manual_refund(salesperson=sales_only)
+        self.assertEqual(self._activities(refund).user_id, self.responsible)
+
+    def test_cash_refund_needs_no_reminder(self):
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id}], journal_id=self.cash_journal.id
+        )
+        self.assertEqual(refund.state, "done")
+        self.assertFalse(self._activities(refund))
+
+    def test_reminder_job_twice_leaves_one_activity(self):
+        refund = self._manual_refund(salesperson=self.salesperson)
+        Refund = self.env["account.partial.refund"]
+        Refund._cron_manual_refund_reminders()
+        with freeze_time(TODAY + timedelta(days=1)):
+            Refund._cron_manual_refund_reminders()
+            Refund._cron_manual_refund_reminders()
+        self.assertEqual(len(self._activities(refund)), 1)
+        # A lost or duplicated activity is put right.
+        self._activities(refund).copy()
+        with freeze_time(TODAY + timedelta(days=2)):
+            Refund._cron_manual_refund_reminders()
+        self.assertEqual(len(self._activities(refund)), 1)
+        self._activities(refund).unlink()
+        with freeze_time(TODAY + timedelta(days=3)):
+            Refund._cron_manual_refund_reminders()
+        self.assertEqual(len(self._activities(refund)), 1)
+
+    def test_overdue_deadline_moves_then_escalates(self):
+        refund = self._manual_refund(salesperson=self.salesperson)
+        Refund = self.env["account.partial.refund"]
+        overdue = TODAY + timedelta(days=3 + 2)
+        with freeze_time(overdue):
+            Refund._cron_manual_refund_reminders()
+        activity = self._activities(refund)
+        self.assertEqual(activity.date_deadline, overdue)
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertFalse(refund.escalated)
+        escalation_day = TODAY + timedelta(days=3 + 5)
+        with freeze_time(escalation_day):
+            Refund._cron_manual_refund_reminders()
+        activity = self._activities(refund)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(activity.date_deadline, escalation_day)
+        self.assertTrue(refund.escalated)
+        self.assertIn("escalated to Manager", refund.message_ids[0].body)
+        with freeze_time(escalation_day + timedelta(days=1)):
+            Refund._cron_manual_refund_reminders()
+        self.assertEqual(len(refund.message_ids.filtered(lambda m: "escalated" in (m.body or ""))), 1)
+
+    def test_reminders_work_in_batches(self):
+        template = self._manual_refund(salesperson=self.salesperson)
+        refunds = template
+        for _index in range(24):
+            refunds |= template.copy({"state": "manual", "manual_due_date": TODAY})
+        self.assertEqual(len(self._activities(refunds)), 1)
+        Refund = self.env["account.partial.refund"]
+        calls = []
+        with freeze_time(TODAY + timedelta(days=1)):
+            while True:
+                done = Refund._cron_manual_refund_reminders(batch_size=10)
+                if not done:
+                    break
+                calls.append(len(done))
+        self.assertEqual(calls, [10, 10, 5])
+        activities = self._activities(refunds)
+        self.assertEqual(len(activities), 25)
+        self.assertEqual(set(activities.mapped("res_id")), set(refunds.ids))
+
+    def test_mark_as_refunded(self):
+        refund = self._manual_refund(salesperson=self.salesperson)
+        action = refund.action_open_confirm_wizard()
+        wizard_form = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard_form.reference = "TRF-2019-0042"
+        wizard_form.means = "bank_transfer"
+        wizard_form.date = TODAY + timedelta(days=1)
+        wizard_form.save().action_confirm()
+        self.assertRecordValues(
+            refund,
+            [
+                {
+                    "state": "done",
+                    "manual_refund_reference": "TRF-2019-0042",
+                    "manual_refund_means": "bank_transfer",
+                    "manual_refund_date": TODAY + timedelta(days=1),
+                }
+            ],
+        )
+        self.assertFalse(self._activities(refund), "the reminder is closed")
+        done_message = refund.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.activity_type
+        )
+        self.assertIn("TRF-2019-0042", done_message.body)
+        with self.assertRaisesRegex(UserError, "not awaiting a manual refund"):
+            refund._confirm_manual_refund(TODAY, "again", "cheque")
+
+    def test_cancel_refund_reverses_the_books(self):
+        refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
+        line = refund.line_ids.invoice_line_id
+        self.assertAlmostEqual(line.refundable_amount, 60.0)
+        credit_note, payment = refund.credit_note_id, refund.payment_id
+        refund.action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        self.assertEqual(payment.state, "canceled")
+        # Odoo 18 drops a cancelled payment's journal entry or cancels it.
+        self.assertIn(payment.move_id.state, (False, "cancel"))
+        self.assertEqual(credit_note.state, "posted", "a posted credit note is never deleted")
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        reversal = credit_note.reversal_move_ids
+        self.assertEqual(reversal.move_type, "out_invoice")
+        self.assertAlmostEqual(reversal.amount_total, credit_note.amount_total)
+        self.assertTrue(credit_note.currency_id.is_zero(reversal.amount_residual))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        open_items = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner_a.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertFalse(open_items)
+        self.assertAlmostEqual(line.refundable_amount, 100.0, msg="refundable again")
+        self.assertFalse(self._activities(refund))
+        with self.assertRaisesRegex(UserError, "Only a refund awaiting a manual refund"):
+            refund.action_cancel_refund()
+
+    def test_done_refund_cannot_be_cancelled(self):
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id}], journal_id=self.cash_journal.id
+        )
+        with self.assertRaisesRegex(UserError, "Only a refund awaiting a manual refund"):
+            refund.action_cancel_refund()
+
+    def test_credit_note_in_invoice_analysis(self):
+        refund = self._manual_refund()
+        credit_note = refund.credit_note_id
+        self.env.flush_all()
+        rows = self.env["account.invoice.report"].search([("move_id", "=", credit_note.id)])
+        self.assertEqual(rows.move_type, "out_refund")
+        self.assertAlmostEqual(sum(rows.mapped("price_subtotal")), -10.0)
+        self.assertEqual(credit_note.reversed_entry_id, refund.move_id)
+        self.assertIn(credit_note, refund.move_id.reversal_move_ids)
+        ledger_lines = self.env["account.move.line"].search(
+            [("partner_id", "=", self.partner_a.id), ("move_id", "=", credit_note.id)]
+        )
+        self.assertTrue(ledger_lines)
+
+    def test_customer_email_only_once_refunded(self):
+        self.env.company.partial_refund_notify_customer = True
+        refund = self._manual_refund(salesperson=self.salesperson)
+        template = self.env.ref("invoice_partial_refund.mail_template_partial_refund_done")
+
+        def customer_mails():
+            return self.env["mail.mail"].search(
+                [("model", "=", refund._name), ("res_id", "=", refund.id)]
+            ).filtered(lambda mail: self.partner_a in mail.recipient_ids)
+
+        self.assertFalse(customer_mails(), "nothing before the money is sent")
+        refund._confirm_manual_refund(fields.Date.today(), "TRF-1", "bank_transfer")
+        mail = customer_mails()
+        self.assertEqual(len(mail), 1)
+        self.assertIn(refund.move_id.name, mail.subject)
+        self.assertIn(refund.credit_note_id.name, mail.body_html)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertTrue(refund.customer_notified)
+        refund._notify_customer()
+        self.assertEqual(len(customer_mails()), 1, "sent once")
+        self.assertEqual(template.model, refund._name)
+
+    def test_no_email_when_disabled(self):
+        refund = self._manual_refund()
+        refund._confirm_manual_refund(fields.Date.today(), "TRF-1", "cheque")
+        self.assertFalse(refund.customer_notified)
