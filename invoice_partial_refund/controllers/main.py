@@ -7,7 +7,7 @@ from werkzeug.exceptions import Forbidden
 from odoo import http
 from odoo.http import request
 
-from ..gateways import InvalidWebhook
+from ..gateways import GatewayError, InvalidWebhook
 
 _logger = logging.getLogger(__name__)
 
@@ -39,4 +39,8 @@ class PartialRefundWebhookController(http.Controller):
         except InvalidWebhook as error:
             _logger.warning("Refused a %s refund webhook: %s", gateway, error)
             raise Forbidden() from error
+        except GatewayError as error:
+            # Not applied, not recorded: the gateway sends the event again.
+            _logger.warning("Could not apply a %s refund webhook now: %s", gateway, error)
+            return request.make_json_response({"error": "retry later"}, status=503)
         return request.make_json_response("")

@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 
@@ -93,6 +93,18 @@ class AccountMoveLine(models.Model):
                 continue
             line.refunded_amount = line._refund_basis_value(refunded=True)
             line.refundable_amount = line._refund_remaining()
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # Refunded totals follow the refund records; the ORM stores them
+        # without calling write(), so a write here is someone forcing them.
+        protected = {"refunded_price_subtotal", "refunded_price_total", "refunded_quantity"}
+        if protected & set(vals) and not self.env.su:
+            raise AccessError(_("Refunded amounts follow the refunds and cannot be written."))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

@@ -176,6 +176,18 @@ class AccountPartialRefund(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def write(self, vals):
+        # The group may write a refund for its chatter and activities only:
+        # everything else follows the money and is written by the business
+        # methods, as superuser.
+        if not self.env.su and any(
+            not name.startswith(("message_", "activity_")) for name in vals
+        ):
+            raise AccessError(
+                _("Refunds change through their buttons only (mark as refunded, cancel).")
+            )
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -228,13 +240,8 @@ class AccountPartialRefund(models.Model):
         :param date: date of the credit note and of the payment
         :return: the ``account.partial.refund`` record
         """
-        if not (self.env.su or self.env.user.has_group(REFUND_GROUP)):
-            raise AccessError(
-                _(
-                    "Only members of the “Issue refunds” group can refund invoices. "
-                    "Ask your accounting administrator for it."
-                )
-            )
+        self._check_refund_group()
+        invoice.check_access("write")
         invoice._check_partial_refundable()
         date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         requests = self._parse_requests(invoice, lines)
@@ -250,7 +257,9 @@ class AccountPartialRefund(models.Model):
         )
         self._check_refund_date(invoice, method_line.journal_id, date)
 
-        refund = self.create(
+        # Refund records are written by this business code only (the group
+        # reads them): created as superuser once the request was checked.
+        refund = self.sudo().create(
             {
                 "move_id": invoice.id,
                 "date": date,
@@ -283,6 +292,16 @@ class AccountPartialRefund(models.Model):
         if refund.gateway_ids:
             refund._send_gateway_refunds_after_commit()
         return refund
+
+    @api.model
+    def _check_refund_group(self):
+        if not (self.env.su or self.env.user.has_group(REFUND_GROUP)):
+            raise AccessError(
+                _(
+                    "Only members of the “Issue refunds” group can refund invoices. "
+                    "Ask your accounting administrator for it."
+                )
+            )
 
     @api.model
     def _parse_requests(self, invoice, lines):
@@ -792,6 +811,7 @@ class AccountPartialRefund(models.Model):
         """Daily: keep one reminder per refund awaiting a manual refund,
         escalate the overdue ones. A batch per call: the cron commits after
         each and calls again while some are left (Odoo 18 cron progress)."""
+        self = self.sudo()  # a system job, whoever triggers it
         today = fields.Date.context_today(self)
         domain = [
             ("state", "=", "manual"),
@@ -820,6 +840,8 @@ class AccountPartialRefund(models.Model):
     def _confirm_manual_refund(self, date, reference, means):
         """Someone sent the money by hand: record how, close the reminder."""
         self.ensure_one()
+        self._check_refund_group()
+        self = self.sudo()
         if self.state != "manual":
             raise UserError(
                 _(
@@ -862,7 +884,8 @@ class AccountPartialRefund(models.Model):
         it: the customer's balance is back where it was, nothing stays open,
         and the invoice lines are refundable again.
         """
-        for refund in self:
+        self._check_refund_group()
+        for refund in self.sudo():
             if refund.state not in ("manual", "requested"):
                 raise UserError(
                     _(

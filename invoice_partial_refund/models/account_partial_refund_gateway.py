@@ -18,7 +18,7 @@ _logger = logging.getLogger(__name__)
 
 #: Gateway refunds the status-sync cron handles per run; it reruns itself
 #: while some are left (Odoo 18 cron progress).
-SYNC_BATCH_SIZE = 50
+SYNC_BATCH_SIZE = 20
 #: Minutes before the cron looks at the same gateway refund again.
 SYNC_INTERVAL = 5
 
@@ -130,25 +130,45 @@ class AccountPartialRefundGateway(models.Model):
     # ------------------------------------------------------------
 
     def _get_gateway_client(self):
+        """The gateway client of this record, with the credentials of the
+        provider that took the payment.
+
+        :raise GatewayRefused: no usable Stripe provider (the refund is then
+            made by hand, with that reason)
+        """
         self.ensure_one()
         if self.gateway == "stripe":
-            provider = self.source_transaction_id.provider_id or self.env[
-                "payment.provider"
-            ].sudo().search(
-                [
-                    *self.env["payment.provider"]._check_company_domain(self.company_id),
-                    ("code", "=", "stripe"),
-                    ("state", "!=", "disabled"),
-                ],
-                limit=1,
-            )
+            provider = self.source_transaction_id.provider_id
+            if not provider:
+                # A recorded PaymentIntent names no provider: only an
+                # unambiguous one may refund it.
+                provider = self.env["payment.provider"].sudo().search(
+                    [
+                        *self.env["payment.provider"]._check_company_domain(self.company_id),
+                        ("code", "=", "stripe"),
+                        ("state", "in", ("enabled", "test")),
+                    ]
+                )
+                if len(provider) != 1:
+                    raise GatewayRefused(
+                        "No single active Stripe provider for this company.",
+                        reason="stripe_provider_ambiguous",
+                    )
             return utils.get_stripe_gateway(self.env, provider)
         return utils.get_gocardless_gateway(self.env)
 
     def _minor_amount(self):
-        return to_minor_units(
-            float_repr_currency(self.amount, self.currency_id), self.currency_id.name
-        )
+        """The amount in the currency's minor units, as the gateway counts.
+
+        :raise GatewayRefused: the gateway counts the currency with fewer
+            decimals than Odoo and the amount does not fit
+        """
+        try:
+            return to_minor_units(
+                float_repr_currency(self.amount, self.currency_id), self.currency_id.name
+            )
+        except ValueError as error:
+            raise GatewayRefused(str(error), reason="amount_not_supported") from error
 
     def _metadata(self):
         refund = self.refund_id
@@ -172,64 +192,94 @@ class AccountPartialRefundGateway(models.Model):
         locked.invalidate_recordset()
         return locked
 
+    def _each_isolated(self, method_name):
+        """Run the method ``method_name`` of each record in a savepoint: one record that
+        fails (a misconfigured journal, an unexpected answer) is noted on
+        it and does not undo the others, nor stall the cron."""
+        for record in self:
+            try:
+                with self.env.cr.savepoint():
+                    getattr(record, method_name)()
+            except Exception as error:  # noqa: BLE001 - noted, retried later
+                _logger.exception(
+                    "Gateway refund %s of %s failed", record.id, record.refund_id.name
+                )
+                record.last_error = str(error)[:500]
+
     def _send(self):
         """Ask the gateway to refund each requested record and apply the
         answer. Idempotent: a record whose refund the gateway already made
         gets the same refund back."""
-        for record in self.filtered(lambda r: r.state == "requested")._lock():
-            if record.state != "requested":
-                continue
-            gateway = record._get_gateway_client()
-            record.attempt_count += 1
-            try:
-                result = gateway.create_refund(
-                    payment_reference=record.payment_reference,
-                    amount_minor=record._minor_amount(),
-                    currency=record.currency_id.name,
-                    idempotency_key=record.idempotency_key,
-                    metadata=record._metadata(),
-                    refunded_minor=record._refunded_minor_before(),
-                )
-            except GatewayRefused as error:
-                record._fail("failed", error.reason)
-                continue
-            except GatewayError as error:
-                # Unavailable (outcome unknown) or a conflict: stay requested;
-                # the status-sync cron looks the refund up by its key.
-                _logger.warning(
-                    "Gateway refund %s of %s not confirmed: %s",
-                    record.idempotency_key,
-                    record.refund_id.name,
-                    error,
-                )
-                record.last_error = str(error)[:500]
-                continue
-            record._apply(result)
+        self = self.sudo()  # internal records: written by the business code only
+        self.filtered(lambda r: r.state == "requested")._lock()._each_isolated(
+            "_send_one"
+        )
+
+    def _send_one(self):
+        if self.state != "requested":
+            return
+        self.attempt_count += 1
+        try:
+            gateway = self._get_gateway_client()
+            result = gateway.create_refund(
+                payment_reference=self.payment_reference,
+                amount_minor=self._minor_amount(),
+                currency=self.currency_id.name,
+                idempotency_key=self.idempotency_key,
+                metadata=self._metadata(),
+                refunded_minor=self._refunded_minor_before(),
+            )
+        except GatewayRefused as error:
+            self._fail("failed", error.reason)
+            return
+        except GatewayError as error:
+            # Unavailable (outcome unknown) or a conflict: stay requested;
+            # the status-sync cron looks the refund up by its key.
+            _logger.warning(
+                "Gateway refund %s of %s not confirmed: %s",
+                self.idempotency_key,
+                self.refund_id.name,
+                error,
+            )
+            self.last_error = str(error)[:500]
+            return
+        self._apply(result)
 
     def _sync(self):
         """Bring requested and pending records up to date with the gateway:
         find requested ones by their key (sending them when the gateway has
         none), fetch pending ones."""
-        for record in self._lock():
-            if record.state not in ("requested", "pending"):
-                continue
-            record.last_sync_date = fields.Datetime.now()
-            gateway = record._get_gateway_client()
-            try:
-                if record.state == "pending":
-                    result = gateway.fetch_refund(record.gateway_reference)
-                else:
-                    result = gateway.find_refund(
-                        payment_reference=record.payment_reference,
-                        idempotency_key=record.idempotency_key,
-                    )
-            except GatewayError as error:
-                record.last_error = str(error)[:500]
-                continue
-            if result:
-                record._apply(result)
+        self = self.sudo()
+        locked = self._lock()
+        # Noted before anything can fail, so the cron moves on to others.
+        locked.last_sync_date = fields.Datetime.now()
+        locked._each_isolated("_sync_one")
+
+    def _sync_one(self):
+        if self.state not in ("requested", "pending"):
+            return
+        try:
+            gateway = self._get_gateway_client()
+            if self.state == "pending":
+                result = gateway.fetch_refund(self.gateway_reference)
             else:
-                record._send()
+                result = gateway.find_refund(
+                    payment_reference=self.payment_reference,
+                    idempotency_key=self.idempotency_key,
+                )
+        except GatewayRefused as error:
+            if self.state == "requested":
+                self._fail("failed", error.reason)
+            else:
+                self.last_error = str(error)[:500]
+            return
+        except GatewayError as error:
+            self.last_error = str(error)[:500]
+            return
+        if result:
+            self._apply(result)
+        else:
+            self._send_one()
 
     def _refunded_minor_before(self):
         """What was already refunded of the same gateway payment by other
@@ -245,7 +295,14 @@ class AccountPartialRefundGateway(models.Model):
         return sum(other._minor_amount() for other in others)
 
     def _apply(self, result):
-        """Apply the gateway's view of the refund (a `GatewayRefund`)."""
+        """Apply the gateway's view of the refund (a `GatewayRefund`).
+
+        States only move forward: requested → pending → succeeded, and
+        failed or canceled are final. A refund the gateway reports failed
+        after it succeeded (a bounced transfer) has its payment cancelled and
+        falls back to a manual refund. Events may arrive in any order: a
+        late "pending" changes nothing.
+        """
         self.ensure_one()
         if result.amount_minor != self._minor_amount():
             self.last_error = _(
@@ -255,24 +312,35 @@ class AccountPartialRefundGateway(models.Model):
                 expected=self.amount,
             )
             return
+        if self.state in ("failed", "canceled"):
+            return
         self.gateway_reference = result.reference
         self.last_error = False
         tx = self._get_refund_transaction()
         if result.status == "pending":
-            if self.state != "pending":
+            if self.state == "requested":
                 self.state = "pending"
                 if tx:
                     tx._set_pending()
                 self.refund_id._update_state()
         elif result.status == "succeeded":
-            if self.state != "succeeded":
+            if self.state in ("requested", "pending"):
                 self._book_success(tx)
-        elif self.state not in ("failed", "canceled"):
+        else:
             if tx:
                 tx._set_canceled(
                     state_message=result.failure_reason, extra_allowed_states=("done",)
                 )
+            if self.state == "succeeded":
+                self._cancel_booked_payment()
             self._fail(result.status, result.failure_reason or result.status)
+
+    def _cancel_booked_payment(self):
+        payment = self.refund_payment_id
+        if payment and payment.state != "canceled":
+            payment.move_id.line_ids.remove_move_reconcile()
+            payment.action_draft()
+            payment.action_cancel()
 
     def _get_refund_transaction(self):
         """The Odoo refund transaction of this Stripe refund, created on the
@@ -305,9 +373,12 @@ class AccountPartialRefundGateway(models.Model):
 
     def _book_success(self, tx):
         """The money is back with the customer: book the refund payment and
-        reconcile it with the credit note."""
+        reconcile it with the credit note (once)."""
         self.state = "succeeded"
         refund = self.refund_id
+        if self.refund_payment_id:
+            refund._update_state()
+            return
         if tx:
             tx._set_done(extra_allowed_states=("done",))
             if not tx.payment_id:
@@ -337,6 +408,8 @@ class AccountPartialRefundGateway(models.Model):
         """The gateway did not refund: keep the credit note, record why, and
         fall back to a refund by hand through the refund's manual method."""
         self.ensure_one()
+        if self.manual_fallback:
+            return
         refund = self.refund_id
         self.write(
             {

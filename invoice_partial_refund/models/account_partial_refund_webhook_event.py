@@ -5,9 +5,13 @@ import logging
 from odoo import api, fields, models
 
 from .. import utils
-from ..gateways import GatewayError
+from ..gateways import GatewayUnavailable
 
 _logger = logging.getLogger(__name__)
+
+
+class _DuplicateEvent(Exception):
+    pass
 
 
 class AccountPartialRefundWebhookEvent(models.Model):
@@ -39,61 +43,73 @@ class AccountPartialRefundWebhookEvent(models.Model):
         :param payload: the raw request body
         :return: list of booleans, one per refund event (see `_process`)
         :raise InvalidWebhook: the request is not from the gateway
+        :raise GatewayUnavailable: an event could not be applied now; the
+            caller answers with an error so that the gateway sends it again
         """
         client = (
             utils.get_stripe_webhook_gateway(self.env)
             if gateway == "stripe"
             else utils.get_gocardless_gateway(self.env)
         )
-        results = []
-        for event in client.parse_webhook(payload, headers):
-            try:
-                results.append(self._process(gateway, event))
-            except GatewayError:
-                # Acknowledged all the same: the status-sync cron follows
-                # the refund.
-                _logger.exception("Could not process %s event %s", gateway, event.event_id)
-                results.append(False)
-        return results
+        return [self._process(gateway, event) for event in client.parse_webhook(payload, headers)]
 
     @api.model
     def _process(self, gateway, event):
         """Apply a verified `WebhookEvent` once.
 
+        The event is recorded as processed only once it was applied, in the
+        same savepoint: an event that fails is not lost, the gateway sends it
+        again. The refund is always fetched from the gateway rather than
+        read from the event, whose snapshot may be older than another one
+        already applied.
+
         :return: True when processed now, False for a duplicate or an event
             about a refund this addon did not make
         """
+        if self.search_count(
+            [("gateway", "=", gateway), ("event_id", "=", event.event_id)], limit=1
+        ):
+            _logger.info("Ignored duplicate %s event %s", gateway, event.event_id)
+            return False
+        share = self.env["account.partial.refund.gateway"].search(
+            [("gateway", "=", gateway), ("gateway_reference", "=", event.refund_reference)],
+            limit=1,
+        )
+        try:
+            with self.env.cr.savepoint():
+                self._apply_and_record(gateway, event, share)
+        except _DuplicateEvent:
+            return False
+        return bool(share)
+
+    @api.model
+    def _apply_and_record(self, gateway, event, share):
+        """Apply the event's refund (fetched again) and record the event."""
+        if share:
+            locked = share._lock()
+            if not locked:
+                raise GatewayUnavailable(
+                    f"Gateway refund {share.id} is being processed; retry later."
+                )
+            refund = share._get_gateway_client().fetch_refund(event.refund_reference)
+            locked._apply(refund)
         self.env.cr.execute(
             "INSERT INTO account_partial_refund_webhook_event "
-            "(gateway, event_id, event_type, refund_reference, create_date, write_date, "
-            "create_uid, write_uid) VALUES (%s, %s, %s, %s, now() at time zone 'UTC', "
-            "now() at time zone 'UTC', %s, %s) ON CONFLICT (gateway, event_id) DO NOTHING "
-            "RETURNING id",
+            "(gateway, event_id, event_type, refund_reference, gateway_refund_id, "
+            "create_date, write_date, create_uid, write_uid) VALUES "
+            "(%s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC', "
+            "%s, %s) ON CONFLICT (gateway, event_id) DO NOTHING RETURNING id",
             [
                 gateway,
                 event.event_id,
                 event.event_type,
                 event.refund_reference,
+                share.id or None,
                 self.env.uid,
                 self.env.uid,
             ],
         )
-        row = self.env.cr.fetchone()
-        if not row:
-            _logger.info("Ignored duplicate %s event %s", gateway, event.event_id)
-            return False
-        record = self.browse(row[0])
-        share = self.env["account.partial.refund.gateway"].search(
-            [("gateway", "=", gateway), ("gateway_reference", "=", event.refund_reference)],
-            limit=1,
-        )
-        if not share:
-            return False
-        record.gateway_refund_id = share
-        refund = event.refund or share._get_gateway_client().fetch_refund(
-            event.refund_reference
-        )
-        locked = share._lock()
-        if locked:
-            locked._apply(refund)
-        return True
+        if not self.env.cr.fetchone():
+            # Another delivery of the same event won the race: this one's
+            # changes go with the savepoint.
+            raise _DuplicateEvent

@@ -9,11 +9,13 @@ class AccountPayment(models.Model):
     refund_gateway = fields.Selection(
         selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
         string="Paid Through Gateway",
+        tracking=True,
         help="For payments recorded or imported outside Odoo's payment flow: the "
         "gateway that took the money, so that refunds go back through it.",
     )
     refund_gateway_reference = fields.Char(
         string="Gateway Payment ID",
+        tracking=True,
         help="Stripe PaymentIntent id (pi_…) or GoCardless payment id (PM…).",
         copy=False,
     )
