@@ -181,6 +181,31 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _check_partial_refund_total(self, amount):
+        """Refuse a refund of ``amount`` that would take the refunds of this
+        invoice beyond its total: a discount line lowers what was paid, and
+        credit notes made with Odoo's own "Credit Note" button count too."""
+        self.ensure_one()
+        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
+        native = self.reversal_move_ids.filtered(
+            lambda m: m.state == "posted"
+            and m.move_type == "out_refund"
+            and m not in self.partial_refund_ids.credit_note_id
+        )
+        refunded = sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
+        left = self.currency_id.round(self.amount_total - refunded)
+        if self.currency_id.compare_amounts(amount, left) > 0:
+            raise UserError(
+                _(
+                    "This refund of %(amount)s would take the refunds of %(invoice)s "
+                    "beyond what the customer paid: %(left)s is left (discount lines "
+                    "and other credit notes included).",
+                    amount=self.currency_id.format(amount),
+                    invoice=self.name,
+                    left=self.currency_id.format(left),
+                )
+            )
+
     def _get_partial_refund_paid_method_lines(self):
         """Inbound payment method lines of the payments reconciled with this
         invoice."""

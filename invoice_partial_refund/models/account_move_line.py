@@ -148,6 +148,14 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         currency = self.currency_id
         label = self.name or self.product_id.display_name or str(self.id)
+        if float_compare(self._refund_basis_value(), 0.0, precision_rounding=currency.rounding) <= 0:
+            raise UserError(
+                _(
+                    "The line “%(line)s” is a discount or a zero line: it cannot be "
+                    "refunded. Refund the lines it applies to by amount instead.",
+                    line=label,
+                )
+            )
         remaining = self._refund_remaining()
         if float_compare(remaining, 0.0, precision_rounding=currency.rounding) <= 0:
             raise UserError(

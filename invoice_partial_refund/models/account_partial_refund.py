@@ -246,12 +246,18 @@ class AccountPartialRefund(models.Model):
         date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         requests = self._parse_requests(invoice, lines)
         invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
-        self._lock_invoice_lines(invoice_lines)
+        self._lock_invoice(invoice, invoice_lines)
         prepared = []
         for line_id, amount, quantity in requests:
             line = self.env["account.move.line"].browse(line_id)
             request = line._prepare_refund_request(amount=amount, quantity=quantity)
             prepared.append((line, request, line._prepare_refund_credit_line(request)))
+        invoice._check_partial_refund_total(
+            sum(
+                self._target_total(line, request, credit_values["price_total"])
+                for line, request, credit_values in prepared
+            )
+        )
         method_line = invoice._get_partial_refund_method_line(
             journal_id=journal_id, payment_method_line_id=payment_method_line_id
         )
@@ -349,17 +355,24 @@ class AccountPartialRefund(models.Model):
         return requests
 
     @api.model
-    def _lock_invoice_lines(self, invoice_lines):
-        """Lock the invoice lines being refunded until the transaction ends.
+    def _lock_invoice(self, invoice, invoice_lines):
+        """Serialize the refunds of one invoice until the transaction ends.
 
-        A concurrent refund of the same lines fails at once with a clear
-        error instead of waiting. A refund that committed after this
-        transaction started has written the lines' refunded totals, so
-        PostgreSQL refuses the lock with a serialization failure; Odoo then
-        retries the whole request, which sees the new remainders.
+        A concurrent refund of the same invoice fails at once with a clear
+        error instead of waiting. The invoice row is also rewritten (its
+        write date): a refund that committed after this transaction started
+        has done the same, so PostgreSQL refuses the lock with a
+        serialization failure and Odoo retries the whole request, which then
+        sees the new remainders and what is left of each gateway payment.
+        The refunded lines are locked likewise (their refunded totals are
+        written by the refund).
         """
         try:
             with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM account_move WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    [invoice.id],
+                )
                 self.env.cr.execute(
                     "SELECT id FROM account_move_line WHERE id IN %s "
                     "FOR NO KEY UPDATE NOWAIT",
@@ -368,10 +381,14 @@ class AccountPartialRefund(models.Model):
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 _(
-                    "Another refund of these invoice lines is being recorded right "
-                    "now. Wait a moment and try again."
+                    "Another refund of this invoice is being recorded right now. "
+                    "Wait a moment and try again."
                 )
             ) from None
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = now() at time zone 'UTC' WHERE id = %s",
+            [invoice.id],
+        )
         invoice_lines.invalidate_recordset(
             ["refunded_price_subtotal", "refunded_price_total", "refunded_quantity"]
         )

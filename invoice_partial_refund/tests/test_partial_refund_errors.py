@@ -135,6 +135,41 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
             "is not a product line of invoice", lines=[{"line_id": tax_line.id}]
         )
 
+    def test_discount_line(self):
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": -20.0, "name": "Loyalty discount"}]
+        )
+        product_line, discount_line = invoice.invoice_line_ids
+        self.assertRefused(
+            "is a discount or a zero line",
+            invoice=invoice,
+            lines=[{"line_id": discount_line.id}],
+        )
+        # The customer paid 92 (80 + 15 % tax): refunding the product line in
+        # full (115) would send back more than that.
+        self.assertRefused(
+            "beyond what the customer paid",
+            invoice=invoice,
+            lines=[{"line_id": product_line.id}],
+        )
+        refund = self._refund(invoice, [{"line_id": product_line.id, "amount": 80.0}])
+        self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
+
+    def test_odoo_credit_note_counts(self):
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
+        reversal.refund_moves()
+        native = self.invoice.reversal_move_ids
+        # Odoo's credit note takes 100 and 2 x 40, 207 with tax: 92 of the
+        # 299 paid is left, less than the 184 of the four units.
+        native.invoice_line_ids[1].quantity = 2
+        native.action_post()
+        self.assertRefused(
+            "beyond what the customer paid",
+            lines=[{"line_id": self.line_qty.id, "quantity": 4}],
+        )
+
     def test_same_line_twice(self):
         self.assertRefused(
             "refunded once per refund",
