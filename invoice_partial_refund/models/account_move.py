@@ -82,6 +82,46 @@ class AccountMove(models.Model):
                 and bool(lines)
             )
 
+    def _compute_payments_widget_to_reconcile_info(self):
+        """Override of `account` to keep out of the outstanding credits the
+        credit notes whose money is still on its way back through a gateway:
+        they are settled by the gateway's refund, never by another invoice."""
+        super()._compute_payments_widget_to_reconcile_info()
+        in_transit = self._get_partial_refund_credit_notes_in_transit()
+        if not in_transit:
+            return
+        for move in self.filtered("invoice_has_outstanding"):
+            widget = move.invoice_outstanding_credits_debits_widget
+            content = [item for item in widget["content"] if item["move_id"] not in in_transit.ids]
+            if content:
+                move.invoice_outstanding_credits_debits_widget = dict(widget, content=content)
+            else:
+                move.invoice_outstanding_credits_debits_widget = False
+                move.invoice_has_outstanding = False
+
+    def js_assign_outstanding_line(self, line_id):
+        """Override of `account` to refuse using a credit note whose money is
+        on its way back through a gateway."""
+        line = self.env["account.move.line"].browse(line_id)
+        if line.move_id in self._get_partial_refund_credit_notes_in_transit():
+            raise UserError(
+                _(
+                    "%(credit_note)s is being refunded through a gateway: it cannot "
+                    "pay another invoice.",
+                    credit_note=line.move_id.name,
+                )
+            )
+        return super().js_assign_outstanding_line(line_id)
+
+    def _get_partial_refund_credit_notes_in_transit(self):
+        partners = self.commercial_partner_id
+        if not partners:
+            return self.env["account.move"]
+        refunds = self.env["account.partial.refund"].sudo().search(
+            [("partner_id", "in", partners.ids), ("state", "in", ("requested", "pending"))]
+        )
+        return refunds.credit_note_id.sudo(False)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------

@@ -617,6 +617,21 @@ class AccountPartialRefund(models.Model):
             and not line.reconciled
         )
         receivable_lines.reconcile()
+        payment_lines = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        if not all(payment_lines.mapped("reconciled")):
+            # The credit note was used elsewhere meanwhile (reconciled by
+            # hand): say so rather than leave an open debit unnoticed.
+            utils.post_internal_note(
+                self,
+                _(
+                    "The refund payment %(payment)s could not be fully reconciled with "
+                    "the credit note %(credit_note)s: check the customer's account.",
+                    payment=payment._get_html_link(),
+                    credit_note=self.credit_note_id._get_html_link(),
+                ),
+            )
 
     def _update_state(self):
         """Derive the state from where the money is: at a gateway (requested,

@@ -1,6 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -258,6 +259,16 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.transaction_id.state, "pending")
         self.assertFalse(share.refund_payment_id, "nothing is booked before success")
         self.assertEqual(invoice.partial_refund_status, "partial")
+        # Meanwhile the open credit note is no store credit for a new invoice.
+        other = self._create_paid_invoice([{"price_unit": 50.0}], pay=False)
+        self.assertFalse(other.invoice_has_outstanding)
+        credit_line = refund.credit_note_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        with self.assertRaisesRegex(UserError, "being refunded through a gateway"):
+            other.js_assign_outstanding_line(credit_line.id)
+        other.button_draft()
+        other.button_cancel()
 
         stored = self.fake_stripe.set_status(share.gateway_reference, "failed", "lost_or_stolen_card")
         payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
