@@ -34,6 +34,9 @@
         "web.assets_backend": [
             "invoice_partial_refund/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "invoice_partial_refund/static/tests/tours/**/*",
+        ],
     },
     "installable": True,
 }

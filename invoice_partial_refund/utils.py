@@ -67,4 +67,6 @@ def post_internal_note(record, body):
     author = record.env.user.partner_id
     if record.env.su or not author.email:
         author = record.env.ref("base.partner_root")
-    return record.message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author.id)
+    return record.message_post(
+        body=body, subtype_xmlid="mail.mt_note", author_id=author.id
+    )

@@ -13,7 +13,7 @@ import pytest
 ADDON = Path(__file__).resolve().parent.parent / "invoice_partial_refund"
 sys.path[:0] = [str(ADDON), str(ADDON / "tests")]
 
-import fake_gateways  # noqa: E402
+import fake_gateways  # noqa: E402 - importable once the path is set
 
 
 @pytest.fixture

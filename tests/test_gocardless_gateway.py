@@ -28,7 +28,11 @@ def _refund(gateway, payment, amount, key="key-1", refunded=0):
         amount_minor=amount,
         currency="GBP",
         idempotency_key=key,
-        metadata={"refund": "RFND/2026/00001", "invoice": "INV/1", "credit_note": "RINV/1"},
+        metadata={
+            "refund": "RFND/2026/00001",
+            "invoice": "INV/1",
+            "credit_note": "RINV/1",
+        },
         refunded_minor=refunded,
     )
 
@@ -36,7 +40,11 @@ def _refund(gateway, payment, amount, key="key-1", refunded=0):
 def test_refund_confirms_the_cumulative_total(gateway, fake_gocardless):
     payment = fake_gocardless.add_payment(10000)
     first = _refund(gateway, payment, 3000, key="a")
-    assert (first.status, first.amount_minor, first.currency) == ("pending", 3000, "GBP")
+    assert (first.status, first.amount_minor, first.currency) == (
+        "pending",
+        3000,
+        "GBP",
+    )
     stored = fake_gocardless.refunds[first.reference]
     assert stored["metadata"]["idempotency_key"] == "a"
     assert len(stored["metadata"]) <= 3
@@ -151,7 +159,12 @@ def test_webhook(gateway, fake_gocardless):
     payload, headers = fake_gocardless.signed_webhook(
         [
             {"id": "EV1", "action": "paid", "refund": "RF1"},
-            {"id": "EV2", "action": "created", "refund": "PM1", "resource_type": "payments"},
+            {
+                "id": "EV2",
+                "action": "created",
+                "refund": "PM1",
+                "resource_type": "payments",
+            },
         ]
     )
     (event,) = gateway.parse_webhook(payload, headers)
@@ -165,7 +178,9 @@ def test_webhook(gateway, fake_gocardless):
     )
     with pytest.raises(InvalidWebhook):
         gateway.parse_webhook(forged, forged_headers)
-    old = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30)).isoformat()
+    old = (
+        datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30)
+    ).isoformat()
     stale, stale_headers = fake_gocardless.signed_webhook(
         [{"action": "paid", "refund": "RF1", "created_at": old}]
     )
@@ -177,6 +192,8 @@ def test_webhook_without_secret_is_rejected(fake_gocardless):
     gateway = get_gateway(
         "gocardless", access_token=fake_gocardless.secret, api_base=fake_gocardless.url
     )
-    payload, headers = fake_gocardless.signed_webhook([{"action": "paid", "refund": "RF1"}])
+    payload, headers = fake_gocardless.signed_webhook(
+        [{"action": "paid", "refund": "RF1"}]
+    )
     with pytest.raises(InvalidWebhook, match="No GoCardless webhook secret"):
         gateway.parse_webhook(payload, headers)

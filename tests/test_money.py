@@ -33,7 +33,12 @@ def test_more_decimals_than_the_currency_is_refused(amount, currency):
 
 
 def test_decimals_and_back():
-    assert [currency_decimals(code) for code in ("USD", "JPY", "KWD", "bhd")] == [2, 0, 3, 3]
+    assert [currency_decimals(code) for code in ("USD", "JPY", "KWD", "bhd")] == [
+        2,
+        0,
+        3,
+        3,
+    ]
     assert from_minor_units(1234, "KWD") == Decimal("1.234")
-    assert from_minor_units(1234, "JPY") == Decimal("1234")
+    assert from_minor_units(1234, "JPY") == Decimal(1234)
     assert from_minor_units(1234, "USD") == Decimal("12.34")

@@ -66,4 +66,6 @@ def test_fault_matrix_names_existing_tests():
             assert f"def {name}(" in sources[path], reference
         else:
             name = name.split(".")[-1]
-            assert f"def {name}(" in everything or f"class {name}(" in everything, reference
+            assert f"def {name}(" in everything or f"class {name}(" in everything, (
+                reference
+            )

@@ -108,8 +108,12 @@ def test_timeout_leaves_a_refund_to_find_by_key(gateway, fake_stripe):
     assert len(fake_stripe.refunds) == 1
     found = gateway.find_refund(payment_reference=intent, idempotency_key="timeout-key")
     assert found and found.amount_minor == 1000
-    assert gateway.find_refund(payment_reference=intent, idempotency_key="other") is None
-    assert _refund(gateway, intent, 1000, key="timeout-key").reference == found.reference
+    assert (
+        gateway.find_refund(payment_reference=intent, idempotency_key="other") is None
+    )
+    assert (
+        _refund(gateway, intent, 1000, key="timeout-key").reference == found.reference
+    )
     assert len(fake_stripe.refunds) == 1
 
 
@@ -149,14 +153,20 @@ def test_wrong_credentials_are_refused(fake_stripe):
 def test_webhook_signature(gateway, fake_stripe):
     intent = fake_stripe.add_payment_intent(10000)
     refund = _refund(gateway, intent, 1000)
-    stored = fake_stripe.set_status(refund.reference, "failed", "expired_or_canceled_card")
-    payload, headers = fake_stripe.signed_event("refund.updated", stored, event_id="evt_1")
+    stored = fake_stripe.set_status(
+        refund.reference, "failed", "expired_or_canceled_card"
+    )
+    payload, headers = fake_stripe.signed_event(
+        "refund.updated", stored, event_id="evt_1"
+    )
     (event,) = gateway.parse_webhook(payload, headers)
     assert (event.event_id, event.event_type) == ("evt_1", "refund.updated")
     assert event.refund.status == "failed"
     assert event.refund.failure_reason == "expired_or_canceled_card"
 
-    forged, forged_headers = fake_stripe.signed_event("refund.updated", stored, secret="whsec_other")
+    forged, forged_headers = fake_stripe.signed_event(
+        "refund.updated", stored, secret="whsec_other"
+    )
     with pytest.raises(InvalidWebhook):
         gateway.parse_webhook(forged, forged_headers)
     with pytest.raises(InvalidWebhook):
@@ -171,8 +181,12 @@ def test_webhook_signature(gateway, fake_stripe):
 
 
 def test_webhook_without_secret_is_rejected(fake_stripe):
-    gateway = get_gateway("stripe", secret_key=fake_stripe.secret, api_base=fake_stripe.url)
-    payload, headers = fake_stripe.signed_event("refund.updated", {"id": "re_1", "object": "refund"})
+    gateway = get_gateway(
+        "stripe", secret_key=fake_stripe.secret, api_base=fake_stripe.url
+    )
+    payload, headers = fake_stripe.signed_event(
+        "refund.updated", {"id": "re_1", "object": "refund"}
+    )
     with pytest.raises(InvalidWebhook, match="No Stripe webhook secret"):
         gateway.parse_webhook(payload, headers)
 

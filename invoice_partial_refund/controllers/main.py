@@ -41,6 +41,8 @@ class PartialRefundWebhookController(http.Controller):
             raise Forbidden() from error
         except GatewayError as error:
             # Not applied, not recorded: the gateway sends the event again.
-            _logger.warning("Could not apply a %s refund webhook now: %s", gateway, error)
+            _logger.warning(
+                "Could not apply a %s refund webhook now: %s", gateway, error
+            )
             return request.make_json_response({"error": "retry later"}, status=503)
         return request.make_json_response("")

@@ -94,7 +94,7 @@ class GoCardlessGateway(RefundGateway):
     def find_refund(self, *, payment_reference, idempotency_key):
         try:
             page = self.client.refunds.list(params={"payment": payment_reference})
-        except Exception as error:  # noqa: BLE001 - sorted by _translate
+        except Exception as error:
             raise _translate(error) from error
         for refund in page.records:
             if (refund.metadata or {}).get("idempotency_key") == idempotency_key[:50]:
@@ -138,7 +138,7 @@ class GoCardlessGateway(RefundGateway):
             resource = method(*args, **kwargs)
         except errors.IdempotentCreationConflictError:
             raise
-        except Exception as error:  # noqa: BLE001 - sorted by _translate
+        except Exception as error:
             raise _translate(error) from error
         return _to_refund(resource)
 
@@ -151,7 +151,9 @@ def _translate(error):
     if isinstance(error, errors.ApiError):
         # Refunds not enabled, balance too low, the refunds limit, payment
         # too recent or in the wrong state: an answer, the refund is manual.
-        reasons = [item.get("reason") for item in (error.errors or []) if item.get("reason")]
+        reasons = [
+            item.get("reason") for item in (error.errors or []) if item.get("reason")
+        ]
         return GatewayRefused(error.message, reason=", ".join(reasons) or error.type)
     if isinstance(error, requests.RequestException | ValueError):
         return GatewayUnavailable(str(error))

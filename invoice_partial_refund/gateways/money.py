@@ -10,7 +10,7 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
     "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()
 )
 # Currencies with three decimals: https://docs.stripe.com/currencies#three-decimal
-THREE_DECIMAL_CURRENCIES = frozenset("BHD JOD KWD OMR TND".split())
+THREE_DECIMAL_CURRENCIES = frozenset(["BHD", "JOD", "KWD", "OMR", "TND"])
 
 
 def currency_decimals(currency):

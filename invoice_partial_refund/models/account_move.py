@@ -41,15 +41,17 @@ class AccountMove(models.Model):
     def _compute_partial_refund_count(self):
         counts = {
             move: (count, credit_notes)
-            for move, count, credit_notes in self.env["account.partial.refund"]._read_group(
+            for move, count, credit_notes in self.env[
+                "account.partial.refund"
+            ]._read_group(
                 [("move_id", "in", self.ids)],
                 ["move_id"],
                 ["__count", "credit_note_id:count_distinct"],
             )
         }
         for move in self:
-            move.partial_refund_count, move.partial_refund_credit_note_count = counts.get(
-                move._origin, (0, 0)
+            move.partial_refund_count, move.partial_refund_credit_note_count = (
+                counts.get(move._origin, (0, 0))
             )
 
     @api.depends(
@@ -66,10 +68,13 @@ class AccountMove(models.Model):
             )
             status = "none"
             if move.move_type == "out_invoice" and any(
-                not move.currency_id.is_zero(line.refunded_price_total) for line in lines
+                not move.currency_id.is_zero(line.refunded_price_total)
+                for line in lines
             ):
                 refundable = any(
-                    not move.currency_id.is_zero(line.price_total - line.refunded_price_total)
+                    not move.currency_id.is_zero(
+                        line.price_total - line.refunded_price_total
+                    )
                     for line in lines
                 )
                 status = "partial" if refundable else "refunded"
@@ -92,9 +97,15 @@ class AccountMove(models.Model):
             return
         for move in self.filtered("invoice_has_outstanding"):
             widget = move.invoice_outstanding_credits_debits_widget
-            content = [item for item in widget["content"] if item["move_id"] not in in_transit.ids]
+            content = [
+                item
+                for item in widget["content"]
+                if item["move_id"] not in in_transit.ids
+            ]
             if content:
-                move.invoice_outstanding_credits_debits_widget = dict(widget, content=content)
+                move.invoice_outstanding_credits_debits_widget = dict(
+                    widget, content=content
+                )
             else:
                 move.invoice_outstanding_credits_debits_widget = False
                 move.invoice_has_outstanding = False
@@ -117,8 +128,15 @@ class AccountMove(models.Model):
         partners = self.commercial_partner_id
         if not partners:
             return self.env["account.move"]
-        refunds = self.env["account.partial.refund"].sudo().search(
-            [("partner_id", "in", partners.ids), ("state", "in", ("requested", "pending"))]
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("requested", "pending")),
+                ]
+            )
         )
         return refunds.credit_note_id.sudo(False)
 
@@ -228,9 +246,11 @@ class AccountMove(models.Model):
         self.ensure_one()
         ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
         native = self.reversal_move_ids.filtered(
-            lambda m: m.state == "posted"
-            and m.move_type == "out_refund"
-            and m not in self.partial_refund_ids.credit_note_id
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_refund"
+                and m not in self.partial_refund_ids.credit_note_id
+            )
         )
         refunded = sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
         left = self.currency_id.round(self.amount_total - refunded)
@@ -320,7 +340,9 @@ class AccountMove(models.Model):
             return split
         return [share for share in split if not currency.is_zero(share["amount"])]
 
-    def _get_partial_refund_method_line(self, journal_id=None, payment_method_line_id=None):
+    def _get_partial_refund_method_line(
+        self, journal_id=None, payment_method_line_id=None
+    ):
         """Return the outbound payment method line a refund of this invoice
         uses, after checking it is allowed."""
         self.ensure_one()

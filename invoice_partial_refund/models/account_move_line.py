@@ -88,7 +88,10 @@ class AccountMoveLine(models.Model):
     )
     def _compute_refundable_amount(self):
         for line in self:
-            if line.display_type != "product" or line.move_id.move_type != "out_invoice":
+            if (
+                line.display_type != "product"
+                or line.move_id.move_type != "out_invoice"
+            ):
                 line.refunded_amount = line.refundable_amount = 0.0
                 continue
             line.refunded_amount = line._refund_basis_value(refunded=True)
@@ -101,9 +104,15 @@ class AccountMoveLine(models.Model):
     def write(self, vals):
         # Refunded totals follow the refund records; the ORM stores them
         # without calling write(), so a write here is someone forcing them.
-        protected = {"refunded_price_subtotal", "refunded_price_total", "refunded_quantity"}
+        protected = {
+            "refunded_price_subtotal",
+            "refunded_price_total",
+            "refunded_quantity",
+        }
         if protected & set(vals) and not self.env.su:
-            raise AccessError(_("Refunded amounts follow the refunds and cannot be written."))
+            raise AccessError(
+                _("Refunded amounts follow the refunds and cannot be written.")
+            )
         return super().write(vals)
 
     # ------------------------------------------------------------
@@ -148,7 +157,12 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         currency = self.currency_id
         label = self.name or self.product_id.display_name or str(self.id)
-        if float_compare(self._refund_basis_value(), 0.0, precision_rounding=currency.rounding) <= 0:
+        if (
+            float_compare(
+                self._refund_basis_value(), 0.0, precision_rounding=currency.rounding
+            )
+            <= 0
+        ):
             raise UserError(
                 _(
                     "The line “%(line)s” is a discount or a zero line: it cannot be "
@@ -177,7 +191,10 @@ class AccountMoveLine(models.Model):
         if amount is not None:
             if not _is_number(amount):
                 raise UserError(
-                    _("The amount to refund on “%(line)s” must be a number.", line=label)
+                    _(
+                        "The amount to refund on “%(line)s” must be a number.",
+                        line=label,
+                    )
                 )
             if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
                 raise UserError(
@@ -197,7 +214,10 @@ class AccountMoveLine(models.Model):
                         digits=currency.decimal_places,
                     )
                 )
-            if float_compare(amount, remaining, precision_rounding=currency.rounding) > 0:
+            if (
+                float_compare(amount, remaining, precision_rounding=currency.rounding)
+                > 0
+            ):
                 raise UserError(
                     _(
                         "You cannot refund %(amount)s on “%(line)s”: only "
@@ -245,7 +265,9 @@ class AccountMoveLine(models.Model):
         if float_compare(quantity, remaining_qty, precision_digits=uom_digits) == 0:
             amount = remaining
         else:
-            amount = currency.round(self._refund_basis_value() * quantity / self.quantity)
+            amount = currency.round(
+                self._refund_basis_value() * quantity / self.quantity
+            )
         if float_compare(amount, remaining, precision_rounding=currency.rounding) > 0:
             raise UserError(
                 _(
@@ -328,7 +350,11 @@ class AccountMoveLine(models.Model):
         gross = self.price_unit * (1 - self.discount / 100.0) * self.quantity
 
         def attempt(price_unit, discount):
-            values = {"quantity": quantity, "price_unit": price_unit, "discount": discount}
+            values = {
+                "quantity": quantity,
+                "price_unit": price_unit,
+                "discount": discount,
+            }
             values.update(self._refund_engine_totals(**values))
             difference = currency.round(target - values[basis])
             values["exact"] = currency.is_zero(difference)
@@ -347,14 +373,17 @@ class AccountMoveLine(models.Model):
             correction = difference * price_unit / values[basis] if values[basis] else 0
             if abs(correction) < step:
                 correction = step if difference > 0 else -step
-            price_unit = float_round(price_unit + correction, precision_digits=price_digits)
+            price_unit = float_round(
+                price_unit + correction, precision_digits=price_digits
+            )
             values, difference = attempt(price_unit, 0.0)
         if values["exact"]:
             return values
         # Between two steps of the price unit: round it up and take the rest
         # off with a discount, which moves the amount by finer steps.
         price_unit = float_round(
-            price_unit + (step if difference > 0 else 0.0), precision_digits=price_digits
+            price_unit + (step if difference > 0 else 0.0),
+            precision_digits=price_digits,
         )
         full, _difference = attempt(price_unit, 0.0)
         if full[basis]:

@@ -60,7 +60,6 @@ class AccountPartialRefund(models.Model):
     )
     credit_note_id = fields.Many2one(
         comodel_name="account.move",
-        string="Credit Note",
         readonly=True,
         copy=False,
         check_company=True,
@@ -133,7 +132,9 @@ class AccountPartialRefund(models.Model):
         help="When the money should have been sent by hand.",
     )
     manual_refund_date = fields.Date(string="Sent On", readonly=True, copy=False)
-    manual_refund_reference = fields.Char(string="Transfer Reference", readonly=True, copy=False)
+    manual_refund_reference = fields.Char(
+        string="Transfer Reference", readonly=True, copy=False
+    )
     manual_refund_means = fields.Selection(
         selection=[
             ("bank_transfer", "Bank transfer"),
@@ -184,7 +185,10 @@ class AccountPartialRefund(models.Model):
             not name.startswith(("message_", "activity_")) for name in vals
         ):
             raise AccessError(
-                _("Refunds change through their buttons only (mark as refunded, cancel).")
+                _(
+                    "Refunds change through their buttons only "
+                    "(mark as refunded, cancel)."
+                )
             )
         return super().write(vals)
 
@@ -370,7 +374,8 @@ class AccountPartialRefund(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM account_move WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    "SELECT id FROM account_move WHERE id = %s "
+                    "FOR NO KEY UPDATE NOWAIT",
                     [invoice.id],
                 )
                 self.env.cr.execute(
@@ -386,7 +391,8 @@ class AccountPartialRefund(models.Model):
                 )
             ) from None
         self.env.cr.execute(
-            "UPDATE account_move SET write_date = now() at time zone 'UTC' WHERE id = %s",
+            "UPDATE account_move SET write_date = now() at time zone 'UTC' "
+            "WHERE id = %s",
             [invoice.id],
         )
         invoice_lines.invalidate_recordset(
@@ -425,7 +431,9 @@ class AccountPartialRefund(models.Model):
         self.ensure_one()
         invoice = self.move_id
         line_commands = [
-            Command.create(self._prepare_credit_note_line_vals(line, request, credit_values))
+            Command.create(
+                self._prepare_credit_note_line_vals(line, request, credit_values)
+            )
             for line, request, credit_values in prepared
         ]
         reason = self.reason or _("Partial refund")
@@ -606,15 +614,21 @@ class AccountPartialRefund(models.Model):
             }
         )
         if not payment.outstanding_account_id:
-            payment.outstanding_account_id = payment._get_outstanding_account("outbound")
+            payment.outstanding_account_id = payment._get_outstanding_account(
+                "outbound"
+            )
         payment.action_post()
         self._reconcile_with_credit_note(payment)
         return payment
 
     def _reconcile_with_credit_note(self, payment):
-        receivable_lines = (payment.move_id.line_ids + self.credit_note_id.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
+        receivable_lines = (
+            payment.move_id.line_ids + self.credit_note_id.line_ids
+        ).filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
         )
         receivable_lines.reconcile()
         payment_lines = payment.move_id.line_ids.filtered(
@@ -640,9 +654,9 @@ class AccountPartialRefund(models.Model):
             if refund.state == "cancelled":
                 continue
             gateways = refund.gateway_ids
-            needs_hand = (refund.payment_id and refund.refund_method == "manual") or any(
-                gateways.mapped("manual_fallback")
-            )
+            needs_hand = (
+                refund.payment_id and refund.refund_method == "manual"
+            ) or any(gateways.mapped("manual_fallback"))
             if any(g.state == "requested" for g in gateways):
                 state = "requested"
             elif any(g.state == "pending" for g in gateways):
@@ -702,7 +716,8 @@ class AccountPartialRefund(models.Model):
                 "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
             )
             % (
-                line.invoice_line_id.name or line.invoice_line_id.product_id.display_name,
+                line.invoice_line_id.name
+                or line.invoice_line_id.product_id.display_name,
                 currency.format(line.amount_untaxed),
                 currency.format(line.amount_tax),
                 currency.format(line.amount_total),
@@ -746,7 +761,11 @@ class AccountPartialRefund(models.Model):
         the refund, else the company's responsible, else the current user."""
         self.ensure_one()
         salesperson = self.move_id.invoice_user_id
-        if salesperson and salesperson.active and self.with_user(salesperson).has_access("read"):
+        if (
+            salesperson
+            and salesperson.active
+            and self.with_user(salesperson).has_access("read")
+        ):
             return salesperson
         return self.company_id.partial_refund_user_id or self.env.user
 
@@ -759,7 +778,9 @@ class AccountPartialRefund(models.Model):
         Works on a batch with a constant number of queries for the reads.
         """
         today = today or fields.Date.context_today(self)
-        activity_type = self.env.ref("invoice_partial_refund.mail_activity_type_manual_refund")
+        activity_type = self.env.ref(
+            "invoice_partial_refund.mail_activity_type_manual_refund"
+        )
         refunds = self.filtered(lambda r: r.state == "manual")
         activities = self.env["mail.activity"].search(
             [
@@ -811,16 +832,17 @@ class AccountPartialRefund(models.Model):
                 utils.post_internal_note(
                     refund,
                     _(
-                        "Manual refund overdue since %(date)s: escalated to %(manager)s.",
+                        "Manual refund overdue since %(date)s: escalated to "
+                        "%(manager)s.",
                         date=format_date(self.env, refund.manual_due_date),
                         manager=manager.name,
                     ),
                 )
         duplicates.unlink()
         if to_create:
-            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-                to_create
-            )
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(to_create)
 
     def _must_escalate(self, today):
         self.ensure_one()
@@ -828,7 +850,8 @@ class AccountPartialRefund(models.Model):
         return bool(
             company.partial_refund_manager_id
             and self.manual_due_date
-            and (today - self.manual_due_date).days >= company.partial_refund_escalation_days
+            and (today - self.manual_due_date).days
+            >= company.partial_refund_escalation_days
         )
 
     def _manual_amount(self):
@@ -889,17 +912,26 @@ class AccountPartialRefund(models.Model):
             }
         )
         activities = self.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("invoice_partial_refund.mail_activity_type_manual_refund")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "invoice_partial_refund.mail_activity_type_manual_refund"
+                )
+            )
         )
         means_label = dict(self._fields["manual_refund_means"].selection)[means]
         activities.action_feedback(
-            feedback=_("Sent by %(means)s, %(reference)s", means=means_label, reference=reference)
+            feedback=_(
+                "Sent by %(means)s, %(reference)s",
+                means=means_label,
+                reference=reference,
+            )
         )
         utils.post_internal_note(
             self,
             _(
-                "Refund of %(amount)s sent by hand on %(date)s by %(means)s (%(reference)s).",
+                "Refund of %(amount)s sent by hand on %(date)s by %(means)s "
+                "(%(reference)s).",
                 amount=self.currency_id.format(self._manual_amount()),
                 date=format_date(self.env, date),
                 means=means_label,
@@ -974,7 +1006,8 @@ class AccountPartialRefund(models.Model):
         """Email the credit note to the customer once the money is back with
         them, if the company wants it; once."""
         template = self.env.ref(
-            "invoice_partial_refund.mail_template_partial_refund_done", raise_if_not_found=False
+            "invoice_partial_refund.mail_template_partial_refund_done",
+            raise_if_not_found=False,
         )
         for refund in self:
             if (
@@ -990,13 +1023,17 @@ class AccountPartialRefund(models.Model):
             )
             attachment = self.env["ir.attachment"].create(
                 {
-                    "name": f"{refund.credit_note_id.name.replace('/', '_')}.{report_type}",
+                    "name": "{}.{}".format(
+                        refund.credit_note_id.name.replace("/", "_"), report_type
+                    ),
                     "raw": content,
                     "res_model": refund._name,
                     "res_id": refund.id,
                 }
             )
-            template.send_mail(refund.id, email_values={"attachment_ids": attachment.ids})
+            template.send_mail(
+                refund.id, email_values={"attachment_ids": attachment.ids}
+            )
             utils.post_internal_note(
                 refund,
                 _(

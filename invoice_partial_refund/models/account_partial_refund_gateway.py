@@ -9,7 +9,6 @@ from .. import utils
 from ..gateways import (
     GatewayError,
     GatewayRefused,
-    GatewayUnavailable,
     from_minor_units,
     to_minor_units,
 )
@@ -115,7 +114,9 @@ class AccountPartialRefundGateway(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        database_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        database_uuid = (
+            self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        )
         for record in records:
             # Derived, never random: the same record always sends the same
             # key, so however often it is sent (retry, cron, repeated click)
@@ -142,12 +143,18 @@ class AccountPartialRefundGateway(models.Model):
             if not provider:
                 # A recorded PaymentIntent names no provider: only an
                 # unambiguous one may refund it.
-                provider = self.env["payment.provider"].sudo().search(
-                    [
-                        *self.env["payment.provider"]._check_company_domain(self.company_id),
-                        ("code", "=", "stripe"),
-                        ("state", "in", ("enabled", "test")),
-                    ]
+                provider = (
+                    self.env["payment.provider"]
+                    .sudo()
+                    .search(
+                        [
+                            *self.env["payment.provider"]._check_company_domain(
+                                self.company_id
+                            ),
+                            ("code", "=", "stripe"),
+                            ("state", "in", ("enabled", "test")),
+                        ]
+                    )
                 )
                 if len(provider) != 1:
                     raise GatewayRefused(
@@ -165,7 +172,8 @@ class AccountPartialRefundGateway(models.Model):
         """
         try:
             return to_minor_units(
-                float_repr_currency(self.amount, self.currency_id), self.currency_id.name
+                float_repr_currency(self.amount, self.currency_id),
+                self.currency_id.name,
             )
         except ValueError as error:
             raise GatewayRefused(str(error), reason="amount_not_supported") from error
@@ -200,7 +208,7 @@ class AccountPartialRefundGateway(models.Model):
             try:
                 with self.env.cr.savepoint():
                     getattr(record, method_name)()
-            except Exception as error:  # noqa: BLE001 - noted, retried later
+            except Exception as error:
                 _logger.exception(
                     "Gateway refund %s of %s failed", record.id, record.refund_id.name
                 )
@@ -401,7 +409,7 @@ class AccountPartialRefundGateway(models.Model):
                 gateway=dict(self._fields["gateway"].selection)[self.gateway],
                 amount=self.currency_id.format(self.amount),
                 reference=self.gateway_reference,
-            )
+            ),
         )
 
     def _fail(self, state, reason):
@@ -432,7 +440,7 @@ class AccountPartialRefundGateway(models.Model):
                 amount=self.currency_id.format(self.amount),
                 reason=reason,
                 method=method_line.display_name,
-            )
+            ),
         )
 
     @api.model
@@ -442,7 +450,9 @@ class AccountPartialRefundGateway(models.Model):
         follow pending ones, a batch per run."""
         # Records looked at in the last minutes wait: the cron reruns while
         # some are left, and must not spin on a gateway that is down.
-        threshold = fields.Datetime.subtract(fields.Datetime.now(), minutes=SYNC_INTERVAL)
+        threshold = fields.Datetime.subtract(
+            fields.Datetime.now(), minutes=SYNC_INTERVAL
+        )
         domain = [
             ("state", "in", ("requested", "pending")),
             "|",
@@ -450,7 +460,9 @@ class AccountPartialRefundGateway(models.Model):
             ("last_sync_date", "<", threshold),
         ]
         total = self.search_count(domain)
-        records = self.search(domain, order="last_sync_date asc nulls first, id", limit=SYNC_BATCH_SIZE)
+        records = self.search(
+            domain, order="last_sync_date asc nulls first, id", limit=SYNC_BATCH_SIZE
+        )
         records._sync()
         self.env["ir.cron"]._notify_progress(
             done=len(records), remaining=max(total - len(records), 0)

@@ -20,7 +20,6 @@ class AccountPartialRefundLine(models.Model):
     state = fields.Selection(related="refund_id.state", store=True)
     invoice_line_id = fields.Many2one(
         comodel_name="account.move.line",
-        string="Invoice Line",
         required=True,
         ondelete="restrict",
         index=True,
@@ -28,7 +27,6 @@ class AccountPartialRefundLine(models.Model):
     )
     credit_note_line_id = fields.Many2one(
         comodel_name="account.move.line",
-        string="Credit Note Line",
         ondelete="set null",
         check_company=True,
     )

@@ -51,7 +51,10 @@ class AccountPartialRefundWebhookEvent(models.Model):
             if gateway == "stripe"
             else utils.get_gocardless_gateway(self.env)
         )
-        return [self._process(gateway, event) for event in client.parse_webhook(payload, headers)]
+        return [
+            self._process(gateway, event)
+            for event in client.parse_webhook(payload, headers)
+        ]
 
     @api.model
     def _process(self, gateway, event):
@@ -72,7 +75,10 @@ class AccountPartialRefundWebhookEvent(models.Model):
             _logger.info("Ignored duplicate %s event %s", gateway, event.event_id)
             return False
         share = self.env["account.partial.refund.gateway"].search(
-            [("gateway", "=", gateway), ("gateway_reference", "=", event.refund_reference)],
+            [
+                ("gateway", "=", gateway),
+                ("gateway_reference", "=", event.refund_reference),
+            ],
             limit=1,
         )
         try:

@@ -35,33 +35,40 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         company_data = (
             cls.company_data if company == cls.env.company else cls.company_data_2
         )
-        invoice = cls.env["account.move"].with_company(company).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": (partner or cls.partner_a).id,
-                "invoice_date": "2019-01-01",
-                "date": "2019-01-01",
-                "currency_id": (currency or company.currency_id).id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": values.get("name", f"line {index}"),
-                            "product_id": values.get("product_id", cls.product_a.id),
-                            "quantity": values.get("quantity", 1.0),
-                            "price_unit": values["price_unit"],
-                            "discount": values.get("discount", 0.0),
-                            "tax_ids": [
-                                Command.set(
-                                    values.get(
-                                        "tax_ids", company_data["default_tax_sale"].ids
+        invoice = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": (partner or cls.partner_a).id,
+                    "invoice_date": "2019-01-01",
+                    "date": "2019-01-01",
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": values.get("name", f"line {index}"),
+                                "product_id": values.get(
+                                    "product_id", cls.product_a.id
+                                ),
+                                "quantity": values.get("quantity", 1.0),
+                                "price_unit": values["price_unit"],
+                                "discount": values.get("discount", 0.0),
+                                "tax_ids": [
+                                    Command.set(
+                                        values.get(
+                                            "tax_ids",
+                                            company_data["default_tax_sale"].ids,
+                                        )
                                     )
-                                )
-                            ],
-                        }
-                    )
-                    for index, values in enumerate(lines, start=1)
-                ],
-            }
+                                ],
+                            }
+                        )
+                        for index, values in enumerate(lines, start=1)
+                    ],
+                }
+            )
         )
         invoice.action_post()
         if pay:

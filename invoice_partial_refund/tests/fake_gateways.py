@@ -41,7 +41,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parsed = urllib.parse.urlsplit(self.path)
         answer = self.server.fake.handle(
-            self.command, parsed.path, urllib.parse.parse_qs(parsed.query), self.headers, body
+            self.command,
+            parsed.path,
+            urllib.parse.parse_qs(parsed.query),
+            self.headers,
+            body,
         )
         if answer is None:  # drop the connection without answering
             self.close_connection = True
@@ -193,9 +197,13 @@ class FakeStripe(FakeServer):
         if method == "GET" and path.startswith("/v1/refunds/"):
             refund = self.refunds.get(path.rsplit("/", 1)[1])
             if not refund:
-                return 404, _stripe_error("invalid_request_error", "No such refund", "resource_missing")
+                return 404, _stripe_error(
+                    "invalid_request_error", "No such refund", "resource_missing"
+                )
             return 200, refund
-        return 404, _stripe_error("invalid_request_error", f"Unrecognized request URL {path}")
+        return 404, _stripe_error(
+            "invalid_request_error", f"Unrecognized request URL {path}"
+        )
 
     def _create(self, headers, form):
         params = {key: values[0] for key, values in form.items()}
@@ -224,7 +232,8 @@ class FakeStripe(FakeServer):
         intent = self.payment_intents.get(payment_intent)
         if not intent:
             return 400, _stripe_error(
-                "invalid_request_error", f"No such payment_intent: '{payment_intent}'",
+                "invalid_request_error",
+                f"No such payment_intent: '{payment_intent}'",
                 "resource_missing",
             )
         remaining = intent["amount"] - self.refunded(payment_intent)
@@ -257,7 +266,9 @@ class FakeStripe(FakeServer):
         self.refunds[refund["id"]] = refund
         return 200, refund
 
-    def signed_event(self, event_type, refund, timestamp=None, secret=None, event_id=None):
+    def signed_event(
+        self, event_type, refund, timestamp=None, secret=None, event_id=None
+    ):
         """A webhook body about ``refund`` and its ``Stripe-Signature``
         header, signed as Stripe signs them."""
         payload = json.dumps(
@@ -307,7 +318,9 @@ class FakeGoCardless(FakeServer):
     def _stores(self):
         return (self.payments, self.refunds, self.idempotency)
 
-    def add_payment(self, amount_minor, currency="GBP", reference=None, too_recent=False):
+    def add_payment(
+        self, amount_minor, currency="GBP", reference=None, too_recent=False
+    ):
         reference = reference or f"PM{next(_counter):010d}"
         self.payments[reference] = {
             "amount": amount_minor,
@@ -333,7 +346,9 @@ class FakeGoCardless(FakeServer):
         return 401, _gc_error("invalid_api_usage", 401, "Unauthorized", "unauthorized")
 
     def server_error(self):
-        return 500, _gc_error("gocardless", 500, "Uh-oh! Internal error", "internal_server_error")
+        return 500, _gc_error(
+            "gocardless", 500, "Uh-oh! Internal error", "internal_server_error"
+        )
 
     def route(self, method, path, query, headers, body):
         if method == "POST" and path == "/refunds":
@@ -352,7 +367,9 @@ class FakeGoCardless(FakeServer):
         if method == "GET" and path.startswith("/refunds/"):
             refund = self.refunds.get(path.rsplit("/", 1)[1])
             if not refund:
-                return 404, _gc_error("invalid_api_usage", 404, "Resource not found", "resource_not_found")
+                return 404, _gc_error(
+                    "invalid_api_usage", 404, "Resource not found", "resource_not_found"
+                )
             return 200, {"refunds": refund}
         return 404, _gc_error("invalid_api_usage", 404, "Not found", "path_not_found")
 
@@ -383,39 +400,55 @@ class FakeGoCardless(FakeServer):
         payment_id = (params.get("links") or {}).get("payment")
         payment = self.payments.get(payment_id)
         if not payment:
-            return 404, _gc_error("invalid_api_usage", 404, "Payment not found", "resource_not_found")
+            return 404, _gc_error(
+                "invalid_api_usage", 404, "Payment not found", "resource_not_found"
+            )
         if not self.refunds_enabled:
             return 403, _gc_error(
-                "invalid_api_usage", 403,
-                "Refunds are not enabled on this creditor", "refunds_not_enabled",
+                "invalid_api_usage",
+                403,
+                "Refunds are not enabled on this creditor",
+                "refunds_not_enabled",
             )
         if payment["too_recent"]:
             return 422, _gc_error(
-                "invalid_state", 422, "The payment cannot be refunded yet",
+                "invalid_state",
+                422,
+                "The payment cannot be refunded yet",
                 "refund_payment_invalid_state",
             )
-        count = sum(1 for r in self.refunds.values() if r["links"]["payment"] == payment_id)
+        count = sum(
+            1 for r in self.refunds.values() if r["links"]["payment"] == payment_id
+        )
         if count >= 5:
             return 422, _gc_error(
-                "invalid_state", 422, "A payment can be refunded at most 5 times",
+                "invalid_state",
+                422,
+                "A payment can be refunded at most 5 times",
                 "number_of_refunds_exceeded",
             )
         amount = int(params.get("amount") or 0)
         refunded = self.refunded(payment_id)
         if params.get("total_amount_confirmation") != refunded + amount:
             return 422, _gc_error(
-                "invalid_state", 422,
-                "The total amount confirmation does not match the refunds of the payment",
+                "invalid_state",
+                422,
+                "The total amount confirmation does not match the refunds "
+                "of the payment",
                 "total_amount_confirmation_invalid",
             )
         if amount <= 0 or refunded + amount > payment["amount"]:
             return 422, _gc_error(
-                "validation_failed", 422, "Amount exceeds the refundable amount",
+                "validation_failed",
+                422,
+                "Amount exceeds the refundable amount",
                 "refund_amount_invalid",
             )
         if not self.balance_sufficient:
             return 422, _gc_error(
-                "invalid_state", 422, "Insufficient balance for refunds",
+                "invalid_state",
+                422,
+                "Insufficient balance for refunds",
                 "available_refund_amount_insufficient",
             )
         refund = {

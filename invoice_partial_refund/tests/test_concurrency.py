@@ -29,21 +29,28 @@ class TestPartialRefundConcurrency(BaseCase):
                 [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
             )
             partner = env["res.partner"].create({"name": "Concurrent customer"})
-            invoice = env["account.move"].with_company(company).create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_line_ids": [
-                        Command.create({"name": "Chair", "price_unit": 100.0, "tax_ids": []})
-                    ],
-                }
+            invoice = (
+                env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Chair", "price_unit": 100.0, "tax_ids": []}
+                            )
+                        ],
+                    }
+                )
             )
             invoice.action_post()
             env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
             ).create({"journal_id": bank.id})._create_payments()
             self.assertEqual(invoice.payment_state, "paid")
-            cr.commit()
+            # Its own connection: the other connections must see the data.
+            cr.commit()  # pylint: disable=invalid-commit
             self.invoice_id = invoice.id
             self.line_id = invoice.invoice_line_ids.id
 
@@ -77,14 +84,16 @@ class TestPartialRefundConcurrency(BaseCase):
             # the old remainder: PostgreSQL refuses its lock, and Odoo retries
             # the request (see odoo.service.model.retrying).
             cr3.execute("SELECT 1")
-            cr1.commit()
+            cr1.commit()  # pylint: disable=invalid-commit
             with self.assertRaises(psycopg2.errors.SerializationFailure):
                 self._refund(cr3, 60.0)
             cr3.rollback()
 
         # The retry sees the first refund and is refused on the remainder.
         with closing(self._cursor()) as cr4:
-            with self.assertRaisesRegex(UserError, "only .*40.00.* is still refundable"):
+            with self.assertRaisesRegex(
+                UserError, "only .*40.00.* is still refundable"
+            ):
                 self._refund(cr4, 60.0)
             cr4.rollback()
             env = api.Environment(cr4, SUPERUSER_ID, {})
@@ -93,6 +102,8 @@ class TestPartialRefundConcurrency(BaseCase):
             self.assertEqual(len(line.partial_refund_line_ids), 1)
             refund = line.partial_refund_line_ids.refund_id
             self.assertEqual(refund.credit_note_id.amount_total, 60.0)
-            self.assertTrue(refund.credit_note_id.currency_id.is_zero(
-                refund.credit_note_id.amount_residual
-            ))
+            self.assertTrue(
+                refund.credit_note_id.currency_id.is_zero(
+                    refund.credit_note_id.amount_residual
+                )
+            )

@@ -93,7 +93,10 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         )
         payment = self._pay(invoice, self.bank_journal)
         payment.write(
-            {"refund_gateway": "gocardless", "refund_gateway_reference": mandate_payment}
+            {
+                "refund_gateway": "gocardless",
+                "refund_gateway_reference": mandate_payment,
+            }
         )
         return invoice, mandate_payment
 
@@ -143,8 +146,12 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(stripe_refund["amount"], 3450)
         self.assertEqual(stripe_refund["payment_intent"], intent)
         self.assertEqual(stripe_refund["metadata"]["odoo_refund"], first.name)
-        self.assertEqual(stripe_refund["metadata"]["odoo_credit_note"], first.credit_note_id.name)
-        self.assertEqual(stripe_refund["metadata"]["idempotency_key"], share.idempotency_key)
+        self.assertEqual(
+            stripe_refund["metadata"]["odoo_credit_note"], first.credit_note_id.name
+        )
+        self.assertEqual(
+            stripe_refund["metadata"]["idempotency_key"], share.idempotency_key
+        )
         # Registered as Odoo's refund transaction of the Stripe payment.
         self.assertRecordValues(
             share.transaction_id,
@@ -170,7 +177,9 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_payment_stripe_webhook_does_not_book_it_twice(self):
         invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
         refund.gateway_ids._send()
         tx = refund.gateway_ids.transaction_id
         stripe_refund = self.fake_stripe.refunds[tx.provider_reference]
@@ -189,7 +198,10 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund_txs, tx)
         self.assertEqual(
             self.env["account.payment"].search_count(
-                [("payment_type", "=", "outbound"), ("partner_id", "=", self.partner_a.id)]
+                [
+                    ("payment_type", "=", "outbound"),
+                    ("partner_id", "=", self.partner_a.id),
+                ]
             ),
             1,
         )
@@ -197,7 +209,9 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_repeated_send_makes_one_refund(self):
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 50.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 50.0}]
+        )
         share = refund.gateway_ids
         share._send()
         share._send()  # a repeated call: nothing left to send
@@ -208,7 +222,9 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_crash_after_success_is_recovered_by_the_cron(self):
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
         share = refund.gateway_ids
 
         class Crash(Exception):
@@ -226,7 +242,9 @@ class TestStripeRefunds(GatewayRefundCommon):
 
         self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
         self.assertEqual(share.state, "succeeded")
-        self.assertEqual(len(self.fake_stripe.refunds), 1, "found by its key, not resent")
+        self.assertEqual(
+            len(self.fake_stripe.refunds), 1, "found by its key, not resent"
+        )
         self.assertEqual(refund.state, "done")
         self.assertBooked(refund)
 
@@ -235,7 +253,9 @@ class TestStripeRefunds(GatewayRefundCommon):
         # test mode stretches client timeouts to 10 s, so the timeout itself
         # is tier 1's: tests/test_stripe_gateway.py).
         invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
         share = refund.gateway_ids
         self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
         share._send()
@@ -252,7 +272,9 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
         invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
         share = refund.gateway_ids
         share._send()
         self.assertEqual((share.state, refund.state), ("pending", "pending"))
@@ -270,7 +292,9 @@ class TestStripeRefunds(GatewayRefundCommon):
         other.button_draft()
         other.button_cancel()
 
-        stored = self.fake_stripe.set_status(share.gateway_reference, "failed", "lost_or_stolen_card")
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "lost_or_stolen_card"
+        )
         payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
         self._post_webhook("stripe", payload, headers)
         self.assertEqual(share.state, "failed")
@@ -286,14 +310,25 @@ class TestStripeRefunds(GatewayRefundCommon):
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
         # Refunded directly in the Stripe dashboard meanwhile: nothing left.
         self.fake_stripe.refunds["re_dashboard"] = {
-            "id": "re_dashboard", "payment_intent": intent, "amount": 11500,
-            "status": "succeeded", "metadata": {},
+            "id": "re_dashboard",
+            "payment_intent": intent,
+            "amount": 11500,
+            "status": "succeeded",
+            "metadata": {},
         }
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
         refund.gateway_ids._send()
         self.assertRecordValues(
             refund.gateway_ids,
-            [{"state": "failed", "failure_reason": "charge_already_refunded", "manual_fallback": True}],
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "charge_already_refunded",
+                    "manual_fallback": True,
+                }
+            ],
         )
         self.assertEqual(refund.state, "manual")
         self.assertBooked(refund)
@@ -301,11 +336,15 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_duplicate_and_forged_webhooks(self):
         self.fake_stripe.refund_status = "pending"
         invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
         share = refund.gateway_ids
         share._send()
         stored = self.fake_stripe.set_status(share.gateway_reference, "succeeded")
-        payload, headers = self.fake_stripe.signed_event("refund.updated", stored, event_id="evt_dup")
+        payload, headers = self.fake_stripe.signed_event(
+            "refund.updated", stored, event_id="evt_dup"
+        )
         forged, forged_headers = self.fake_stripe.signed_event(
             "refund.updated", stored, secret="whsec_attacker"
         )
@@ -323,7 +362,9 @@ class TestStripeRefunds(GatewayRefundCommon):
         invoice, intent = self._create_stripe_paid_invoice(
             [{"price_unit": 12000.0}], currency=jpy
         )
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 1001.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 1001.0}]
+        )
         refund.gateway_ids._send()
         (stripe_refund,) = self.fake_stripe.refunds.values()
         self.assertEqual(stripe_refund["amount"], 1151)  # yen: no minor unit
@@ -338,7 +379,9 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(invoice.payment_state, "paid")
         line = invoice.invoice_line_ids
         split = invoice._get_partial_refund_gateway_split(115.0)
-        self.assertEqual([(s["gateway"], s["amount"]) for s in split], [("stripe", 50.0)])
+        self.assertEqual(
+            [(s["gateway"], s["amount"]) for s in split], [("stripe", 50.0)]
+        )
         refund = self._refund(invoice, [{"line_id": line.id, "amount": 100.0}])
         self.assertEqual(refund.gateway_ids.amount, 50.0)
         self.assertAlmostEqual(refund.payment_id.amount, 65.0)
@@ -347,10 +390,14 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "manual", "the bank part is sent by hand")
         self.assertBooked(refund)
         # The wizard shows the split before anything happens.
-        wizard = self.env["account.partial.refund.wizard"].with_context(
-            default_move_id=invoice.id
-        ).create({"move_id": invoice.id})
-        wizard.line_ids.write({"selected": True, "refund_mode": "amount", "amount": 10.0})
+        wizard = (
+            self.env["account.partial.refund.wizard"]
+            .with_context(default_move_id=invoice.id)
+            .create({"move_id": invoice.id})
+        )
+        wizard.line_ids.write(
+            {"selected": True, "refund_mode": "amount", "amount": 10.0}
+        )
         self.assertIn("Stripe, payment " + intent, wizard.split_html)
         self.assertIn("0.00 still refundable there", wizard.split_html)
         self.assertIn("11.50", wizard.split_html)
@@ -359,13 +406,20 @@ class TestStripeRefunds(GatewayRefundCommon):
         (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
         self.assertEqual((empty["available"], empty["refund_count"]), (0.0, 1))
 
+
 @tagged("post_install", "-at_install")
 class TestGoCardlessRefunds(GatewayRefundCommon):
     def test_gocardless_refund_pending_then_paid(self):
-        invoice, mandate_payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}])
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}]
+        )
         share = refund.gateway_ids
-        self.assertEqual((share.gateway, share.payment_reference), ("gocardless", mandate_payment))
+        self.assertEqual(
+            (share.gateway, share.payment_reference), ("gocardless", mandate_payment)
+        )
         share._send()
         self.assertEqual((share.state, refund.state), ("pending", "pending"))
         (gc_refund,) = self.fake_gocardless.refunds.values()
@@ -379,9 +433,15 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertEqual(share.refund_payment_id.journal_id, self.bank_journal)
         self.assertBooked(refund)
 
-        second = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
-        wizard = self.env["account.partial.refund.wizard"].create({"move_id": invoice.id})
-        wizard.line_ids.write({"selected": True, "refund_mode": "amount", "amount": 5.0})
+        second = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        wizard = self.env["account.partial.refund.wizard"].create(
+            {"move_id": invoice.id}
+        )
+        wizard.line_ids.write(
+            {"selected": True, "refund_mode": "amount", "amount": 5.0}
+        )
         self.assertIn("GoCardless, payment " + mandate_payment, wizard.split_html)
         self.assertIn("3 of 5 refunds left", wizard.split_html)
         self.assertIn("1 refund(s) still pending", wizard.split_html)
@@ -395,7 +455,13 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         refund.gateway_ids._send()
         self.assertRecordValues(
             refund.gateway_ids,
-            [{"state": "failed", "failure_reason": "refunds_not_enabled", "manual_fallback": True}],
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "refunds_not_enabled",
+                    "manual_fallback": True,
+                }
+            ],
         )
         self.assertEqual(refund.state, "manual")
         self.assertIn("refunds_not_enabled", refund.message_ids[0].body)

@@ -79,7 +79,12 @@ class TestManualRefunds(PartialRefundCommon):
         activity = self._activities(refund)
         self.assertRecordValues(
             activity,
-            [{"user_id": self.salesperson.id, "date_deadline": TODAY + timedelta(days=3)}],
+            [
+                {
+                    "user_id": self.salesperson.id,
+                    "date_deadline": TODAY + timedelta(days=3),
+                }
+            ],
         )
         self.assertIn("11.50", activity.summary)
 
@@ -95,7 +100,9 @@ class TestManualRefunds(PartialRefundCommon):
     def test_cash_refund_needs_no_reminder(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}])
         refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id}], journal_id=self.cash_journal.id
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id}],
+            journal_id=self.cash_journal.id,
         )
         self.assertEqual(refund.state, "done")
         self.assertFalse(self._activities(refund))
@@ -139,13 +146,17 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertIn("escalated to Manager", refund.message_ids[0].body)
         with freeze_time(escalation_day + timedelta(days=1)):
             Refund._cron_manual_refund_reminders()
-        self.assertEqual(len(refund.message_ids.filtered(lambda m: "escalated" in (m.body or ""))), 1)
+        self.assertEqual(
+            len(refund.message_ids.filtered(lambda m: "escalated" in (m.body or ""))), 1
+        )
 
     def test_reminders_work_in_batches(self):
         template = self._manual_refund(salesperson=self.salesperson)
         refunds = template
         for _index in range(24):
-            refunds |= template.sudo().copy({"state": "manual", "manual_due_date": TODAY})
+            refunds |= template.sudo().copy(
+                {"state": "manual", "manual_due_date": TODAY}
+            )
         self.assertEqual(len(self._activities(refunds)), 1)
         Refund = self.env["account.partial.refund"]
         calls = []
@@ -158,7 +169,9 @@ class TestManualRefunds(PartialRefundCommon):
                 if not done:
                     break
                 calls.append(len(done))
-        self.assertEqual(calls, [10] * (pending // 10) + ([pending % 10] if pending % 10 else []))
+        self.assertEqual(
+            calls, [10] * (pending // 10) + ([pending % 10] if pending % 10 else [])
+        )
         activities = self._activities(refunds)
         self.assertEqual(len(activities), 25)
         self.assertEqual(set(activities.mapped("res_id")), set(refunds.ids))
@@ -166,7 +179,9 @@ class TestManualRefunds(PartialRefundCommon):
     def test_mark_as_refunded(self):
         refund = self._manual_refund(salesperson=self.salesperson)
         action = refund.action_open_confirm_wizard()
-        wizard_form = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
         wizard_form.reference = "TRF-2019-0042"
         wizard_form.means = "bank_transfer"
         wizard_form.date = TODAY + timedelta(days=1)
@@ -200,7 +215,9 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertEqual(payment.state, "canceled")
         # Odoo 18 drops a cancelled payment's journal entry or cancels it.
         self.assertIn(payment.move_id.state, (False, "cancel"))
-        self.assertEqual(credit_note.state, "posted", "a posted credit note is never deleted")
+        self.assertEqual(
+            credit_note.state, "posted", "a posted credit note is never deleted"
+        )
         self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
         reversal = credit_note.reversal_move_ids
         self.assertEqual(reversal.move_type, "out_invoice")
@@ -218,22 +235,30 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertFalse(open_items)
         self.assertAlmostEqual(line.refundable_amount, 100.0, msg="refundable again")
         self.assertFalse(self._activities(refund))
-        with self.assertRaisesRegex(UserError, "Only a refund awaiting a manual refund"):
+        with self.assertRaisesRegex(
+            UserError, "Only a refund awaiting a manual refund"
+        ):
             refund.action_cancel_refund()
 
     def test_done_refund_cannot_be_cancelled(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}])
         refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id}], journal_id=self.cash_journal.id
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id}],
+            journal_id=self.cash_journal.id,
         )
-        with self.assertRaisesRegex(UserError, "Only a refund awaiting a manual refund"):
+        with self.assertRaisesRegex(
+            UserError, "Only a refund awaiting a manual refund"
+        ):
             refund.action_cancel_refund()
 
     def test_credit_note_in_invoice_analysis(self):
         refund = self._manual_refund()
         credit_note = refund.credit_note_id
         self.env.flush_all()
-        rows = self.env["account.invoice.report"].search([("move_id", "=", credit_note.id)])
+        rows = self.env["account.invoice.report"].search(
+            [("move_id", "=", credit_note.id)]
+        )
         self.assertEqual(rows.move_type, "out_refund")
         self.assertAlmostEqual(sum(rows.mapped("price_subtotal")), -10.0)
         self.assertEqual(credit_note.reversed_entry_id, refund.move_id)
@@ -246,12 +271,16 @@ class TestManualRefunds(PartialRefundCommon):
     def test_customer_email_only_once_refunded(self):
         self.env.company.partial_refund_notify_customer = True
         refund = self._manual_refund(salesperson=self.salesperson)
-        template = self.env.ref("invoice_partial_refund.mail_template_partial_refund_done")
+        template = self.env.ref(
+            "invoice_partial_refund.mail_template_partial_refund_done"
+        )
 
         def customer_mails():
-            return self.env["mail.mail"].search(
-                [("model", "=", refund._name), ("res_id", "=", refund.id)]
-            ).filtered(lambda mail: self.partner_a in mail.recipient_ids)
+            return (
+                self.env["mail.mail"]
+                .search([("model", "=", refund._name), ("res_id", "=", refund.id)])
+                .filtered(lambda mail: self.partner_a in mail.recipient_ids)
+            )
 
         self.assertFalse(customer_mails(), "nothing before the money is sent")
         refund._confirm_manual_refund(fields.Date.today(), "TRF-1", "bank_transfer")

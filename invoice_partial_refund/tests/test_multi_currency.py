@@ -25,7 +25,9 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
     def _check_rate_and_balance(self, invoice, refund):
         credit_note = refund.credit_note_id
         self.assertEqual(credit_note.currency_id, invoice.currency_id)
-        self.assertEqual(credit_note.invoice_currency_rate, invoice.invoice_currency_rate)
+        self.assertEqual(
+            credit_note.invoice_currency_rate, invoice.invoice_currency_rate
+        )
         for line in credit_note.line_ids:
             self.assertAlmostEqual(
                 line.balance,
@@ -46,7 +48,9 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             self._refund(invoice, [{"line_id": line.id, "amount": 100.5}])
         refund = self._refund(invoice, [{"line_id": line.id, "amount": 10001.0}])
         self.assertEqual(refund.amount_untaxed, 10001.0)
-        self.assertEqual(refund.amount_total, 11501.0)  # 15 % of 10001, rounded to the yen
+        self.assertEqual(
+            refund.amount_total, 11501.0
+        )  # 15 % of 10001, rounded to the yen
         self._check_rate_and_balance(invoice, refund)
         rest = self._refund(invoice, [{"line_id": line.id}])
         self.assertEqual(refund.amount_total + rest.amount_total, line.price_total)
@@ -66,5 +70,7 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         with self.assertRaisesRegex(UserError, "more decimals than KWD allows"):
             self._refund(invoice, [{"line_id": line.id, "amount": 1.2345}])
         rest = self._refund(invoice, [{"line_id": line.id}])
-        self.assertAlmostEqual(refund.amount_total + rest.amount_total, line.price_total)
+        self.assertAlmostEqual(
+            refund.amount_total + rest.amount_total, line.price_total
+        )
         self._check_rate_and_balance(invoice, rest)

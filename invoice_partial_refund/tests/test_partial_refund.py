@@ -107,7 +107,9 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertRefundSettled(refund)
 
     def test_quantity_refund(self):
-        refund = self._refund(self.invoice, [{"line_id": self.line_1.id, "quantity": 1}])
+        refund = self._refund(
+            self.invoice, [{"line_id": self.line_1.id, "quantity": 1}]
+        )
         self.assertRecordValues(
             refund.credit_note_id.invoice_line_ids,
             [{"quantity": 1.0, "price_subtotal": 100.0, "price_total": 115.0}],
@@ -125,7 +127,9 @@ class TestPartialRefund(PartialRefundCommon):
         refunds |= self._refund(self.invoice, [{"line_id": line.id}])
         for refund in refunds:
             self.assertRefundSettled(refund)
-        self.assertAlmostEqual(sum(refunds.mapped("amount_untaxed")), line.price_subtotal)
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_untaxed")), line.price_subtotal
+        )
         self.assertAlmostEqual(sum(refunds.mapped("amount_total")), line.price_total)
         self.assertAlmostEqual(
             sum(refunds.credit_note_id.mapped("amount_total")), line.price_total
@@ -142,7 +146,9 @@ class TestPartialRefund(PartialRefundCommon):
         refund = self._refund(self.invoice, [{"line_id": line.id} for line in lines])
         self.assertRefundSettled(refund)
         self.assertEqual(len(refund.credit_note_id.invoice_line_ids), 3)
-        self.assertAlmostEqual(refund.credit_note_id.amount_total, self.invoice.amount_total)
+        self.assertAlmostEqual(
+            refund.credit_note_id.amount_total, self.invoice.amount_total
+        )
         self.assertAlmostEqual(
             refund.credit_note_id.amount_untaxed, self.invoice.amount_untaxed
         )
@@ -160,14 +166,17 @@ class TestPartialRefund(PartialRefundCommon):
         )
         credit_note = refund.credit_note_id
         self.assertEqual(
-            credit_note.invoice_line_ids.refund_origin_line_id, self.line_1 | self.line_3
+            credit_note.invoice_line_ids.refund_origin_line_id,
+            self.line_1 | self.line_3,
         )
         self.assertAlmostEqual(credit_note.amount_untaxed, 25.0)
         self.assertAlmostEqual(credit_note.amount_tax, 3.75)
         self.assertRefundSettled(refund)
 
     def test_chatter_and_smart_button(self):
-        refund = self._refund(self.invoice, [{"line_id": self.line_3.id, "amount": 4.0}])
+        refund = self._refund(
+            self.invoice, [{"line_id": self.line_3.id, "amount": 4.0}]
+        )
         message = self.invoice.message_ids[0]
         self.assertIn(refund.name, message.body)
         self.assertIn(refund.credit_note_id.name, message.body)
@@ -225,7 +234,9 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         for refund in refunds:
             self.assertRefundSettled(refund)
         all_refunds = line.partial_refund_line_ids.refund_id
-        self.assertAlmostEqual(sum(all_refunds.mapped("amount_total")), line.price_total)
+        self.assertAlmostEqual(
+            sum(all_refunds.mapped("amount_total")), line.price_total
+        )
         self.assertAlmostEqual(
             sum(all_refunds.credit_note_id.mapped("amount_total")), line.price_total
         )
@@ -235,11 +246,19 @@ class TestPartialRefundTaxes(PartialRefundCommon):
 
     def test_tax_excluded_several_taxes_round_per_line(self):
         invoice = self._create_paid_invoice(
-            [{"price_unit": 10.01, "quantity": 7, "tax_ids": (self.tax_21 | self.tax_7).ids}]
+            [
+                {
+                    "price_unit": 10.01,
+                    "quantity": 7,
+                    "tax_ids": (self.tax_21 | self.tax_7).ids,
+                }
+            ]
         )
         line = invoice.invoice_line_ids
         refunds = self._refund_in_three(line, invoice)
-        self.assertAlmostEqual(sum(refunds.mapped("amount_untaxed")), line.price_subtotal)
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_untaxed")), line.price_subtotal
+        )
         for refund in refunds[:2]:
             self.assertAlmostEqual(refund.amount_untaxed, 23.36)
 
@@ -257,7 +276,14 @@ class TestPartialRefundTaxes(PartialRefundCommon):
     def test_tax_included_prices_and_display(self):
         self.env.company.account_price_include = "tax_included"
         invoice = self._create_paid_invoice(
-            [{"price_unit": 99.99, "quantity": 1, "discount": 5, "tax_ids": self.tax_21_incl.ids}]
+            [
+                {
+                    "price_unit": 99.99,
+                    "quantity": 1,
+                    "discount": 5,
+                    "tax_ids": self.tax_21_incl.ids,
+                }
+            ]
         )
         line = invoice.invoice_line_ids
         self.assertEqual(line._refund_basis(), "price_total")
@@ -304,7 +330,9 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         invoice = self._create_paid_invoice(
             [{"price_unit": 50.0, "tax_ids": (self.tax_21 | self.tax_7).ids}]
         )
-        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
         tax_lines = refund.credit_note_id.line_ids.filtered("tax_line_id")
         self.assertEqual(tax_lines.tax_line_id, self.tax_21 | self.tax_7)
         self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 2.8)

@@ -35,7 +35,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         return (
             self.env["account.partial.refund"].search_count([]),
             self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
-            self.env["account.payment"].search_count([("payment_type", "=", "outbound")]),
+            self.env["account.payment"].search_count(
+                [("payment_type", "=", "outbound")]
+            ),
             self.line.refunded_price_total,
         )
 
@@ -43,7 +45,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         self.assertRefused("Select at least one invoice line", lines=[])
 
     def test_amount_zero_or_negative(self):
-        self.assertRefused("must be positive", lines=[{"line_id": self.line.id, "amount": 0}])
+        self.assertRefused(
+            "must be positive", lines=[{"line_id": self.line.id, "amount": 0}]
+        )
         self.assertRefused(
             "must be positive", lines=[{"line_id": self.line.id, "amount": -5.0}]
         )
@@ -103,7 +107,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
     def test_unpaid_invoice(self):
         invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
         self.assertRefused(
-            "is not paid", invoice=invoice, lines=[{"line_id": invoice.invoice_line_ids.id}]
+            "is not paid",
+            invoice=invoice,
+            lines=[{"line_id": invoice.invoice_line_ids.id}],
         )
 
     def test_partially_paid_invoice(self):
@@ -111,7 +117,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         self._pay(invoice, self.bank_journal, amount=5.0)
         self.assertEqual(invoice.payment_state, "partial")
         self.assertRefused(
-            "is not paid", invoice=invoice, lines=[{"line_id": invoice.invoice_line_ids.id}]
+            "is not paid",
+            invoice=invoice,
+            lines=[{"line_id": invoice.invoice_line_ids.id}],
         )
 
     def test_vendor_bill(self):
@@ -156,9 +164,11 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
 
     def test_odoo_credit_note_counts(self):
-        reversal = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=self.invoice.ids
-        ).create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
+        )
         reversal.refund_moves()
         native = self.invoice.reversal_move_ids
         # Odoo's credit note takes 100 and 2 x 40, 207 with tax: 92 of the
@@ -178,8 +188,12 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
 
     def test_malformed_lines(self):
         self.assertRefused("dictionary with a “line_id”", lines=[self.line.id])
-        self.assertRefused("must be a number", lines=[{"line_id": self.line.id, "amount": "5"}])
-        self.assertRefused("Unknown keys", lines=[{"line_id": self.line.id, "price": 5}])
+        self.assertRefused(
+            "must be a number", lines=[{"line_id": self.line.id, "amount": "5"}]
+        )
+        self.assertRefused(
+            "Unknown keys", lines=[{"line_id": self.line.id, "price": 5}]
+        )
 
     def test_unknown_option(self):
         with self.assertRaisesRegex(UserError, "Unknown refund options"):
@@ -188,8 +202,10 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
             )
 
     def test_gateway_the_invoice_was_not_paid_with(self):
-        gateway_line = self.provider.journal_id.inbound_payment_method_line_ids.filtered(
-            lambda line: line.payment_provider_id == self.provider
+        gateway_line = (
+            self.provider.journal_id.inbound_payment_method_line_ids.filtered(
+                lambda line: line.payment_provider_id == self.provider
+            )
         )
         self.assertTrue(gateway_line)
         self.assertRefused(

@@ -44,9 +44,9 @@ class TestPartialRefundSecurity(PartialRefundCommon):
         with self.assertRaisesRegex(AccessError, "Issue refunds"):
             invoice.action_partial_refund([{"line_id": invoice.invoice_line_ids.id}])
         with self.assertRaises(AccessError):
-            self.env["account.partial.refund.wizard"].with_user(self.billing_user).create(
-                {"move_id": invoice.id}
-            )
+            self.env["account.partial.refund.wizard"].with_user(
+                self.billing_user
+            ).create({"move_id": invoice.id})
         self.assertFalse(self.invoice.partial_refund_ids)
 
     def test_group_member_refunds_and_billing_user_reads(self):
@@ -66,18 +66,23 @@ class TestPartialRefundSecurity(PartialRefundCommon):
         manager = self.env.ref("account.group_account_manager")
         self.assertIn(
             self.env.ref("invoice_partial_refund.group_partial_refund"),
-            manager.all_implied_ids if "all_implied_ids" in manager._fields
+            manager.all_implied_ids
+            if "all_implied_ids" in manager._fields
             else manager.trans_implied_ids,
         )
 
     def test_multi_company_rule(self):
-        refund = self._refund(self.invoice, [{"line_id": self.invoice.invoice_line_ids.id}])
+        refund = self._refund(
+            self.invoice, [{"line_id": self.invoice.invoice_line_ids.id}]
+        )
         company_2 = self.company_data_2["company"]
         other_user = self.env["res.users"].create(
             {
                 "name": "Other company accountant",
                 "login": "other_company",
-                "groups_id": [Command.set([self.env.ref("account.group_account_manager").id])],
+                "groups_id": [
+                    Command.set([self.env.ref("account.group_account_manager").id])
+                ],
                 "company_id": company_2.id,
                 "company_ids": [Command.set(company_2.ids)],
             }

@@ -17,17 +17,31 @@ class TestWebhookRoutes(HttpCase):
 
     def test_stripe_route(self):
         fake = FakeStripe()
-        refund = {"id": "re_unknown", "object": "refund", "amount": 100, "currency": "usd",
-                  "status": "succeeded", "payment_intent": "pi_1", "metadata": {}}
+        refund = {
+            "id": "re_unknown",
+            "object": "refund",
+            "amount": 100,
+            "currency": "usd",
+            "status": "succeeded",
+            "payment_intent": "pi_1",
+            "metadata": {},
+        }
         payload, headers = fake.signed_event("refund.updated", refund)
-        self.assertEqual(self._post("stripe", payload, headers).status_code, 403,
-                         "no secret configured: refused")
+        self.assertEqual(
+            self._post("stripe", payload, headers).status_code,
+            403,
+            "no secret configured: refused",
+        )
         self.env["ir.config_parameter"].sudo().set_param(
             "invoice_partial_refund.stripe_webhook_secret", fake.webhook_secret
         )
         response = self._post("stripe", payload, headers)
-        self.assertEqual(response.status_code, 200, "a refund of someone else: acknowledged")
-        forged, forged_headers = fake.signed_event("refund.updated", refund, secret="whsec_x")
+        self.assertEqual(
+            response.status_code, 200, "a refund of someone else: acknowledged"
+        )
+        forged, forged_headers = fake.signed_event(
+            "refund.updated", refund, secret="whsec_x"
+        )
         self.assertEqual(self._post("stripe", forged, forged_headers).status_code, 403)
         self.assertEqual(self._post("stripe", b"{}", {}).status_code, 403)
         event = self.env["account.partial.refund.webhook.event"].search([])
@@ -44,4 +58,6 @@ class TestWebhookRoutes(HttpCase):
         forged, forged_headers = fake.signed_webhook(
             [{"action": "paid", "refund": "RF404"}], secret="nope"
         )
-        self.assertEqual(self._post("gocardless", forged, forged_headers).status_code, 403)
+        self.assertEqual(
+            self._post("gocardless", forged, forged_headers).status_code, 403
+        )

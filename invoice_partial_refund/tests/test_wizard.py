@@ -22,16 +22,14 @@ class TestPartialRefundWizard(PartialRefundCommon):
     def _open_wizard(self):
         action = self.invoice.action_open_partial_refund_wizard()
         return Form(
-            self.env[action["res_model"]].with_context(action["context"]),
+            self.env[action["res_model"]].with_context(**action["context"]),
         )
 
     def test_two_steps_with_breakdown(self):
         wizard_form = self._open_wizard()
         self.assertEqual(len(wizard_form.line_ids), 3)
         self.assertEqual(wizard_form.amount_basis_label, "Amounts tax excluded")
-        self.assertIn(
-            wizard_form.payment_method_line_id.journal_id, self.bank_journal
-        )
+        self.assertIn(wizard_form.payment_method_line_id.journal_id, self.bank_journal)
         with wizard_form.line_ids.edit(0) as line:
             line.selected = True  # the chair line in full
         with wizard_form.line_ids.edit(2) as line:
@@ -45,12 +43,16 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertAlmostEqual(wizard_form.amount_total, 264.5)
         self.assertAlmostEqual(wizard_form.amount_remaining, 600.0 - 230.0)
         wizard_form.reason = "Broken"
-        wizard_form.payment_method_line_id = self.cash_journal.outbound_payment_method_line_ids[0]
+        wizard_form.payment_method_line_id = (
+            self.cash_journal.outbound_payment_method_line_ids[0]
+        )
         wizard = wizard_form.save()
 
         wizard.action_complete()
         self.assertEqual(wizard.step, "summary")
-        self.assertFalse(self.invoice.partial_refund_ids, "nothing happens before Refund now")
+        self.assertFalse(
+            self.invoice.partial_refund_ids, "nothing happens before Refund now"
+        )
 
         action = wizard.action_refund_now()
         refund = self.env["account.partial.refund"].browse(action["res_id"])

@@ -12,16 +12,18 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
     )
     currency_id = fields.Many2one(related="refund_id.currency_id")
     amount = fields.Monetary(related="refund_id.amount_total")
-    date = fields.Date(string="Sent On", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="Sent On", required=True, default=fields.Date.context_today
+    )
     reference = fields.Char(
         string="Transfer Reference",
         required=True,
         help="Bank transfer reference, cheque number…",
     )
     means = fields.Selection(
-        selection=lambda self: self.env["account.partial.refund"]
-        ._fields["manual_refund_means"]
-        .selection,
+        selection=lambda self: (
+            self.env["account.partial.refund"]._fields["manual_refund_means"].selection
+        ),
         string="Sent By",
         required=True,
         default="bank_transfer",

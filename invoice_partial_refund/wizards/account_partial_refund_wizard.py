@@ -39,7 +39,9 @@ class AccountPartialRefundWizard(models.TransientModel):
         compute="_compute_amount_basis_label",
     )
     amount_basis_label = fields.Char(compute="_compute_amount_basis_label")
-    date = fields.Date(string="Refund Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="Refund Date", required=True, default=fields.Date.context_today
+    )
     reason = fields.Char()
     available_payment_method_line_ids = fields.Many2many(
         comodel_name="account.payment.method.line",
@@ -57,7 +59,9 @@ class AccountPartialRefundWizard(models.TransientModel):
     )
     amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_amounts")
     amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts")
-    amount_total = fields.Monetary(string="Total Refunded Now", compute="_compute_amounts")
+    amount_total = fields.Monetary(
+        string="Total Refunded Now", compute="_compute_amounts"
+    )
     split_html = fields.Html(
         string="Refunded Through",
         compute="_compute_split_html",
@@ -112,7 +116,9 @@ class AccountPartialRefundWizard(models.TransientModel):
             except UserError:
                 wizard.payment_method_line_id = False
 
-    @api.depends("line_ids.amount_untaxed", "line_ids.amount_total", "line_ids.selected")
+    @api.depends(
+        "line_ids.amount_untaxed", "line_ids.amount_total", "line_ids.selected"
+    )
     def _compute_amounts(self):
         for wizard in self:
             selected = wizard.line_ids.filtered("selected")
@@ -141,9 +147,9 @@ class AccountPartialRefundWizard(models.TransientModel):
             self.amount_total, include_empty=True
         )
         for share in shares:
-            gateway = dict(self.env["account.payment"]._fields["refund_gateway"].selection)[
-                share["gateway"]
-            ]
+            gateway = dict(
+                self.env["account.payment"]._fields["refund_gateway"].selection
+            )[share["gateway"]]
             notes = [
                 _(
                     "%(available)s still refundable there",
@@ -163,7 +169,11 @@ class AccountPartialRefundWizard(models.TransientModel):
                 )
             rows.append(
                 (
-                    _("%(gateway)s, payment %(reference)s", gateway=gateway, reference=share["reference"]),
+                    _(
+                        "%(gateway)s, payment %(reference)s",
+                        gateway=gateway,
+                        reference=share["reference"],
+                    ),
                     share["amount"],
                     "; ".join(notes),
                 )
@@ -180,11 +190,17 @@ class AccountPartialRefundWizard(models.TransientModel):
                 )
             )
         body = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td><td class='text-muted'>%s</td></tr>")
+            Markup(
+                "<tr><td>%s</td><td class='text-end text-nowrap'>%s</td>"
+                "<td class='text-muted'>%s</td></tr>"
+            )
             % (label, currency.format(amount), note)
             for label, amount, note in rows
         )
-        return Markup("<table class='table table-sm mb-0'><tbody>%s</tbody></table>") % body
+        return (
+            Markup("<table class='table table-sm mb-0'><tbody>%s</tbody></table>")
+            % body
+        )
 
     # ------------------------------------------------------------
     # ACTIONS

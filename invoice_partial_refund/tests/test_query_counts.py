@@ -1,0 +1,149 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Query-count guards: opening the wizard and refunding must not issue one
+more query per invoice line for something that can be read in batch (N+1).
+
+Each test measures the same operation on a 5-line and a 50-line invoice,
+caches warmed by a first run and invalidated before each measure (as a new
+request), pending writes and pre-commit hooks (mail tracking) flushed inside
+the measure, and bounds the difference. The figures themselves are in
+``benchmarks/`` and ``readme/BENCHMARKS.md``.
+"""
+
+from odoo.tests import tagged
+
+from .common import PartialRefundCommon
+
+SMALL = 5
+LARGE = 50
+
+#: Opening the wizard reads the invoice lines, their refunded totals and the
+#: breakdown in batch: the same queries whatever the number of lines. A few
+#: are allowed for the ORM splitting reads differently on larger recordsets.
+WIZARD_SLACK = 3
+
+#: Refunding all lines of an invoice: the credit note line, the refund line
+#: and the refunded totals of each invoice line are written in batch by the
+#: ORM, but Odoo's own accounting (the credit note's lines created through
+#: the tax and balance computations, the reconciliation of its receivable
+#: with the payment) still costs about 2 queries per line today, as Odoo's
+#: native reversal does per line. The bound allows that and a small slack,
+#: not one more query per line: an N+1 added anywhere in the refund costs 45
+#: more queries on the larger invoice and fails.
+REFUND_QUERIES_PER_LINE = 2
+REFUND_SLACK = 15
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCounts(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warm_invoice = cls._create_paid_invoice(cls._lines(SMALL))
+        cls.small_invoice = cls._create_paid_invoice(cls._lines(SMALL))
+        cls.large_invoice = cls._create_paid_invoice(cls._lines(LARGE))
+
+    @classmethod
+    def _lines(cls, count):
+        return [
+            {"name": f"Item {index}", "price_unit": 10.0 + index % 7, "quantity": 1 + index % 3}
+            for index in range(count)
+        ]
+
+    def _count_queries(self, operation):
+        """Queries of ``operation`` run as a new request: caches invalidated
+        and pending writes flushed before, everything flushed after."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        count0 = self.env.cr.sql_log_count
+        result = operation()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.env.cr.sql_log_count - count0, result
+
+    def _open_wizard(self, invoice):
+        """What opening the form pays: the wizard with its lines computed
+        from the invoice, and its breakdown."""
+        wizard = self.env["account.partial.refund.wizard"].create({"move_id": invoice.id})
+        values = wizard.read(
+            ["amount_untaxed", "amount_tax", "amount_total", "amount_remaining", "split_html"]
+        )[0]
+        return wizard, values
+
+    def _refund_all(self, invoice):
+        lines = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return self._refund(
+            invoice, [{"line_id": line_id} for line_id in lines.ids], journal_id=self.bank_journal.id
+        )
+
+    def test_wizard_open_queries_do_not_grow_with_lines(self):
+        self._open_wizard(self.warm_invoice)  # warm the ormcaches
+        small, (wizard, values) = self._count_queries(lambda: self._open_wizard(self.small_invoice))
+        self.assertEqual(len(wizard.line_ids), SMALL)
+        self.assertAlmostEqual(values["amount_remaining"], self.small_invoice.amount_untaxed)
+        large, (wizard, values) = self._count_queries(lambda: self._open_wizard(self.large_invoice))
+        self.assertEqual(len(wizard.line_ids), LARGE)
+        self.assertAlmostEqual(values["amount_remaining"], self.large_invoice.amount_untaxed)
+        self.assertLessEqual(
+            large,
+            small + WIZARD_SLACK,
+            f"opening the wizard: {small} queries for {SMALL} lines, {large} for {LARGE}",
+        )
+
+    def test_wizard_open_with_selected_lines_does_not_grow_with_lines(self):
+        """The breakdown of selected lines (their engine previews) is computed
+        without a query per line either."""
+
+        def open_and_select(invoice):
+            wizard, _values = self._open_wizard(invoice)
+            wizard.line_ids.selected = True
+            return wizard, wizard.read(["amount_total", "amount_remaining", "split_html"])[0]
+
+        open_and_select(self.warm_invoice)
+        small, (_wizard, values) = self._count_queries(lambda: open_and_select(self.small_invoice))
+        self.assertAlmostEqual(values["amount_total"], self.small_invoice.amount_total)
+        large, (_wizard, values) = self._count_queries(lambda: open_and_select(self.large_invoice))
+        self.assertAlmostEqual(values["amount_total"], self.large_invoice.amount_total)
+        self.assertLessEqual(
+            large,
+            small + WIZARD_SLACK,
+            f"selecting all lines: {small} queries for {SMALL} lines, {large} for {LARGE}",
+        )
+
+    def test_refund_queries_grow_at_most_linearly_by_a_small_constant(self):
+        self._refund_all(self.warm_invoice)  # warm the ormcaches
+        small, refund = self._count_queries(lambda: self._refund_all(self.small_invoice))
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(len(refund.line_ids), SMALL)
+        self.assertRefundSettled(refund)
+        large, refund = self._count_queries(lambda: self._refund_all(self.large_invoice))
+        self.assertEqual(len(refund.line_ids), LARGE)
+        self.assertRefundSettled(refund)
+        bound = small + REFUND_QUERIES_PER_LINE * (LARGE - SMALL) + REFUND_SLACK
+        self.assertLessEqual(
+            large,
+            bound,
+            f"refunding all lines: {small} queries for {SMALL} lines, {large} for {LARGE} "
+            f"(bound {bound})",
+        )
+
+    def test_refund_of_one_line_does_not_grow_with_invoice_lines(self):
+        """Refunding one line costs the same on a small and a large invoice,
+        up to the rows of the invoice read in batch."""
+
+        def refund_one(invoice):
+            line = invoice.invoice_line_ids.filtered(lambda l: l.display_type == "product")[1]
+            return self._refund(invoice, [{"line_id": line.id}], journal_id=self.bank_journal.id)
+
+        refund_one(self.warm_invoice)
+        small, refund = self._count_queries(lambda: refund_one(self.small_invoice))
+        self.assertEqual(len(refund.line_ids), 1)
+        large, refund = self._count_queries(lambda: refund_one(self.large_invoice))
+        self.assertEqual(len(refund.line_ids), 1)
+        self.assertRefundSettled(refund)
+        self.assertLessEqual(
+            large,
+            small + REFUND_SLACK,
+            f"refunding one line: {small} queries on {SMALL} lines, {large} on {LARGE}",
+        )
