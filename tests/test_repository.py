@@ -69,3 +69,20 @@ def test_fault_matrix_names_existing_tests():
             assert f"def {name}(" in everything or f"class {name}(" in everything, (
                 reference
             )
+
+
+def _normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_requirements_match_external_dependencies():
+    declared = {
+        _normalize(name)
+        for name in _manifest().get("external_dependencies", {}).get("python", [])
+    }
+    required = {
+        _normalize(re.split(r"[<>=!~; \[]", line.strip())[0])
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    assert declared == required
