@@ -61,3 +61,6 @@ GOCARDLESS_WEBHOOK_MAX_AGE = 8 * 24 * 3600
 # idempotency key).
 TIMEOUT = 20
 MAX_NETWORK_RETRIES = 2
+
+# The gateways refunds can go through, as an Odoo selection.
+GATEWAY_SELECTION = [("stripe", "Stripe"), ("gocardless", "GoCardless")]

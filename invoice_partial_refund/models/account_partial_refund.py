@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, format_date
 
 from .. import utils
+from ..gateways.const import GATEWAY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class AccountPartialRefund(models.Model):
         readonly=True,
     )
     gateway = fields.Selection(
-        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
+        selection=GATEWAY_SELECTION,
         compute="_compute_gateway",
         store=True,
         help="The gateway the refund went (or tried to go) through, if any.",

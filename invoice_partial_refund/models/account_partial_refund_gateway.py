@@ -12,6 +12,7 @@ from ..gateways import (
     from_minor_units,
     to_minor_units,
 )
+from ..gateways.const import GATEWAY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class AccountPartialRefundGateway(models.Model):
     company_id = fields.Many2one(related="refund_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="refund_id.currency_id", store=True)
     gateway = fields.Selection(
-        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
+        selection=GATEWAY_SELECTION,
         required=True,
         readonly=True,
     )

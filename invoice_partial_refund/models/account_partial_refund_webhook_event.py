@@ -6,6 +6,7 @@ from odoo import api, fields, models
 
 from .. import utils
 from ..gateways import GatewayUnavailable
+from ..gateways.const import GATEWAY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -22,9 +23,7 @@ class AccountPartialRefundWebhookEvent(models.Model):
     _description = "Partial Refund Webhook Event"
     _order = "id desc"
 
-    gateway = fields.Selection(
-        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")], required=True
-    )
+    gateway = fields.Selection(selection=GATEWAY_SELECTION, required=True)
     event_id = fields.Char(required=True)
     event_type = fields.Char()
     refund_reference = fields.Char(index=True)

@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..gateways.const import GATEWAY_SELECTION
+
 
 class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     refund_gateway = fields.Selection(
-        selection=[("stripe", "Stripe"), ("gocardless", "GoCardless")],
+        selection=GATEWAY_SELECTION,
         string="Paid Through Gateway",
         tracking=True,
         help="For payments recorded or imported outside Odoo's payment flow: the "
