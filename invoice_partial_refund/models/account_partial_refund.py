@@ -248,7 +248,14 @@ class AccountPartialRefund(models.Model):
         self._check_refund_group()
         invoice.check_access("write")
         invoice._check_partial_refundable()
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        try:
+            date = (
+                fields.Date.to_date(date) if date else fields.Date.context_today(self)
+            )
+        except (TypeError, ValueError):
+            raise UserError(
+                _("The refund date %(date)s is not a date (YYYY-MM-DD).", date=date)
+            ) from None
         requests = self._parse_requests(invoice, lines)
         invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
         self._lock_invoice(invoice, invoice_lines)

@@ -227,6 +227,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         self.env.company.sale_lock_date = fields.Date.from_string("2019-03-31")
         self.assertRefused("in a locked period")
 
+    def test_not_a_date(self):
+        self.assertRefused("is not a date", date="31/12/2019")
+
     def test_date_before_invoice(self):
         self.assertRefused("before the invoice date", date="2018-12-31")
 
