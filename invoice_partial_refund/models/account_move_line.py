@@ -303,12 +303,14 @@ class AccountMoveLine(models.Model):
             self.refunded_price_total
         )
         if request["mode"] == "full" and never_refunded:
-            values = {
+            # The line as it is: the engine gives back the line's own amounts.
+            return {
                 "quantity": self.quantity,
                 "price_unit": self.price_unit,
                 "discount": self.discount,
+                "price_subtotal": self.price_subtotal,
+                "price_total": self.price_total,
             }
-            return dict(values, **self._refund_engine_totals(**values))
         # Keep the refunded quantity on the credit note line when a price unit
         # reaches the amount with it; otherwise one unit at the exact price.
         quantities = [request["quantity"], 1.0] if request["quantity"] else [1.0]

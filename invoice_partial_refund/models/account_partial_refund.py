@@ -260,8 +260,9 @@ class AccountPartialRefund(models.Model):
         invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
         self._lock_invoice(invoice, invoice_lines)
         prepared = []
-        for line_id, amount, quantity in requests:
-            line = self.env["account.move.line"].browse(line_id)
+        # Iterate the recordset, not ids browsed one by one: its lines are
+        # read together (no query per line).
+        for line, (_line_id, amount, quantity) in zip(invoice_lines, requests, strict=True):
             request = line._prepare_refund_request(amount=amount, quantity=quantity)
             prepared.append((line, request, line._prepare_refund_credit_line(request)))
         invoice._check_partial_refund_total(

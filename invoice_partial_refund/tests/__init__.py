@@ -8,3 +8,4 @@ from . import test_gateway_refunds
 from . import test_webhook_routes
 from . import test_manual_refunds
 from . import test_tour
+from . import test_query_counts
