@@ -262,7 +262,7 @@ class AccountPartialRefund(models.Model):
         prepared = []
         # Iterate the recordset, not ids browsed one by one: its lines are
         # read together (no query per line).
-        for line, (_line_id, amount, quantity) in zip(invoice_lines, requests, strict=True):
+        for line, (_id, amount, quantity) in zip(invoice_lines, requests, strict=True):
             request = line._prepare_refund_request(amount=amount, quantity=quantity)
             prepared.append((line, request, line._prepare_refund_credit_line(request)))
         invoice._check_partial_refund_total(
