@@ -978,11 +978,9 @@ class AccountPartialRefund(models.Model):
                         refund=refund.name,
                     )
                 )
-            payments = refund.payment_id | refund.gateway_ids.refund_payment_id
-            for payment in payments:
-                payment.move_id.line_ids.remove_move_reconcile()
-                payment.action_draft()
-                payment.action_cancel()
+            refund._cancel_payments(
+                refund.payment_id | refund.gateway_ids.refund_payment_id
+            )
             credit_note = refund.credit_note_id
             reversal = credit_note._reverse_moves(
                 [
@@ -1010,6 +1008,16 @@ class AccountPartialRefund(models.Model):
                 _("%(refund)s cancelled.", refund=refund._get_html_link()),
             )
         return True
+
+    @api.model
+    def _cancel_payments(self, payments):
+        """Unreconcile and cancel refund payments whose money will not go
+        out (or came back): the credit note is open again for what they
+        settled."""
+        for payment in payments.filtered(lambda p: p.state != "canceled"):
+            payment.move_id.line_ids.remove_move_reconcile()
+            payment.action_draft()
+            payment.action_cancel()
 
     def _notify_customer(self):
         """Email the credit note to the customer once the money is back with

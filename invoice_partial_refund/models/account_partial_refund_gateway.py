@@ -341,15 +341,8 @@ class AccountPartialRefundGateway(models.Model):
                     state_message=result.failure_reason, extra_allowed_states=("done",)
                 )
             if self.state == "succeeded":
-                self._cancel_booked_payment()
+                self.refund_id._cancel_payments(self.refund_payment_id)
             self._fail(result.status, result.failure_reason or result.status)
-
-    def _cancel_booked_payment(self):
-        payment = self.refund_payment_id
-        if payment and payment.state != "canceled":
-            payment.move_id.line_ids.remove_move_reconcile()
-            payment.action_draft()
-            payment.action_cancel()
 
     def _get_refund_transaction(self):
         """The Odoo refund transaction of this Stripe refund, created on the

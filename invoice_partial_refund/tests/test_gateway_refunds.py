@@ -306,6 +306,40 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertTrue(refund.credit_note_id.state == "posted")
         self.assertBooked(refund)
 
+    def test_failed_after_success_is_booked_back(self):
+        # A refund can fail after it succeeded (the customer's card was
+        # closed): its payment is cancelled and the refund becomes manual.
+        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
+        share = refund.gateway_ids
+        share._send()
+        first_payment = share.refund_payment_id
+        self.assertEqual(refund.state, "done")
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event(
+            "charge.refund.updated", stored
+        )
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(first_payment.state, "canceled")
+        self.assertRecordValues(
+            share,
+            [{"state": "failed", "manual_fallback": True}],
+        )
+        self.assertNotEqual(share.refund_payment_id, first_payment)
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+        # A late "succeeded" changes nothing any more: failed is final.
+        fallback = share.refund_payment_id
+        stored = self.fake_stripe.set_status(share.gateway_reference, "succeeded")
+        payload, headers = self.fake_stripe.signed_event("refund.updated", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual((share.state, share.refund_payment_id), ("failed", fallback))
+        self.assertBooked(refund)
+
     def test_refused_by_stripe_falls_back_to_manual(self):
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
         # Refunded directly in the Stripe dashboard meanwhile: nothing left.
