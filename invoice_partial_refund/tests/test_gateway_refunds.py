@@ -80,6 +80,15 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         tx._post_process()
         return intent
 
+    def _stripe_refund(self, amount):
+        """A Stripe-paid invoice of 100 (115 with tax) and a refund of
+        ``amount`` requested on it, not sent yet."""
+        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": amount}]
+        )
+        return invoice, intent, refund
+
     def _create_stripe_paid_invoice(self, lines, currency=None):
         invoice = self._create_paid_invoice(lines, currency=currency, pay=False)
         intent = self._pay_with_stripe(invoice)
@@ -176,10 +185,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertBooked(second)
 
     def test_payment_stripe_webhook_does_not_book_it_twice(self):
-        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
-        )
+        invoice, _intent, refund = self._stripe_refund(10.0)
         refund.gateway_ids._send()
         tx = refund.gateway_ids.transaction_id
         stripe_refund = self.fake_stripe.refunds[tx.provider_reference]
@@ -208,10 +214,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertBooked(refund)
 
     def test_repeated_send_makes_one_refund(self):
-        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 50.0}]
-        )
+        invoice, intent, refund = self._stripe_refund(50.0)
         share = refund.gateway_ids
         share._send()
         share._send()  # a repeated call: nothing left to send
@@ -221,10 +224,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_stripe.refunded(intent), 5750)
 
     def test_crash_after_success_is_recovered_by_the_cron(self):
-        invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
+        invoice, intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
 
         class Crash(Exception):
@@ -252,10 +252,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         # Stripe refunds, but no answer comes back, retries included (Odoo's
         # test mode stretches client timeouts to 10 s, so the timeout itself
         # is tier 1's: tests/test_stripe_gateway.py).
-        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
+        invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
         self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
         share._send()
@@ -271,10 +268,7 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
-        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
+        invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
         share._send()
         self.assertEqual((share.state, refund.state), ("pending", "pending"))
@@ -309,10 +303,7 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_failed_after_success_is_booked_back(self):
         # A refund can fail after it succeeded (the customer's card was
         # closed): its payment is cancelled and the refund becomes manual.
-        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
+        invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
         share._send()
         first_payment = share.refund_payment_id
@@ -369,10 +360,7 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_duplicate_and_forged_webhooks(self):
         self.fake_stripe.refund_status = "pending"
-        invoice, _intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
+        invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
         share._send()
         stored = self.fake_stripe.set_status(share.gateway_reference, "succeeded")
