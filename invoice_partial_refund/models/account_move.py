@@ -272,13 +272,19 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self._get_reconciled_payments().payment_method_line_id
 
-    def _get_partial_refund_method_lines(self):
+    def _get_partial_refund_method_lines(self, paid_method_lines=None):
         """Outbound payment method lines a refund of this invoice may use: the
         journals the invoice was paid through, then the company's bank and
         cash journals. Gateway methods are not offered: their refunds go
-        through the gateway itself."""
+        through the gateway itself.
+
+        :param paid_method_lines: `_get_partial_refund_paid_method_lines`,
+            when the caller has it already
+        """
         self.ensure_one()
-        paid_journals = self._get_partial_refund_paid_method_lines().journal_id
+        if paid_method_lines is None:
+            paid_method_lines = self._get_partial_refund_paid_method_lines()
+        paid_journals = paid_method_lines.journal_id
         company_journals = self.env["account.journal"].search(
             [
                 *self.env["account.journal"]._check_company_domain(self.company_id),
@@ -346,7 +352,8 @@ class AccountMove(models.Model):
         """Return the outbound payment method line a refund of this invoice
         uses, after checking it is allowed."""
         self.ensure_one()
-        available = self._get_partial_refund_method_lines()
+        paid_method_lines = self._get_partial_refund_paid_method_lines()
+        available = self._get_partial_refund_method_lines(paid_method_lines)
         MethodLine = self.env["account.payment.method.line"]
         if payment_method_line_id:
             # Read as superuser: a method of another company must get a clear
@@ -355,9 +362,7 @@ class AccountMove(models.Model):
             if not method_line:
                 raise UserError(_("The chosen payment method does not exist."))
             if method_line.payment_provider_id:
-                paid_providers = (
-                    self._get_partial_refund_paid_method_lines().payment_provider_id
-                )
+                paid_providers = paid_method_lines.payment_provider_id
                 if method_line.payment_provider_id not in paid_providers:
                     raise UserError(
                         _(
@@ -412,7 +417,7 @@ class AccountMove(models.Model):
                     )
                 )
             return method_lines[0]
-        paid_journals = self._get_partial_refund_paid_method_lines().journal_id
+        paid_journals = paid_method_lines.journal_id
         preferred = available.filtered(lambda line: line.journal_id in paid_journals)
         method_line = (preferred or available)[:1]
         if not method_line:

@@ -758,8 +758,9 @@ class AccountPartialRefund(models.Model):
             currency.format(self.amount_tax),
             currency.format(self.amount_total),
         )
+        # On the invoice, where the accountant looks; the refund itself shows
+        # the same breakdown in its lines.
         utils.post_internal_note(self.move_id, body)
-        utils.post_internal_note(self, body)
 
     # ------------------------------------------------------------
     # MANUAL REFUNDS: reminders, confirmation, cancellation
