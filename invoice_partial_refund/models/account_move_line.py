@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, float_round
 
@@ -421,6 +421,43 @@ class AccountMoveLine(models.Model):
             "price_total": self.currency_id.round(
                 tax_details["raw_total_included_currency"]
             ),
+        }
+
+    def _refund_accounting_values(self, quantity, price_unit, discount):
+        """Amounts and tax report tags that Odoo's tax engine gives the credit
+        note line refunding this line with these values.
+
+        Passed when the credit note is created, as Odoo's reversal passes the
+        invoice's own, they leave the credit note's line sync nothing to
+        rewrite; where they differ (a global rounding spread over several
+        lines), the sync still writes the engine's values.
+        """
+        self.ensure_one()
+        AccountTax = self.env["account.tax"]
+        move = self.move_id
+        base_line = AccountTax._prepare_base_line_for_taxes_computation(
+            self,
+            price_unit=price_unit,
+            quantity=quantity,
+            discount=discount,
+            rate=move.invoice_currency_rate,
+            sign=1,
+            is_refund=True,
+            special_mode=False,
+        )
+        company = self.company_id
+        AccountTax._add_tax_details_in_base_line(base_line, company)
+        AccountTax._round_base_lines_tax_details([base_line], company)
+        AccountTax._add_accounting_data_to_base_line_tax_details(
+            base_line, company, include_caba_tags=move.always_tax_exigible
+        )
+        tax_details = base_line["tax_details"]
+        return {
+            "amount_currency": tax_details["total_excluded_currency"]
+            + tax_details["delta_total_excluded_currency"],
+            "balance": tax_details["total_excluded"]
+            + tax_details["delta_total_excluded"],
+            "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
         }
 
 

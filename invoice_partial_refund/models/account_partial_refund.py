@@ -510,6 +510,11 @@ class AccountPartialRefund(models.Model):
             "price_unit": credit_values["price_unit"],
             "discount": credit_values["discount"],
             "refund_origin_line_id": line.id,
+            **line._refund_accounting_values(
+                credit_values["quantity"],
+                credit_values["price_unit"],
+                credit_values["discount"],
+            ),
         }
         # Only a credit line carrying the refunded quantity is linked to the
         # sale order line: a refund by amount is a price adjustment, and its

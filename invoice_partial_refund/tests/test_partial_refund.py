@@ -326,6 +326,50 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         self.assertAlmostEqual(refund.credit_note_id.amount_total, 7.77)
         self.assertRefundSettled(refund)
 
+    def test_credit_note_lines_carry_refund_tax_grids(self):
+        # The tax report reads credit notes through the refund repartition
+        # lines' tags, which differ from the invoice's in most countries.
+        tags = self.env["account.account.tag"].create(
+            [
+                {"name": name, "applicability": "taxes"}
+                for name in ("invoice base", "refund base", "refund tax")
+            ]
+        )
+        invoice_base, refund_base, refund_tax = tags
+        self.tax_21.invoice_repartition_line_ids.filtered(
+            lambda rep: rep.repartition_type == "base"
+        ).tag_ids = invoice_base
+        refund_reps = self.tax_21.refund_repartition_line_ids
+        refund_reps.filtered(
+            lambda rep: rep.repartition_type == "base"
+        ).tag_ids = refund_base
+        refund_reps.filtered(
+            lambda rep: rep.repartition_type == "tax"
+        ).tag_ids = refund_tax
+        invoice = self._create_paid_invoice(
+            [
+                {"price_unit": 40.0, "quantity": 2, "tax_ids": self.tax_21.ids},
+                {"price_unit": 9.99, "quantity": 3, "tax_ids": self.tax_21.ids},
+            ]
+        )
+        line_1, line_2 = invoice.invoice_line_ids
+        refund = self._refund(
+            invoice, [{"line_id": line_1.id}, {"line_id": line_2.id, "amount": 12.5}]
+        )
+        credit_note = refund.credit_note_id
+        self.assertRecordValues(
+            credit_note.invoice_line_ids,
+            [
+                {"tax_tag_ids": refund_base.ids, "balance": 80.0},
+                {"tax_tag_ids": refund_base.ids, "balance": 12.5},
+            ],
+        )
+        tax_line = credit_note.line_ids.filtered("tax_line_id")
+        self.assertRecordValues(
+            tax_line, [{"tax_tag_ids": refund_tax.ids, "balance": 19.43}]
+        )
+        self.assertRefundSettled(refund)
+
     def test_sale_tax_on_credit_note_lines(self):
         invoice = self._create_paid_invoice(
             [{"price_unit": 50.0, "tax_ids": (self.tax_21 | self.tax_7).ids}]
