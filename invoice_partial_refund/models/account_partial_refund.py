@@ -470,14 +470,15 @@ class AccountPartialRefund(models.Model):
         # The credit note reverses the invoice's amounts: at the invoice's
         # rate, whatever the rate of the refund date (the payment takes that
         # one, and Odoo books the exchange difference at reconciliation).
-        credit_note.invoice_currency_rate = invoice.invoice_currency_rate
+        # (Written only when it differs: the write makes Odoo sync every line.)
+        if credit_note.invoice_currency_rate != invoice.invoice_currency_rate:
+            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
         credit_lines = {
             credit_line.refund_origin_line_id: credit_line
             for credit_line in credit_note.invoice_line_ids
         }
         for refund_line in self.line_ids:
             credit_line = credit_lines[refund_line.invoice_line_id]
-            refund_line.credit_note_line_id = credit_line
             if credit_line.currency_id.compare_amounts(
                 credit_line.price_subtotal, refund_line.amount_untaxed
             ):

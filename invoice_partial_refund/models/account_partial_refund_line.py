@@ -27,6 +27,8 @@ class AccountPartialRefundLine(models.Model):
     )
     credit_note_line_id = fields.Many2one(
         comodel_name="account.move.line",
+        compute="_compute_credit_note_line_id",
+        store=True,
         ondelete="set null",
         check_company=True,
     )
@@ -54,6 +56,18 @@ class AccountPartialRefundLine(models.Model):
         store=True,
         currency_field="currency_id",
     )
+
+    @api.depends("refund_id.credit_note_id")
+    def _compute_credit_note_line_id(self):
+        """The credit note line made for this line: the one refunding its
+        invoice line (an invoice line is refunded once per refund)."""
+        for refund in self.refund_id:
+            credit_lines = {
+                credit_line.refund_origin_line_id: credit_line
+                for credit_line in refund.credit_note_id.invoice_line_ids
+            }
+            for line in self.filtered(lambda rl, r=refund: rl.refund_id == r):
+                line.credit_note_line_id = credit_lines.get(line.invoice_line_id)
 
     @api.depends("amount_untaxed", "amount_total")
     def _compute_amount_tax(self):
