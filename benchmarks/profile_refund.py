@@ -72,8 +72,9 @@ def main(argv):
 
     try:
         bench = Bench(cr, 2)
-        invoice = bench.paid_invoice(options.lines)
         bank = bench.bank_journal()
+        bench.warm_up(bank)
+        invoice = bench.paid_invoice(options.lines)
         line_ids = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         ).ids
