@@ -73,8 +73,9 @@ def main(argv):
     try:
         bench = Bench(cr, 2)
         bank = bench.bank_journal()
-        bench.warm_up(bank)
-        invoice = bench.paid_invoice(options.lines)
+        product = bench.product()
+        bench.warm_up(options.path, bank, product)
+        invoice = bench.paid_invoice(options.lines, product=product)
         line_ids = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         ).ids
