@@ -72,6 +72,30 @@ def test_repeated_key_with_other_parameters_is_an_error(gateway, fake_gocardless
         _refund(gateway, payment, 2000)
 
 
+def test_fetch_payment(gateway, fake_gocardless):
+    reference = fake_gocardless.add_payment(4200, currency="EUR")
+    payment = gateway.fetch_payment(reference)
+    assert (payment.reference, payment.amount_minor, payment.currency) == (
+        reference,
+        4200,
+        "EUR",
+    )
+    assert payment.status == "confirmed"
+
+
+def test_fetch_unknown_payment_is_refused(gateway, fake_gocardless):
+    with pytest.raises(GatewayRefused) as error:
+        gateway.fetch_payment("PM_TYPO")
+    assert error.value.reason == "resource_not_found"
+
+
+def test_fetch_payment_server_error_is_unavailable(gateway, fake_gocardless):
+    reference = fake_gocardless.add_payment(4200)
+    fake_gocardless.down = True
+    with pytest.raises(GatewayUnavailable):
+        gateway.fetch_payment(reference)
+
+
 def test_refunds_not_enabled(gateway, fake_gocardless):
     fake_gocardless.refunds_enabled = False
     payment = fake_gocardless.add_payment(10000)

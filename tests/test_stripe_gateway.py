@@ -134,6 +134,30 @@ def test_fetch_follows_the_status(gateway, fake_stripe):
     assert (fetched.status, fetched.failure_reason) == ("failed", "insufficient_funds")
 
 
+def test_fetch_payment(gateway, fake_stripe):
+    intent = fake_stripe.add_payment_intent(11500, currency="eur")
+    payment = gateway.fetch_payment(intent)
+    assert (payment.reference, payment.amount_minor, payment.currency) == (
+        intent,
+        11500,
+        "EUR",
+    )
+    assert payment.status == "succeeded"
+
+
+def test_fetch_unknown_payment_is_refused(gateway, fake_stripe):
+    with pytest.raises(GatewayRefused) as error:
+        gateway.fetch_payment("pi_typo")
+    assert error.value.reason == "resource_missing"
+
+
+def test_fetch_payment_server_error_is_unavailable(gateway, fake_stripe):
+    intent = fake_stripe.add_payment_intent(1000)
+    fake_stripe.down = True
+    with pytest.raises(GatewayUnavailable):
+        gateway.fetch_payment(intent)
+
+
 def test_zero_and_three_decimal_currencies(gateway, fake_stripe):
     intent = fake_stripe.add_payment_intent(5000, currency="jpy")
     assert _refund(gateway, intent, 1234, currency="JPY").amount_minor == 1234

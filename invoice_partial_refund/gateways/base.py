@@ -49,6 +49,17 @@ class GatewayRefund:
 
 
 @dataclasses.dataclass(frozen=True)
+class GatewayPayment:
+    """A payment as the gateway knows it (Stripe PaymentIntent, GoCardless
+    payment)."""
+
+    reference: str
+    amount_minor: int
+    currency: str
+    status: str
+
+
+@dataclasses.dataclass(frozen=True)
 class WebhookEvent:
     """A verified webhook event about a refund."""
 
@@ -84,6 +95,14 @@ class RefundGateway(abc.ABC):
         :return: `GatewayRefund`
         :raise GatewayRefused: the gateway refused; make the refund by hand
         :raise GatewayUnavailable: outcome unknown; look the refund up later
+        """
+
+    @abc.abstractmethod
+    def fetch_payment(self, reference):
+        """Return the `GatewayPayment` with this gateway reference.
+
+        :raise GatewayRefused: the gateway has no such payment
+        :raise GatewayUnavailable: no usable answer
         """
 
     @abc.abstractmethod

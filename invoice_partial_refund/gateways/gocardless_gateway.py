@@ -9,6 +9,7 @@ from gocardless_pro import errors, webhooks
 from . import const
 from .base import (
     GatewayError,
+    GatewayPayment,
     GatewayRefund,
     GatewayRefused,
     GatewayUnavailable,
@@ -87,6 +88,23 @@ class GoCardlessGateway(RefundGateway):
                 f"GoCardless refunded in {refund.currency}, not {currency.upper()}."
             )
         return refund
+
+    def fetch_payment(self, reference):
+        try:
+            payment = self.client.payments.get(reference)
+        except Exception as error:
+            raise _translate(error) from error
+        try:
+            return GatewayPayment(
+                reference=payment.id,
+                amount_minor=int(payment.amount),
+                currency=(payment.currency or "").upper(),
+                status=payment.status,
+            )
+        except (AttributeError, TypeError, ValueError) as error:
+            raise GatewayUnavailable(
+                f"Malformed GoCardless payment: {error!r}"
+            ) from error
 
     def fetch_refund(self, reference):
         return self._call(self.client.refunds.get, reference)

@@ -5,6 +5,7 @@ import stripe
 from . import const
 from .base import (
     GatewayError,
+    GatewayPayment,
     GatewayRefund,
     GatewayRefused,
     GatewayUnavailable,
@@ -68,6 +69,22 @@ class StripeGateway(RefundGateway):
             params=params,
             options={"idempotency_key": idempotency_key},
         )
+
+    def fetch_payment(self, reference):
+        intent = self._call_raw(self.client.v1.payment_intents.retrieve, reference)
+        intent = intent.to_dict() if hasattr(intent, "to_dict") else intent
+        try:
+            return GatewayPayment(
+                reference=intent["id"],
+                # What the customer paid; `amount` is what was asked.
+                amount_minor=int(intent.get("amount_received") or 0),
+                currency=intent["currency"].upper(),
+                status=intent["status"],
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise GatewayUnavailable(
+                f"Malformed Stripe PaymentIntent: {error!r}"
+            ) from error
 
     def fetch_refund(self, reference):
         return self._call(self.client.v1.refunds.retrieve, reference)

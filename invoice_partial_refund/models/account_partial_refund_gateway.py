@@ -179,6 +179,35 @@ class AccountPartialRefundGateway(models.Model):
         except ValueError as error:
             raise GatewayRefused(str(error), reason="amount_not_supported") from error
 
+    def _check_recorded_payment(self, gateway):
+        """Make sure a payment reference typed on the Odoo payment (not given
+        by Odoo's payment flow) is that payment at the gateway: same currency
+        and amount. A typo must not refund another customer's payment.
+
+        :raise GatewayRefused: it is not (the refund is then made by hand)
+        :raise GatewayUnavailable: no answer; checked again on the next try
+        """
+        payment = self.source_payment_id
+        currency = payment.currency_id
+        found = gateway.fetch_payment(self.payment_reference)
+        expected = to_minor_units(
+            float_repr_currency(payment.amount, currency), currency.name
+        )
+        if found.currency == currency.name and found.amount_minor == expected:
+            return
+        raise GatewayRefused(
+            _(
+                "the gateway payment %(reference)s recorded on %(payment)s is a "
+                "payment of %(found)s %(found_currency)s, not of %(amount)s: check "
+                "the Gateway Payment ID of the payment",
+                reference=self.payment_reference,
+                payment=payment.name,
+                found=from_minor_units(found.amount_minor, found.currency or "XXX"),
+                found_currency=found.currency,
+                amount=currency.format(payment.amount),
+            )
+        )
+
     def _metadata(self):
         refund = self.refund_id
         return {
@@ -230,6 +259,8 @@ class AccountPartialRefundGateway(models.Model):
         self.attempt_count += 1
         try:
             gateway = self._get_gateway_client()
+            if not self.source_transaction_id:
+                self._check_recorded_payment(gateway)
             result = gateway.create_refund(
                 payment_reference=self.payment_reference,
                 amount_minor=self._minor_amount(),

@@ -72,6 +72,8 @@ class FakeServer:
         self.lock = threading.RLock()
         self.faults = []
         self.requests = []
+        #: every request answers a server error (an outage)
+        self.down = False
         self._server = None
 
     def __enter__(self):
@@ -100,6 +102,7 @@ class FakeServer:
         with self.lock:
             self.faults.clear()
             self.requests.clear()
+            self.down = False
             for store in self._stores():
                 store.clear()
 
@@ -117,6 +120,8 @@ class FakeServer:
         self.requests.append((method, path))
         if headers.get("Authorization") != f"Bearer {self.secret}":
             return self.unauthorized()
+        if self.down:
+            return self.server_error()
         return self.route(method, path, query, headers, body)
 
     def create_with_faults(self, create):
@@ -140,7 +145,8 @@ class FakeServer:
 
 
 class FakeStripe(FakeServer):
-    """Stripe's refunds API: POST/GET /v1/refunds, GET /v1/refunds/<id>."""
+    """Stripe's refunds API: POST/GET /v1/refunds, GET /v1/refunds/<id>, and
+    GET /v1/payment_intents/<id>."""
 
     def __init__(self, secret="sk_test_fake", webhook_secret="whsec_fake"):
         super().__init__()
@@ -201,6 +207,24 @@ class FakeStripe(FakeServer):
                     "invalid_request_error", "No such refund", "resource_missing"
                 )
             return 200, refund
+        if method == "GET" and path.startswith("/v1/payment_intents/"):
+            reference = path.rsplit("/", 1)[1]
+            intent = self.payment_intents.get(reference)
+            if not intent:
+                return 404, _stripe_error(
+                    "invalid_request_error",
+                    f"No such payment_intent: '{reference}'",
+                    "resource_missing",
+                )
+            return 200, {
+                "id": reference,
+                "object": "payment_intent",
+                "amount": intent["amount"],
+                "amount_received": intent["amount"],
+                "currency": intent["currency"],
+                "status": "succeeded",
+                "latest_charge": intent["charge"],
+            }
         return 404, _stripe_error(
             "invalid_request_error", f"Unrecognized request URL {path}"
         )
@@ -302,7 +326,8 @@ def _stripe_error(error_type, message, code=None):
 
 
 class FakeGoCardless(FakeServer):
-    """GoCardless's refunds API: POST/GET /refunds, GET /refunds/<id>."""
+    """GoCardless's refunds API: POST/GET /refunds, GET /refunds/<id>, and
+    GET /payments/<id>."""
 
     def __init__(self, secret="gc_token_fake", webhook_secret="gc_webhook_fake"):
         super().__init__()
@@ -371,6 +396,22 @@ class FakeGoCardless(FakeServer):
                     "invalid_api_usage", 404, "Resource not found", "resource_not_found"
                 )
             return 200, {"refunds": refund}
+        if method == "GET" and path.startswith("/payments/"):
+            reference = path.rsplit("/", 1)[1]
+            payment = self.payments.get(reference)
+            if not payment:
+                return 404, _gc_error(
+                    "invalid_api_usage", 404, "Resource not found", "resource_not_found"
+                )
+            return 200, {
+                "payments": {
+                    "id": reference,
+                    "amount": payment["amount"],
+                    "currency": payment["currency"],
+                    "status": "confirmed",
+                    "links": {"mandate": "MD0000000001"},
+                }
+            }
         return 404, _gc_error("invalid_api_usage", 404, "Not found", "path_not_found")
 
     def _create(self, headers, params):

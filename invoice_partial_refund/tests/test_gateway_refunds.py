@@ -331,6 +331,40 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual((share.state, share.refund_payment_id), ("failed", fallback))
         self.assertBooked(refund)
 
+    def test_transaction_reference_is_not_looked_up(self):
+        # Odoo's payment flow gave the PaymentIntent: no check to make.
+        _invoice, intent, refund = self._stripe_refund(20.0)
+        refund.gateway_ids._send()
+        self.assertEqual(refund.gateway_ids.state, "succeeded")
+        self.assertNotIn(
+            ("GET", f"/v1/payment_intents/{intent}"), self.fake_stripe.requests
+        )
+
+    def test_recorded_stripe_reference_is_checked(self):
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        payment = self._pay(invoice, self.bank_journal)
+        other = self.fake_stripe.add_payment_intent(11400, "usd")
+        payment.write({"refund_gateway": "stripe", "refund_gateway_reference": other})
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        refund.gateway_ids._send()
+        self.assertIn(
+            ("GET", f"/v1/payment_intents/{other}"), self.fake_stripe.requests
+        )
+        self.assertTrue(refund.gateway_ids.manual_fallback)
+        self.assertEqual(self.fake_stripe.refunded(other), 0)
+
+        right = self.fake_stripe.add_payment_intent(11500, "usd")
+        payment.refund_gateway_reference = right
+        second = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        second.gateway_ids._send()
+        self.assertEqual(second.gateway_ids.state, "succeeded")
+        self.assertEqual(self.fake_stripe.refunded(right), 1150)
+        self.assertBooked(second)
+
     def test_refused_by_stripe_falls_back_to_manual(self):
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
         # Refunded directly in the Stripe dashboard meanwhile: nothing left.
@@ -488,6 +522,68 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "manual")
         self.assertIn("refunds_not_enabled", refund.message_ids[0].body)
         self.assertBooked(refund)
+
+    def _refund_recorded_reference(self, reference):
+        """A GoCardless-recorded invoice of 80 (92 with tax) whose payment
+        carries ``reference``, wholly refunded; the gateway share sent."""
+        invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
+        invoice._get_reconciled_payments().refund_gateway_reference = reference
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        refund.gateway_ids._send()
+        return refund
+
+    def test_recorded_reference_of_another_payment_is_not_refunded(self):
+        # A typo that names another customer's payment of another amount.
+        other = self.fake_gocardless.add_payment(25000, "USD")
+        refund = self._refund_recorded_reference(other)
+        share = refund.gateway_ids
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertIn(f"{other} recorded on", share.failure_reason)
+        self.assertIn("payment of 250.00 USD, not of $\xa092.00", share.failure_reason)
+        self.assertEqual(self.fake_gocardless.refunds, {})
+        self.assertEqual(self.fake_gocardless.refunded(other), 0)
+        self.assertEqual(refund.state, "manual")
+        self.assertIn("Gateway Payment ID", refund.message_ids[0].body)
+        self.assertBooked(refund)
+
+    def test_recorded_reference_in_another_currency_is_not_refunded(self):
+        other = self.fake_gocardless.add_payment(self._minor(92.0), "EUR")
+        refund = self._refund_recorded_reference(other)
+        self.assertTrue(refund.gateway_ids.manual_fallback)
+        self.assertEqual(self.fake_gocardless.refunds, {})
+
+    def test_unknown_recorded_reference_is_not_refunded(self):
+        refund = self._refund_recorded_reference("PM_TYPO")
+        self.assertRecordValues(
+            refund.gateway_ids,
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "resource_not_found",
+                    "manual_fallback": True,
+                }
+            ],
+        )
+        self.assertEqual(self.fake_gocardless.refunds, {})
+        self.assertBooked(refund)
+
+    def test_recorded_reference_checked_again_when_the_gateway_is_back(self):
+        self.fake_gocardless.down = True
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        share = refund.gateway_ids
+        share._send()
+        self.assertRecordValues(
+            share, [{"state": "requested", "manual_fallback": False}]
+        )
+        self.assertEqual(self.fake_gocardless.refunds, {})
+        self.fake_gocardless.down = False
+        share.sudo().last_sync_date = False
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self.assertEqual(share.state, "pending")
+        self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 9200)
 
     def test_sync_follows_pending_refunds(self):
         invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
