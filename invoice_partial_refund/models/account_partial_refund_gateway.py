@@ -4,6 +4,7 @@ import hashlib
 import logging
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.osv import expression
 
 from .. import utils
 from ..gateways import (
@@ -21,6 +22,12 @@ _logger = logging.getLogger(__name__)
 SYNC_BATCH_SIZE = 20
 #: Minutes before the cron looks at the same gateway refund again.
 SYNC_INTERVAL = 5
+#: A refund the gateway reported succeeded can still fail when the
+#: customer's bank returns it (a closed card or account), days or weeks
+#: later. Webhooks report it; without them, the cron asks again once a day
+#: (SUCCEEDED_SYNC_HOURS) for this many days after the success.
+SUCCEEDED_WATCH_DAYS = 30
+SUCCEEDED_SYNC_HOURS = 24
 
 
 class AccountPartialRefundGateway(models.Model):
@@ -82,7 +89,13 @@ class AccountPartialRefundGateway(models.Model):
     failure_reason = fields.Char(readonly=True)
     last_error = fields.Char(readonly=True)
     attempt_count = fields.Integer(readonly=True)
-    last_sync_date = fields.Datetime(readonly=True, index=True)
+    last_sync_date = fields.Datetime(string="Last Checked", readonly=True, index=True)
+    succeeded_date = fields.Datetime(
+        string="Succeeded On",
+        readonly=True,
+        help="When the gateway reported the refund succeeded; the status sync "
+        "keeps asking about it for a while after (a bank may still return it).",
+    )
     transaction_id = fields.Many2one(
         comodel_name="payment.transaction",
         string="Refund Transaction",
@@ -296,11 +309,11 @@ class AccountPartialRefundGateway(models.Model):
         locked._each_isolated("_sync_one")
 
     def _sync_one(self):
-        if self.state not in ("requested", "pending"):
+        if self.state not in ("requested", "pending", "succeeded"):
             return
         try:
             gateway = self._get_gateway_client()
-            if self.state == "pending":
+            if self.state in ("pending", "succeeded"):
                 result = gateway.fetch_refund(self.gateway_reference)
             else:
                 result = gateway.find_refund(
@@ -407,7 +420,9 @@ class AccountPartialRefundGateway(models.Model):
     def _book_success(self, tx):
         """The money is back with the customer: book the refund payment and
         reconcile it with the credit note (once)."""
-        self.state = "succeeded"
+        now = fields.Datetime.now()
+        # Heard from the gateway now: the daily look-again starts from here.
+        self.write({"state": "succeeded", "succeeded_date": now, "last_sync_date": now})
         refund = self.refund_id
         if self.refund_payment_id:
             refund._update_state()
@@ -471,19 +486,35 @@ class AccountPartialRefundGateway(models.Model):
     @api.model
     def _cron_sync_gateway_refunds(self):
         """Status sync: complete the books of gateway refunds whose answer
-        was lost (timeout, crash, rollback after the gateway refunded) and
-        follow pending ones, a batch per run."""
+        was lost (timeout, crash, rollback after the gateway refunded),
+        follow pending ones, and look again at recent successes (see
+        SUCCEEDED_WATCH_DAYS), a batch per run."""
+        now = fields.Datetime.now()
         # Records looked at in the last minutes wait: the cron reruns while
         # some are left, and must not spin on a gateway that is down.
-        threshold = fields.Datetime.subtract(
-            fields.Datetime.now(), minutes=SYNC_INTERVAL
+        threshold = fields.Datetime.subtract(now, minutes=SYNC_INTERVAL)
+        succeeded_threshold = fields.Datetime.subtract(now, hours=SUCCEEDED_SYNC_HOURS)
+        domain = expression.OR(
+            [
+                [
+                    ("state", "in", ("requested", "pending")),
+                    "|",
+                    ("last_sync_date", "=", False),
+                    ("last_sync_date", "<", threshold),
+                ],
+                [
+                    ("state", "=", "succeeded"),
+                    (
+                        "succeeded_date",
+                        ">=",
+                        fields.Datetime.subtract(now, days=SUCCEEDED_WATCH_DAYS),
+                    ),
+                    "|",
+                    ("last_sync_date", "=", False),
+                    ("last_sync_date", "<", succeeded_threshold),
+                ],
+            ]
         )
-        domain = [
-            ("state", "in", ("requested", "pending")),
-            "|",
-            ("last_sync_date", "=", False),
-            ("last_sync_date", "<", threshold),
-        ]
         total = self.search_count(domain)
         records = self.search(
             domain, order="last_sync_date asc nulls first, id", limit=SYNC_BATCH_SIZE

@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -330,6 +330,63 @@ class TestStripeRefunds(GatewayRefundCommon):
         self._post_webhook("stripe", payload, headers)
         self.assertEqual((share.state, share.refund_payment_id), ("failed", fallback))
         self.assertBooked(refund)
+
+    def test_failed_after_success_is_found_by_the_cron(self):
+        # Without webhooks, the status sync asks again about recent
+        # successes once a day, and books a late failure back.
+        _invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        share._send()
+        first_payment = share.refund_payment_id
+        self.assertTrue(share.succeeded_date)
+        cron = self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds
+        path = f"/v1/refunds/{share.gateway_reference}"
+
+        def fetches():
+            return self.fake_stripe.requests.count(("GET", path))
+
+        cron()  # just heard from Stripe: not asked again yet
+        self.assertEqual(fetches(), 0)
+        share.sudo().last_sync_date = fields.Datetime.subtract(
+            fields.Datetime.now(), hours=25
+        )
+        cron()  # a day later, still succeeded: nothing changes
+        self.assertEqual(fetches(), 1)
+        self.assertEqual((share.state, refund.state), ("succeeded", "done"))
+
+        self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        share.sudo().last_sync_date = fields.Datetime.subtract(
+            fields.Datetime.now(), hours=25
+        )
+        cron()
+        self.assertEqual(fetches(), 2)
+        self.assertEqual(first_payment.state, "canceled")
+        self.assertRecordValues(
+            share,
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "expired_or_canceled_card",
+                    "manual_fallback": True,
+                }
+            ],
+        )
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+
+    def test_old_successes_are_not_asked_again(self):
+        _invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        share._send()
+        long_ago = fields.Datetime.subtract(fields.Datetime.now(), days=31)
+        share.sudo().write({"succeeded_date": long_ago, "last_sync_date": long_ago})
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self.assertNotIn(
+            ("GET", f"/v1/refunds/{share.gateway_reference}"),
+            self.fake_stripe.requests,
+        )
 
     def test_transaction_reference_is_not_looked_up(self):
         # Odoo's payment flow gave the PaymentIntent: no check to make.
