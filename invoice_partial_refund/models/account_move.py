@@ -239,10 +239,41 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _get_partial_refund_early_discount(self):
+        """What the customer did not pay of this invoice for paying early.
+
+        Odoo books an early payment discount on the payment's entry, as its
+        "epd" lines. A payment settling several invoices gives each a share
+        in proportion to what it settled of it.
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        discount = 0.0
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        for partial in receivable.matched_credit_ids:
+            payment_lines = partial.credit_move_id.move_id.line_ids
+            early = payment_lines.filtered(
+                lambda line: line.display_type == "epd" and line.currency_id == currency
+            )
+            if not early:
+                continue
+            settled = -sum(
+                payment_lines.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                ).mapped("amount_currency")
+            )
+            if currency.compare_amounts(settled, 0.0) > 0:
+                share = partial.debit_amount_currency / settled
+                discount += sum(early.mapped("amount_currency")) * share
+        return currency.round(discount)
+
     def _check_partial_refund_total(self, amount):
         """Refuse a refund of ``amount`` that would take the refunds of this
-        invoice beyond its total: a discount line lowers what was paid, and
-        credit notes made with Odoo's own "Credit Note" button count too."""
+        invoice beyond what the customer paid: a discount line lowers the
+        total, an early payment discount what was paid of it, and credit
+        notes made with Odoo's own "Credit Note" button count too."""
         self.ensure_one()
         ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
         native = self.reversal_move_ids.filtered(
@@ -253,13 +284,14 @@ class AccountMove(models.Model):
             )
         )
         refunded = sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
-        left = self.currency_id.round(self.amount_total - refunded)
+        paid = self.amount_total - self._get_partial_refund_early_discount()
+        left = self.currency_id.round(paid - refunded)
         if self.currency_id.compare_amounts(amount, left) > 0:
             raise UserError(
                 _(
                     "This refund of %(amount)s would take the refunds of %(invoice)s "
-                    "beyond what the customer paid: %(left)s is left (discount lines "
-                    "and other credit notes included).",
+                    "beyond what the customer paid: %(left)s is left (discount lines, "
+                    "early payment discounts and other credit notes included).",
                     amount=self.currency_id.format(amount),
                     invoice=self.name,
                     left=self.currency_id.format(left),

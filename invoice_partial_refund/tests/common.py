@@ -21,7 +21,14 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _create_paid_invoice(
-        cls, lines, partner=None, currency=None, journal=None, company=None, pay=True
+        cls,
+        lines,
+        partner=None,
+        currency=None,
+        journal=None,
+        company=None,
+        pay=True,
+        payment_term=None,
     ):
         """Create, post and (unless ``pay`` is False) fully pay a customer
         invoice.
@@ -45,6 +52,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                     "invoice_date": "2019-01-01",
                     "date": "2019-01-01",
                     "currency_id": (currency or company.currency_id).id,
+                    "invoice_payment_term_id": payment_term and payment_term.id,
                     "invoice_line_ids": [
                         Command.create(
                             {

@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -162,6 +162,38 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         )
         refund = self._refund(invoice, [{"line_id": product_line.id, "amount": 80.0}])
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
+
+    def test_early_payment_discount_counts(self):
+        # 2 % off when paid within 30 days: the customer paid 112.70 of 115.
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2 % 30 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 30,
+                "early_pay_discount_computation": "included",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 60}
+                    )
+                ],
+            }
+        )
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], payment_term=term)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(invoice._get_partial_refund_early_discount(), 2.3)
+        line = invoice.invoice_line_ids
+        self.assertRefused(
+            r"112\.70 is left", invoice=invoice, lines=[{"line_id": line.id}]
+        )
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 98.0}])
+        self.assertAlmostEqual(refund.amount_total, 112.7)
+        self.assertRefundSettled(refund)
+        self.assertRefused(
+            "beyond what the customer paid",
+            invoice=invoice,
+            lines=[{"line_id": line.id, "amount": 0.01}],
+        )
 
     def test_odoo_credit_note_counts(self):
         reversal = (
