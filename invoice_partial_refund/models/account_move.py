@@ -242,32 +242,22 @@ class AccountMove(models.Model):
     def _get_partial_refund_early_discount(self):
         """What the customer did not pay of this invoice for paying early.
 
-        Odoo books an early payment discount on the payment's entry, as its
-        "epd" lines. A payment settling several invoices gives each a share
-        in proportion to what it settled of it.
+        Each installment of the invoice (payment term line) carries the
+        amount due when paid early; Odoo books the difference on the entry
+        that settles it, the payment or the bank statement line, as its
+        "epd" lines. The installments settled by such an entry count.
         """
         self.ensure_one()
-        currency = self.currency_id
         discount = 0.0
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        for partial in receivable.matched_credit_ids:
-            payment_lines = partial.credit_move_id.move_id.line_ids
-            early = payment_lines.filtered(
-                lambda line: line.display_type == "epd" and line.currency_id == currency
-            )
-            if not early:
-                continue
-            settled = -sum(
-                payment_lines.filtered(
-                    lambda line: line.account_id.account_type == "asset_receivable"
-                ).mapped("amount_currency")
-            )
-            if currency.compare_amounts(settled, 0.0) > 0:
-                share = partial.debit_amount_currency / settled
-                discount += sum(early.mapped("amount_currency")) * share
-        return currency.round(discount)
+        for term_line in self.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and line.discount_date
+        ):
+            settling = term_line.matched_credit_ids.credit_move_id.move_id
+            if any(line.display_type == "epd" for line in settling.line_ids):
+                discount += (
+                    term_line.amount_currency - term_line.discount_amount_currency
+                )
+        return self.currency_id.round(discount)
 
     def _check_partial_refund_total(self, amount):
         """Refuse a refund of ``amount`` that would take the refunds of this

@@ -163,9 +163,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         refund = self._refund(invoice, [{"line_id": product_line.id, "amount": 80.0}])
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
 
-    def test_early_payment_discount_counts(self):
-        # 2 % off when paid within 30 days: the customer paid 112.70 of 115.
-        term = self.env["account.payment.term"].create(
+    def _early_discount_term(self):
+        # 2 % off when paid within 30 days.
+        return self.env["account.payment.term"].create(
             {
                 "name": "2 % 30 days",
                 "early_discount": True,
@@ -179,7 +179,12 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
                 ],
             }
         )
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}], payment_term=term)
+
+    def test_early_payment_discount_counts(self):
+        # The customer paid 112.70 of 115.
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], payment_term=self._early_discount_term()
+        )
         self.assertEqual(invoice.payment_state, "paid")
         self.assertAlmostEqual(invoice._get_partial_refund_early_discount(), 2.3)
         line = invoice.invoice_line_ids
@@ -194,6 +199,34 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
             invoice=invoice,
             lines=[{"line_id": line.id, "amount": 0.01}],
         )
+
+    def test_early_payment_discount_of_one_invoice_in_a_grouped_payment(self):
+        # One payment for two invoices, only one of them with a discount:
+        # each keeps its own.
+        discounted = self._create_paid_invoice(
+            [{"price_unit": 100.0}], payment_term=self._early_discount_term(), pay=False
+        )
+        full = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        register = (
+            self.env["account.payment.register"]
+            .with_context(
+                active_model="account.move", active_ids=(discounted | full).ids
+            )
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "payment_date": "2019-01-15",
+                    "group_payment": True,
+                }
+            )
+        )
+        payment = register._create_payments()
+        self.assertEqual(len(payment), 1)
+        self.assertAlmostEqual(payment.amount, 112.7 + 230.0)
+        self.assertAlmostEqual(discounted._get_partial_refund_early_discount(), 2.3)
+        self.assertAlmostEqual(full._get_partial_refund_early_discount(), 0.0)
+        refund = self._refund(full, [{"line_id": full.invoice_line_ids.id}])
+        self.assertAlmostEqual(refund.amount_total, 230.0)
 
     def test_odoo_credit_note_counts(self):
         reversal = (
