@@ -89,6 +89,13 @@ def test_fetch_unknown_payment_is_refused(gateway, fake_gocardless):
     assert error.value.reason == "resource_not_found"
 
 
+def test_fetch_payment_of_a_pasted_address_is_refused(gateway, fake_gocardless):
+    with pytest.raises(GatewayRefused) as error:
+        gateway.fetch_payment("https://manage.gocardless.com/payments/PM123")
+    assert error.value.reason == "invalid_request"
+    assert fake_gocardless.requests == []
+
+
 def test_fetch_payment_server_error_is_unavailable(gateway, fake_gocardless):
     reference = fake_gocardless.add_payment(4200)
     fake_gocardless.down = True

@@ -175,6 +175,9 @@ def _translate(error):
         return GatewayRefused(error.message, reason=", ".join(reasons) or error.type)
     if isinstance(error, requests.RequestException | ValueError):
         return GatewayUnavailable(str(error))
+    if isinstance(error, errors.GoCardlessProError):
+        # Refused by the SDK before any request (an id it cannot put in a URL).
+        return GatewayRefused(str(error), reason="invalid_request")
     return GatewayError(str(error))
 
 

@@ -637,8 +637,12 @@ class AccountPartialRefund(models.Model):
         return payment
 
     def _reconcile_with_credit_note(self, payment):
+        # What the customer is owed: the credit note, and the gateway refunds
+        # their bank sent back (see `account.partial.refund.gateway`).
         receivable_lines = (
-            payment.move_id.line_ids + self.credit_note_id.line_ids
+            payment.move_id.line_ids
+            + self.credit_note_id.line_ids
+            + self.gateway_ids.returned_payment_id.move_id.line_ids
         ).filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable"
@@ -999,6 +1003,19 @@ class AccountPartialRefund(models.Model):
                 ],
                 cancel=True,
             )
+            # A gateway refund returned by the bank: the reversal took the
+            # credit note back from its payment, which now settles the return.
+            shares = refund.gateway_ids.filtered("returned_payment_id")
+            returned = (
+                shares.returned_payment_id | shares.returned_from_payment_id
+            ).move_id.line_ids.filtered(
+                lambda line: (
+                    line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
+            )
+            if returned:
+                returned.reconcile()
             refund.state = "cancelled"
             refund.activity_ids.unlink()
             utils.post_internal_note(

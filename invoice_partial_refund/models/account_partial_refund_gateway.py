@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 import logging
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.osv import expression
@@ -112,6 +113,24 @@ class AccountPartialRefundGateway(models.Model):
         readonly=True,
         help="The gateway did not refund: the money must be sent back by hand.",
     )
+    returned_payment_id = fields.Many2one(
+        comodel_name="account.payment",
+        string="Returned Refund",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+        help="A refund the gateway reported failed after it succeeded (the "
+        "customer's bank returned it): the payment booking the money back on the "
+        "gateway's journal, on the day it was reported.",
+    )
+    returned_from_payment_id = fields.Many2one(
+        comodel_name="account.payment",
+        string="Refund Payment Returned",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+        help="The payment of the refund that was returned; it stays as booked.",
+    )
 
     _sql_constraints = [
         (
@@ -203,9 +222,12 @@ class AccountPartialRefundGateway(models.Model):
         payment = self.source_payment_id
         currency = payment.currency_id
         found = gateway.fetch_payment(self.payment_reference)
-        expected = to_minor_units(
-            float_repr_currency(payment.amount, currency), currency.name
-        )
+        try:
+            expected = to_minor_units(
+                float_repr_currency(payment.amount, currency), currency.name
+            )
+        except ValueError as error:
+            raise GatewayRefused(str(error), reason="amount_not_supported") from error
         if found.currency == currency.name and found.amount_minor == expected:
             return
         raise GatewayRefused(
@@ -385,7 +407,7 @@ class AccountPartialRefundGateway(models.Model):
                     state_message=result.failure_reason, extra_allowed_states=("done",)
                 )
             if self.state == "succeeded":
-                self.refund_id._cancel_payments(self.refund_payment_id)
+                self._book_return()
             self._fail(result.status, result.failure_reason or result.status)
 
     def _get_refund_transaction(self):
@@ -452,6 +474,59 @@ class AccountPartialRefundGateway(models.Model):
             ),
         )
 
+    def _book_return(self):
+        """The gateway refunded, then the customer's bank sent the money back
+        (a closed card or account): book its return today on the gateway's
+        journal, an inbound payment the customer is owed again, and leave
+        the refund payment as it was booked: it went out, possibly in a
+        period since closed or a payout since reconciled."""
+        self.ensure_one()
+        refunded = self.refund_payment_id
+        journal = refunded.journal_id
+        method_line = journal.inbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_provider_id
+        )[:1]
+        returned = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": refunded.partner_id.id,
+                "amount": refunded.amount,
+                "currency_id": refunded.currency_id.id,
+                "date": fields.Date.context_today(self),
+                "journal_id": journal.id,
+                "payment_method_line_id": method_line.id,
+                "memo": _(
+                    "%(refund)s: refund %(reference)s returned",
+                    refund=self.refund_id.name,
+                    reference=self.gateway_reference,
+                ),
+            }
+        )
+        if not returned.outstanding_account_id:
+            returned.outstanding_account_id = returned._get_outstanding_account(
+                "inbound"
+            )
+        returned.action_post()
+        self.write(
+            {
+                "returned_payment_id": returned.id,
+                "returned_from_payment_id": refunded.id,
+            }
+        )
+        utils.post_internal_note(
+            self.refund_id,
+            _(
+                "%(gateway)s reports that the refund %(reference)s failed after it "
+                "succeeded: its payment %(payment)s stays, the money back is booked "
+                "by %(returned)s.",
+                gateway=dict(self._fields["gateway"].selection)[self.gateway],
+                reference=self.gateway_reference,
+                payment=refunded._get_html_link(),
+                returned=returned._get_html_link(),
+            ),
+        )
+
     def _fail(self, state, reason):
         """The gateway did not refund: keep the credit note, record why, and
         fall back to a refund by hand through the refund's manual method."""
@@ -494,31 +569,28 @@ class AccountPartialRefundGateway(models.Model):
         # some are left, and must not spin on a gateway that is down.
         threshold = fields.Datetime.subtract(now, minutes=SYNC_INTERVAL)
         succeeded_threshold = fields.Datetime.subtract(now, hours=SUCCEEDED_SYNC_HOURS)
-        domain = expression.OR(
-            [
-                [
-                    ("state", "in", ("requested", "pending")),
-                    "|",
-                    ("last_sync_date", "=", False),
-                    ("last_sync_date", "<", threshold),
-                ],
-                [
-                    ("state", "=", "succeeded"),
-                    (
-                        "succeeded_date",
-                        ">=",
-                        fields.Datetime.subtract(now, days=SUCCEEDED_WATCH_DAYS),
-                    ),
-                    "|",
-                    ("last_sync_date", "=", False),
-                    ("last_sync_date", "<", succeeded_threshold),
-                ],
-            ]
-        )
-        total = self.search_count(domain)
-        records = self.search(
-            domain, order="last_sync_date asc nulls first, id", limit=SYNC_BATCH_SIZE
-        )
+        unfinished = [
+            ("state", "in", ("requested", "pending")),
+            "|",
+            ("last_sync_date", "=", False),
+            ("last_sync_date", "<", threshold),
+        ]
+        watched = [
+            ("state", "=", "succeeded"),
+            ("succeeded_date", ">=", now - timedelta(days=SUCCEEDED_WATCH_DAYS)),
+            "|",
+            ("last_sync_date", "=", False),
+            ("last_sync_date", "<", succeeded_threshold),
+        ]
+        order = "last_sync_date asc nulls first, id"
+        # Refunds whose books are not complete come first; recent successes
+        # fill what is left of the batch.
+        records = self.search(unfinished, order=order, limit=SYNC_BATCH_SIZE)
+        if len(records) < SYNC_BATCH_SIZE:
+            records |= self.search(
+                watched, order=order, limit=SYNC_BATCH_SIZE - len(records)
+            )
+        total = self.search_count(expression.OR([unfinished, watched]))
         records._sync()
         self.env["ir.cron"]._notify_progress(
             done=len(records), remaining=max(total - len(records), 0)

@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -120,6 +120,32 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         note; the customer's balance is back where it was."""
         self.assertRefundSettled_any(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def assertReturnBooked(self, share, first_payment):
+        """A gateway refund returned after it succeeded: its payment stays as
+        booked, the return is booked today by an inbound payment, which the
+        manual fallback payment settles."""
+        self.assertEqual(first_payment.move_id.state, "posted")
+        self.assertNotEqual(first_payment.state, "canceled")
+        self.assertEqual(share.returned_from_payment_id, first_payment)
+        returned = share.returned_payment_id
+        self.assertRecordValues(
+            returned,
+            [
+                {
+                    "payment_type": "inbound",
+                    "amount": first_payment.amount,
+                    "journal_id": first_payment.journal_id.id,
+                    "date": fields.Date.context_today(returned),
+                }
+            ],
+        )
+        fallback = share.refund_payment_id
+        self.assertNotEqual(fallback, first_payment)
+        receivable = (first_payment | returned | fallback).move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable.mapped("reconciled")))
 
     def assertRefundSettled_any(self, refund):
         credit_note = refund.credit_note_id
@@ -315,12 +341,11 @@ class TestStripeRefunds(GatewayRefundCommon):
             "charge.refund.updated", stored
         )
         self._post_webhook("stripe", payload, headers)
-        self.assertEqual(first_payment.state, "canceled")
         self.assertRecordValues(
             share,
             [{"state": "failed", "manual_fallback": True}],
         )
-        self.assertNotEqual(share.refund_payment_id, first_payment)
+        self.assertReturnBooked(share, first_payment)
         self.assertEqual(refund.state, "manual")
         self.assertBooked(refund)
         # A late "succeeded" changes nothing any more: failed is final.
@@ -362,7 +387,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         cron()
         self.assertEqual(fetches(), 2)
-        self.assertEqual(first_payment.state, "canceled")
+        self.assertReturnBooked(share, first_payment)
         self.assertRecordValues(
             share,
             [
@@ -375,6 +400,37 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertEqual(refund.state, "manual")
         self.assertBooked(refund)
+
+    def test_returned_refund_then_cancelled(self):
+        # The customer keeps the money after all: the refund awaiting its
+        # manual refund is cancelled; the returned refund's payment and its
+        # return settle each other.
+        invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        share._send()
+        first_payment = share.refund_payment_id
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(refund.state, "manual")
+        refund.action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        self.assertEqual(first_payment.move_id.state, "posted")
+        self.assertEqual(share.refund_payment_id.state, "canceled")
+        moves = (
+            refund.credit_note_id
+            | refund.credit_note_id.reversal_move_ids
+            | first_payment.move_id
+            | share.returned_payment_id.move_id
+        )
+        receivable = moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable.mapped("reconciled")))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertAlmostEqual(invoice.invoice_line_ids.refunded_amount, 0.0)
 
     def test_old_successes_are_not_asked_again(self):
         _invoice, _intent, refund = self._stripe_refund(20.0)
@@ -609,8 +665,24 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertTrue(refund.gateway_ids.manual_fallback)
         self.assertEqual(self.fake_gocardless.refunds, {})
 
+    def test_recorded_reference_must_look_like_a_payment_id(self):
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}])
+        payment = invoice._get_reconciled_payments()
+        for gateway, reference in (
+            ("gocardless", "https://manage.gocardless.com/payments/PM123"),
+            ("gocardless", "pi_3MtwBwLkdIwHu7ix28a3tqPa"),
+            ("stripe", "ch_3MtwBwLkdIwHu7ix28a3tqPa"),
+        ):
+            with self.assertRaisesRegex(ValidationError, "is not a .* payment id"):
+                payment.write(
+                    {"refund_gateway": gateway, "refund_gateway_reference": reference}
+                )
+        payment.write(
+            {"refund_gateway": "gocardless", "refund_gateway_reference": " PM0012AB "}
+        )
+
     def test_unknown_recorded_reference_is_not_refunded(self):
-        refund = self._refund_recorded_reference("PM_TYPO")
+        refund = self._refund_recorded_reference("PM0000TYPO")
         self.assertRecordValues(
             refund.gateway_ids,
             [
