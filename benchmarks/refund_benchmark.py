@@ -399,6 +399,16 @@ def median(values):
     return statistics.median(values)
 
 
+def paired(samples, reference, index):
+    """Median and range of the run-by-run ratios of ``samples`` to
+    ``reference`` (index 0: queries, 1: time)."""
+    ratios = [
+        sample[index] / base[index]
+        for sample, base in zip(samples, reference, strict=True)
+    ]
+    return f"{median(ratios):.2f} [{min(ratios):.2f}–{max(ratios):.2f}]"
+
+
 def main(argv):
     options = parse_args(argv)
     sizes = [int(size) for size in options.sizes.split(",")]
@@ -414,23 +424,20 @@ def main(argv):
         results = {}
         for n_lines in sizes:
             runs = options.runs_large if n_lines >= 1000 else options.runs
-            # The paths take turns within each run, so that the machine's
-            # slower and faster moments fall on all of them alike.
-            samples_by_path = {path: [] for path in PATHS}
-            for _run in range(runs):
-                for path in PATHS:
-                    samples_by_path[path].append(bench.run_path(path, n_lines))
+            # The paths take turns within each run, each run starting with
+            # the next path, so that the machine's slower and faster moments
+            # fall on all of them alike; the ratios are taken run by run.
             for path in PATHS:
-                samples = samples_by_path[path]
-                results[n_lines, path] = (
-                    median([q for q, _t in samples]),
-                    median([t for _q, t in samples]),
-                    runs,
-                )
+                results[n_lines, path] = []
+            for run in range(runs):
+                for path in PATHS[run % len(PATHS) :] + PATHS[: run % len(PATHS)]:
+                    results[n_lines, path].append(bench.run_path(path, n_lines))
+            for path in PATHS:
+                samples = results[n_lines, path]
                 print(
                     f"  measured N={n_lines} {path}: "
-                    f"{results[n_lines, path][0]:.0f} queries, "
-                    f"{results[n_lines, path][1]:.3f} s ({runs} runs)",
+                    f"{median([q for q, _t in samples]):.0f} queries, "
+                    f"{median([t for _q, t in samples]):.3f} s ({runs} runs)",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -470,23 +477,32 @@ def print_table(sizes, results, reminders, gateway, options, total):
         f"db {config['db_name']}, {total:.0f} s"
     )
     print()
-    print("| N | path | queries | time (s) | runs |")
-    print("|---:|---|---:|---:|---:|")
+    print("| N | path | queries | time (s) | time min–max (s) | runs |")
+    print("|---:|---|---:|---:|---:|---:|")
     for n_lines in sizes:
         for path in PATHS:
-            queries, elapsed, runs = results[n_lines, path]
+            samples = results[n_lines, path]
+            times = [t for _q, t in samples]
             print(
-                f"| {n_lines} | {path}: {labels[path]} | {queries:.0f} "
-                f"| {elapsed:.3f} | {runs} |"
+                f"| {n_lines} | {path}: {labels[path]} "
+                f"| {median([q for q, _t in samples]):.0f} "
+                f"| {median(times):.3f} | {min(times):.3f}–{max(times):.3f} "
+                f"| {len(samples)} |"
             )
+    print()
+    print(
+        "Ratios taken run by run (the paths of a run measured one after the "
+        "other), median [min–max]:"
+    )
     print()
     print("| N | c/b queries | c/b time | d/a queries | d/a time | e queries |")
     print("|---:|---:|---:|---:|---:|---:|")
     for n_lines in sizes:
         a, b, c, d, e = (results[n_lines, path] for path in PATHS)
         print(
-            f"| {n_lines} | {c[0] / b[0]:.2f} | {c[1] / b[1]:.2f} | "
-            f"{d[0] / a[0]:.2f} | {d[1] / a[1]:.2f} | {e[0]:.0f} |"
+            f"| {n_lines} | {paired(c, b, 0)} | {paired(c, b, 1)} "
+            f"| {paired(d, a, 0)} | {paired(d, a, 1)} "
+            f"| {median([q for q, _t in e]):.0f} |"
         )
     if reminders:
         print()
