@@ -406,6 +406,9 @@ class AccountPartialRefundGateway(models.Model):
                 tx._set_canceled(
                     state_message=result.failure_reason, extra_allowed_states=("done",)
                 )
+                # Booked here: Odoo's post-processing of a cancelled
+                # transaction would cancel its payment, which stays (below).
+                tx.is_post_processed = True
             if self.state == "succeeded":
                 self._book_return()
             self._fail(result.status, result.failure_reason or result.status)

@@ -341,6 +341,14 @@ class TestStripeRefunds(GatewayRefundCommon):
             "charge.refund.updated", stored
         )
         self._post_webhook("stripe", payload, headers)
+        # Odoo's post-processing of the cancelled refund transaction does not
+        # cancel the refund payment behind the books' back.
+        self.assertEqual(share.transaction_id.state, "cancel")
+        # What Odoo's post-processing cron does with the transactions it
+        # finds (it commits, so it cannot run in a test).
+        self.env["payment.transaction"].sudo().search(
+            [("id", "=", share.transaction_id.id), ("is_post_processed", "=", False)]
+        )._post_process()
         self.assertRecordValues(
             share,
             [{"state": "failed", "manual_fallback": True}],
