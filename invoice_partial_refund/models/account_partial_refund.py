@@ -605,35 +605,51 @@ class AccountPartialRefund(models.Model):
                 remaining, method_line.journal_id, method_line
             )
 
-    def _create_payment(self, amount, journal, method_line):
-        """Create an outbound payment of ``amount`` for this refund, post it
-        and reconcile it with the credit note, so the credit note is settled,
-        never left as credit the customer could use."""
+    def _create_payment(
+        self,
+        amount,
+        journal,
+        method_line,
+        payment_type="outbound",
+        date=None,
+        memo=None,
+    ):
+        """Create and post a payment of ``amount`` for this refund.
+
+        An outbound payment (money to the customer) is reconciled with the
+        credit note, so the credit note is settled, never left as credit the
+        customer could use. An inbound one books money the customer's bank
+        sent back (see `account.partial.refund.gateway._book_return`); the
+        outbound payment made instead settles it.
+
+        :param date: the payment's date, the refund's by default
+        """
         self.ensure_one()
         outstanding_account = method_line.payment_account_id
         if not outstanding_account and journal.type == "cash":
-            # Paid on the spot: the money leaves the cash register now.
+            # Paid on the spot: the money moves in the cash register now.
             outstanding_account = journal.default_account_id
         payment = self.env["account.payment"].create(
             {
                 "outstanding_account_id": outstanding_account.id,
-                "payment_type": "outbound",
+                "payment_type": payment_type,
                 "partner_type": "customer",
                 "partner_id": self.credit_note_id.commercial_partner_id.id,
                 "amount": amount,
                 "currency_id": self.currency_id.id,
-                "date": self.date,
+                "date": date or self.date,
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
-                "memo": self.name,
+                "memo": memo or self.name,
             }
         )
         if not payment.outstanding_account_id:
             payment.outstanding_account_id = payment._get_outstanding_account(
-                "outbound"
+                payment_type
             )
         payment.action_post()
-        self._reconcile_with_credit_note(payment)
+        if payment_type == "outbound":
+            self._reconcile_with_credit_note(payment)
         return payment
 
     def _reconcile_with_credit_note(self, payment):

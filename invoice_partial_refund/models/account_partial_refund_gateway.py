@@ -198,18 +198,8 @@ class AccountPartialRefundGateway(models.Model):
         return utils.get_gocardless_gateway(self.env)
 
     def _minor_amount(self):
-        """The amount in the currency's minor units, as the gateway counts.
-
-        :raise GatewayRefused: the gateway counts the currency with fewer
-            decimals than Odoo and the amount does not fit
-        """
-        try:
-            return to_minor_units(
-                float_repr_currency(self.amount, self.currency_id),
-                self.currency_id.name,
-            )
-        except ValueError as error:
-            raise GatewayRefused(str(error), reason="amount_not_supported") from error
+        """The amount in the currency's minor units, as the gateway counts."""
+        return minor_units(self.amount, self.currency_id)
 
     def _check_recorded_payment(self, gateway):
         """Make sure a payment reference typed on the Odoo payment (not given
@@ -222,12 +212,7 @@ class AccountPartialRefundGateway(models.Model):
         payment = self.source_payment_id
         currency = payment.currency_id
         found = gateway.fetch_payment(self.payment_reference)
-        try:
-            expected = to_minor_units(
-                float_repr_currency(payment.amount, currency), currency.name
-            )
-        except ValueError as error:
-            raise GatewayRefused(str(error), reason="amount_not_supported") from error
+        expected = minor_units(payment.amount, currency)
         if found.currency == currency.name and found.amount_minor == expected:
             return
         raise GatewayRefused(
@@ -374,9 +359,9 @@ class AccountPartialRefundGateway(models.Model):
 
         States only move forward: requested → pending → succeeded, and
         failed or canceled are final. A refund the gateway reports failed
-        after it succeeded (a bounced transfer) has its payment cancelled and
-        falls back to a manual refund. Events may arrive in any order: a
-        late "pending" changes nothing.
+        after it succeeded (returned by the customer's bank) has its return
+        booked (`_book_return`) and falls back to a manual refund. Events may
+        arrive in any order: a late "pending" changes nothing.
         """
         self.ensure_one()
         if result.amount_minor != self._minor_amount():
@@ -489,28 +474,18 @@ class AccountPartialRefundGateway(models.Model):
         method_line = journal.inbound_payment_method_line_ids.filtered(
             lambda line: not line.payment_provider_id
         )[:1]
-        returned = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": refunded.partner_id.id,
-                "amount": refunded.amount,
-                "currency_id": refunded.currency_id.id,
-                "date": fields.Date.context_today(self),
-                "journal_id": journal.id,
-                "payment_method_line_id": method_line.id,
-                "memo": _(
-                    "%(refund)s: refund %(reference)s returned",
-                    refund=self.refund_id.name,
-                    reference=self.gateway_reference,
-                ),
-            }
+        returned = self.refund_id._create_payment(
+            self.amount,
+            journal,
+            method_line,
+            payment_type="inbound",
+            date=fields.Date.context_today(self),
+            memo=_(
+                "%(refund)s: refund %(reference)s returned",
+                refund=self.refund_id.name,
+                reference=self.gateway_reference,
+            ),
         )
-        if not returned.outstanding_account_id:
-            returned.outstanding_account_id = returned._get_outstanding_account(
-                "inbound"
-            )
-        returned.action_post()
         self.write(
             {
                 "returned_payment_id": returned.id,
@@ -600,7 +575,17 @@ class AccountPartialRefundGateway(models.Model):
         )
 
 
-def float_repr_currency(amount, currency):
-    """The amount as a string with the currency's decimals, so that minor
-    units are computed from the rounded value, not from float noise."""
-    return f"{currency.round(amount):.{currency.decimal_places}f}"
+def minor_units(amount, currency):
+    """``amount`` in the minor units of ``currency`` (a `res.currency`), as
+    gateways count, computed from the amount rounded to the currency's
+    decimals, not from float noise.
+
+    :raise GatewayRefused: the gateway counts the currency with fewer
+        decimals than Odoo and the amount does not fit
+    """
+    try:
+        return to_minor_units(
+            f"{currency.round(amount):.{currency.decimal_places}f}", currency.name
+        )
+    except ValueError as error:
+        raise GatewayRefused(str(error), reason="amount_not_supported") from error
