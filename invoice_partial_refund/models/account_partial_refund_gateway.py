@@ -394,9 +394,12 @@ class AccountPartialRefundGateway(models.Model):
                 # Booked here: Odoo's post-processing of a cancelled
                 # transaction would cancel its payment, which stays (below).
                 tx.is_post_processed = True
+            date = None
             if self.state == "succeeded":
                 self._book_return()
-            self._fail(result.status, result.failure_reason or result.status)
+                # Sent by hand from now on, not at the refund's date.
+                date = fields.Date.context_today(self)
+            self._fail(result.status, result.failure_reason or result.status, date=date)
 
     def _get_refund_transaction(self):
         """The Odoo refund transaction of this Stripe refund, created on the
@@ -505,9 +508,13 @@ class AccountPartialRefundGateway(models.Model):
             ),
         )
 
-    def _fail(self, state, reason):
+    def _fail(self, state, reason, date=None):
         """The gateway did not refund: keep the credit note, record why, and
-        fall back to a refund by hand through the refund's manual method."""
+        fall back to a refund by hand through the refund's manual method.
+
+        :param date: date of the manual refund's payment, the refund's by
+            default
+        """
         self.ensure_one()
         if self.manual_fallback:
             return
@@ -521,7 +528,7 @@ class AccountPartialRefundGateway(models.Model):
         )
         method_line = refund.payment_method_line_id
         self.refund_payment_id = refund._create_payment(
-            self.amount, method_line.journal_id, method_line
+            self.amount, method_line.journal_id, method_line, date=date
         )
         refund._update_state()
         utils.post_internal_note(

@@ -142,6 +142,9 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         )
         fallback = share.refund_payment_id
         self.assertNotEqual(fallback, first_payment)
+        # Sent by hand from now on: dated today like the return, not at the
+        # refund's date, whose period may be closed by then.
+        self.assertEqual(fallback.date, returned.date)
         receivable = (first_payment | returned | fallback).move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
