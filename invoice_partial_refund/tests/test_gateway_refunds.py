@@ -251,6 +251,9 @@ class TestStripeRefunds(GatewayRefundCommon):
         share._send()
         self.assertEqual(len(self.fake_stripe.refunds), 1)
         self.assertEqual(self.fake_stripe.refunded(intent), 5750)
+        # Booked once: one refund payment, settling the credit note.
+        self.assertEqual(len(share.refund_payment_id), 1)
+        self.assertBooked(refund)
 
     def test_crash_after_success_is_recovered_by_the_cron(self):
         invoice, intent, refund = self._stripe_refund(20.0)
@@ -288,7 +291,11 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.state, "requested")
         self.assertTrue(share.last_error)
         self.assertEqual(refund.state, "requested")
-        self.assertTrue(refund.credit_note_id.amount_residual, "no payment booked yet")
+        self.assertAlmostEqual(
+            refund.credit_note_id.amount_residual,
+            refund.amount_total,
+            msg="no payment booked yet",
+        )
         share.sudo().last_sync_date = False
         self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
         self.assertEqual(share.state, "succeeded")
@@ -326,7 +333,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.transaction_id.state, "cancel")
         self.assertEqual(refund.state, "manual")
         self.assertEqual(share.refund_payment_id.journal_id, refund.journal_id)
-        self.assertTrue(refund.credit_note_id.state == "posted")
+        self.assertEqual(refund.credit_note_id.state, "posted")
         self.assertBooked(refund)
 
     def test_failed_after_success_is_booked_back(self):
@@ -454,6 +461,8 @@ class TestStripeRefunds(GatewayRefundCommon):
             ("GET", f"/v1/refunds/{share.gateway_reference}"),
             self.fake_stripe.requests,
         )
+        self.assertEqual(share.state, "succeeded")
+        self.assertBooked(refund)
 
     def test_transaction_reference_is_not_looked_up(self):
         # Odoo's payment flow gave the PaymentIntent: no check to make.
@@ -463,6 +472,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertNotIn(
             ("GET", f"/v1/payment_intents/{intent}"), self.fake_stripe.requests
         )
+        self.assertBooked(refund)
 
     def test_recorded_stripe_reference_is_checked(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
@@ -478,6 +488,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertTrue(refund.gateway_ids.manual_fallback)
         self.assertEqual(self.fake_stripe.refunded(other), 0)
+        self.assertBooked(refund)
 
         right = self.fake_stripe.add_payment_intent(11500, "usd")
         payment.refund_gateway_reference = right
@@ -675,6 +686,8 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         refund = self._refund_recorded_reference(other)
         self.assertTrue(refund.gateway_ids.manual_fallback)
         self.assertEqual(self.fake_gocardless.refunds, {})
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
 
     def test_recorded_reference_must_look_like_a_payment_id(self):
         invoice = self._create_paid_invoice([{"price_unit": 10.0}])
@@ -691,6 +704,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         payment.write(
             {"refund_gateway": "gocardless", "refund_gateway_reference": " PM0012AB "}
         )
+        self.assertEqual(payment._get_refund_gateway()[:2], ("gocardless", "PM0012AB"))
 
     def test_unknown_recorded_reference_is_not_refunded(self):
         refund = self._refund_recorded_reference("PM0000TYPO")
@@ -719,6 +733,10 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
             share, [{"state": "requested", "manual_fallback": False}]
         )
         self.assertEqual(self.fake_gocardless.refunds, {})
+        # Nothing booked yet: the credit note waits for the gateway.
+        self.assertFalse(share.refund_payment_id)
+        self.assertAlmostEqual(refund.credit_note_id.amount_residual, 92.0)
+        self.assertAlmostEqual(self._partner_balance(), -92.0)
         self.fake_gocardless.down = False
         share.sudo().last_sync_date = False
         self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()

@@ -106,6 +106,8 @@ class TestManualRefunds(PartialRefundCommon):
         )
         self.assertEqual(refund.state, "done")
         self.assertFalse(self._activities(refund))
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_reminder_job_twice_leaves_one_activity(self):
         refund = self._manual_refund(salesperson=self.salesperson)
@@ -198,6 +200,11 @@ class TestManualRefunds(PartialRefundCommon):
             ],
         )
         self.assertFalse(self._activities(refund), "the reminder is closed")
+        # Confirming records that the money was sent; the books, settled when
+        # the refund was made, stay as they were.
+        self.assertRefundSettled(refund)
+        self.assertEqual(refund.payment_id.state, "in_process")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
         done_message = refund.message_ids.filtered(
             lambda m: m.mail_activity_type_id == self.activity_type
         )
@@ -251,6 +258,8 @@ class TestManualRefunds(PartialRefundCommon):
             UserError, "Only a refund awaiting a manual refund"
         ):
             refund.action_cancel_refund()
+        self.assertRefundSettled(refund)
+        self.assertNotEqual(refund.payment_id.state, "canceled")
 
     def test_credit_note_in_invoice_analysis(self):
         refund = self._manual_refund()
@@ -266,7 +275,13 @@ class TestManualRefunds(PartialRefundCommon):
         ledger_lines = self.env["account.move.line"].search(
             [("partner_id", "=", self.partner_a.id), ("move_id", "=", credit_note.id)]
         )
-        self.assertTrue(ledger_lines)
+        # In the customer's ledger: the credit note's receivable line, settled
+        # by the refund payment.
+        receivable = ledger_lines.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertAlmostEqual(receivable.balance, -refund.amount_total)
+        self.assertTrue(receivable.reconciled)
 
     def test_customer_email_only_once_refunded(self):
         self.env.company.partial_refund_notify_customer = True
@@ -297,4 +312,10 @@ class TestManualRefunds(PartialRefundCommon):
     def test_no_email_when_disabled(self):
         refund = self._manual_refund()
         refund._confirm_manual_refund(fields.Date.today(), "TRF-1", "cheque")
+        self.assertEqual(refund.state, "done")
         self.assertFalse(refund.customer_notified)
+        self.assertFalse(
+            self.env["mail.mail"]
+            .search([("model", "=", refund._name), ("res_id", "=", refund.id)])
+            .filtered(lambda mail: self.partner_a in mail.recipient_ids)
+        )

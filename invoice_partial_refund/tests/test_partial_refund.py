@@ -308,6 +308,8 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         rest = self._refund(invoice, [{"line_id": line.id}])
         self.assertAlmostEqual(rest.amount_total, 12.10 - 4.13)
         self.assertAlmostEqual(line.refundable_amount, 0.0)
+        self.assertRefundSettled(rest)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_tax_excluded_display_with_tax_included_prices(self):
         invoice = self._create_paid_invoice(

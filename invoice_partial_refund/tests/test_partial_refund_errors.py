@@ -162,6 +162,8 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         )
         refund = self._refund(invoice, [{"line_id": product_line.id, "amount": 80.0}])
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def _early_discount_term(self):
         # 2 % off when paid within 30 days.
@@ -227,6 +229,9 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(full._get_partial_refund_early_discount(), 0.0)
         refund = self._refund(full, [{"line_id": full.invoice_line_ids.id}])
         self.assertAlmostEqual(refund.amount_total, 230.0)
+        self.assertRefundSettled(refund)
+        self.assertEqual(discounted.payment_state, "paid")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_odoo_credit_note_counts(self):
         reversal = (
