@@ -397,23 +397,30 @@ class AccountMoveLine(models.Model):
                 return discounted
         return values
 
-    def _refund_engine_totals(self, quantity, price_unit, discount):
-        """Untaxed and total amounts that Odoo's tax engine gives a credit note
-        line refunding this line with these values, rounded to the currency."""
+    def _refund_base_line(self, quantity, price_unit, discount):
+        """The tax engine's base line, tax details computed, of a credit note
+        line refunding this line with these values, at the invoice's rate."""
         self.ensure_one()
         AccountTax = self.env["account.tax"]
-        move = self.move_id
         base_line = AccountTax._prepare_base_line_for_taxes_computation(
             self,
             price_unit=price_unit,
             quantity=quantity,
             discount=discount,
-            rate=move.invoice_currency_rate,
+            rate=self.move_id.invoice_currency_rate,
             sign=1,
+            is_refund=True,
             special_mode=False,
         )
         AccountTax._add_tax_details_in_base_line(base_line, self.company_id)
-        tax_details = base_line["tax_details"]
+        return base_line
+
+    def _refund_engine_totals(self, quantity, price_unit, discount):
+        """Untaxed and total amounts that Odoo's tax engine gives a credit note
+        line refunding this line with these values, rounded to the currency."""
+        tax_details = self._refund_base_line(quantity, price_unit, discount)[
+            "tax_details"
+        ]
         return {
             "price_subtotal": self.currency_id.round(
                 tax_details["raw_total_excluded_currency"]
@@ -432,24 +439,12 @@ class AccountMoveLine(models.Model):
         rewrite; where they differ (a global rounding spread over several
         lines), the sync still writes the engine's values.
         """
-        self.ensure_one()
         AccountTax = self.env["account.tax"]
-        move = self.move_id
-        base_line = AccountTax._prepare_base_line_for_taxes_computation(
-            self,
-            price_unit=price_unit,
-            quantity=quantity,
-            discount=discount,
-            rate=move.invoice_currency_rate,
-            sign=1,
-            is_refund=True,
-            special_mode=False,
-        )
         company = self.company_id
-        AccountTax._add_tax_details_in_base_line(base_line, company)
+        base_line = self._refund_base_line(quantity, price_unit, discount)
         AccountTax._round_base_lines_tax_details([base_line], company)
         AccountTax._add_accounting_data_to_base_line_tax_details(
-            base_line, company, include_caba_tags=move.always_tax_exigible
+            base_line, company, include_caba_tags=self.move_id.always_tax_exigible
         )
         tax_details = base_line["tax_details"]
         return {
