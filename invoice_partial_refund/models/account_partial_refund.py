@@ -15,6 +15,7 @@ from ..gateways.const import GATEWAY_SELECTION
 _logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
+MANUAL_REFUND_ACTIVITY = "invoice_partial_refund.mail_activity_type_manual_refund"
 
 
 class AccountPartialRefund(models.Model):
@@ -814,9 +815,7 @@ class AccountPartialRefund(models.Model):
         Works on a batch with a constant number of queries for the reads.
         """
         today = today or fields.Date.context_today(self)
-        activity_type = self.env.ref(
-            "invoice_partial_refund.mail_activity_type_manual_refund"
-        )
+        activity_type = self.env.ref(MANUAL_REFUND_ACTIVITY)
         refunds = self.filtered(lambda r: r.state == "manual")
         activities = self.env["mail.activity"].search(
             [
@@ -947,13 +946,10 @@ class AccountPartialRefund(models.Model):
                 "manual_refund_means": means,
             }
         )
+        # Not `activity_feedback`: it only finds activities made by
+        # `activity_schedule` (automated), and these are created in batch.
         activities = self.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id
-                == self.env.ref(
-                    "invoice_partial_refund.mail_activity_type_manual_refund"
-                )
-            )
+            lambda a: a.activity_type_id == self.env.ref(MANUAL_REFUND_ACTIVITY)
         )
         means_label = dict(self._fields["manual_refund_means"].selection)[means]
         activities.action_feedback(
@@ -961,7 +957,7 @@ class AccountPartialRefund(models.Model):
                 "Sent by %(means)s, %(reference)s",
                 means=means_label,
                 reference=reference,
-            )
+            ),
         )
         utils.post_internal_note(
             self,
