@@ -653,20 +653,29 @@ class AccountPartialRefund(models.Model):
             self._reconcile_with_credit_note(payment)
         return payment
 
-    def _reconcile_with_credit_note(self, payment):
-        # What the customer is owed: the credit note, and the gateway refunds
-        # their bank sent back (see `account.partial.refund.gateway`).
-        receivable_lines = (
-            payment.move_id.line_ids
-            + self.credit_note_id.line_ids
-            + self.gateway_ids.returned_payment_id.move_id.line_ids
-        ).filtered(
+    def _open_receivable_lines(self, payments=None):
+        """The open receivable lines of this refund's entries, which settle
+        each other: its credit note, its payments and its gateway shares'
+        (the refunds made, the returns the customer's bank sent back), and
+        ``payments`` not linked to it yet."""
+        shares = self.gateway_ids
+        payments = (
+            (payments or self.env["account.payment"])
+            | self.payment_id
+            | shares.refund_payment_id
+            | shares.returned_payment_id
+            | shares.returned_from_payment_id
+        )
+        return (self.credit_note_id | payments.move_id).line_ids.filtered(
             lambda line: (
-                line.account_id.account_type == "asset_receivable"
+                line.parent_state == "posted"
+                and line.account_id.account_type == "asset_receivable"
                 and not line.reconciled
             )
         )
-        receivable_lines.reconcile()
+
+    def _reconcile_with_credit_note(self, payment):
+        self._open_receivable_lines(payment).reconcile()
         payment_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
@@ -1017,17 +1026,7 @@ class AccountPartialRefund(models.Model):
             )
             # A gateway refund returned by the bank: the reversal took the
             # credit note back from its payment, which now settles the return.
-            shares = refund.gateway_ids.filtered("returned_payment_id")
-            returned = (
-                shares.returned_payment_id | shares.returned_from_payment_id
-            ).move_id.line_ids.filtered(
-                lambda line: (
-                    line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
-                )
-            )
-            if returned:
-                returned.reconcile()
+            refund._open_receivable_lines().reconcile()
             refund.state = "cancelled"
             refund.activity_ids.unlink()
             utils.post_internal_note(
