@@ -29,7 +29,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ODOO_SOURCE = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
+DEFAULT_ODOO_SOURCE = (
+    "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
+)
 ODOO_SERIES = "18.0"
 # Run by a candidate interpreter: exit 0 when it imports Odoo of our series.
 PROBE_ODOO = (
@@ -198,7 +200,10 @@ def prepare_source(source, cache):
         # read-only: copy it, giving the copy write bits.
         tree = cache / "odoo"
         shutil.copytree(
-            source, tree, copy_function=shutil.copyfile, ignore=shutil.ignore_patterns(".git")
+            source,
+            tree,
+            copy_function=shutil.copyfile,
+            ignore=shutil.ignore_patterns(".git"),
         )
         return tree
     archive = Path(source) if kind == "archive" else cache / "odoo.tar.gz"
@@ -208,7 +213,14 @@ def prepare_source(source, cache):
 
 
 def pip(python, *args, env=None):
-    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", *args]
+    command = [
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        *args,
+    ]
     log("$ " + " ".join(command))
     result = subprocess.run(command, env=env, check=False, stdout=sys.stderr)
     if result.returncode:
@@ -222,7 +234,9 @@ def install(venv, source):
     """Create ``venv`` and install Odoo and the project's requirements in it."""
     venv = Path(venv)
     log(f"Creating {venv}")
-    if subprocess.run([sys.executable, "-m", "venv", str(venv)], check=False).returncode:
+    if subprocess.run(
+        [sys.executable, "-m", "venv", str(venv)], check=False
+    ).returncode:
         raise BootstrapError(
             f"Creating the virtualenv {venv} failed: install Python's venv module "
             "(e.g. python3-venv), or set PYTHON to an interpreter that imports Odoo 18."
