@@ -106,12 +106,14 @@ def source_kind(source):
     )
 
 
-def choose_interpreter(env, venv, probe=imports_odoo):
+def choose_interpreter(env, venv, probe=None):
     """Return ``(python, reason)`` when an existing interpreter will do, else
     ``(None, reason)``: the caller then installs Odoo into ``venv``.
 
+    :param probe: tells whether an interpreter imports Odoo (`imports_odoo`)
     :raises BootstrapError: when ``PYTHON`` is set and does not import Odoo.
     """
+    probe = probe or imports_odoo
     if env.get("PYTHON"):
         python = env["PYTHON"]
         if probe(python):
