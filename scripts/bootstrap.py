@@ -176,7 +176,20 @@ def extract_tree(archive, dest):
     """Extract an Odoo source archive into ``dest``; return the tree's root."""
     try:
         with tarfile.open(archive) as tar:
-            tar.extractall(dest, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(dest, filter="data")
+            else:
+                # Pythons before 3.10.12/3.11.4 have no extraction filters:
+                # refuse members that would land outside ``dest``.
+                root = Path(dest).resolve()
+                for member in tar.getmembers():
+                    targets = [root / member.name]
+                    if member.issym() or member.islnk():
+                        targets.append(root / member.name / ".." / member.linkname)
+                    for target in (path.resolve() for path in targets):
+                        if target != root and root not in target.parents:
+                            raise tarfile.TarError(f"unsafe member {member.name}")
+                tar.extractall(dest)
     except (OSError, tarfile.TarError) as error:
         raise BootstrapError(
             f"{archive} could not be extracted ({error}): set ODOO_SOURCE to an "
