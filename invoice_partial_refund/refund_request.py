@@ -313,7 +313,7 @@ def parse_options(options, _=untranslated):
             "options",
             _(
                 "Unknown refund options: %(options)s. Use %(allowed)s.",
-                options=", ".join(sorted(_show(name) for name in unknown)),
+                options=", ".join(sorted(str(name) for name in unknown)),
                 allowed=", ".join(sorted(OPTION_PARSERS)),
             ),
         )
