@@ -12,6 +12,7 @@ translated by the ``_`` the caller passes (``env._`` in Odoo), which finds
 this module's terms since it lives in the addon.
 """
 
+import calendar
 import datetime
 import math
 import re
@@ -151,10 +152,13 @@ def parse_date(value, field="date", _=untranslated):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str) and DATE_FORMAT.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
+        year, month, day = (int(part) for part in value.split("-"))
+        if (
+            year >= datetime.MINYEAR
+            and 1 <= month <= 12
+            and 1 <= day <= calendar.monthrange(year, month)[1]
+        ):
+            return datetime.date(year, month, day)
     raise RefundRequestError(
         field,
         _(

@@ -107,6 +107,8 @@ MALFORMED = [
     ({"payment_method_line_id": "x"}, "“payment_method_line_id” must be the id"),
     ({"payment_method_line_id": 2**63}, "“payment_method_line_id” .* not a valid id"),
     ({"date": "2019-13-45"}, "“date” '2019-13-45' is not a date"),
+    ({"date": "2023-02-29"}, "“date” '2023-02-29' is not a date"),
+    ({"date": "0000-01-01"}, "“date” '0000-01-01' is not a date"),
     ({"date": "31/12/2019"}, "“date” .* is not a date"),
     ({"date": "2019-02-01 10:00:00"}, "“date” .* is not a date"),
     ({"date": 12345}, "“date” 12345 is not a date"),
