@@ -219,3 +219,24 @@ def test_requests_stay_on_the_fake_server(gateway, fake_stripe):
     intent = fake_stripe.add_payment_intent(1000)
     _refund(gateway, intent, 100)
     assert fake_stripe.requests == [("POST", "/v1/refunds")]
+
+
+def test_extra_headers_go_with_every_request(fake_stripe):
+    """Stripe Connect: the provider's account header reaches Stripe with each
+    call, the idempotency key with it."""
+    gateway = get_gateway(
+        "stripe",
+        secret_key=fake_stripe.secret,
+        api_base=fake_stripe.url,
+        extra_headers={"Stripe-Account": "acct_connected"},
+        max_network_retries=0,
+    )
+    intent = fake_stripe.add_payment_intent(10000)
+    refund = _refund(gateway, intent, 2500)
+    gateway.fetch_refund(refund.reference)
+    gateway.find_refund(payment_reference=intent, idempotency_key="key-1")
+    gateway.fetch_payment(intent)
+    assert len(fake_stripe.request_headers) == 4
+    for headers in fake_stripe.request_headers:
+        assert headers["Stripe-Account"] == "acct_connected"
+    assert fake_stripe.request_headers[0]["Idempotency-Key"] == "key-1"

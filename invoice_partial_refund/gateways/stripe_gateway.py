@@ -22,6 +22,8 @@ class StripeGateway(RefundGateway):
     :param secret_key: the Stripe secret key (the payment provider's)
     :param webhook_secret: signing secret of the refunds webhook endpoint
     :param api_base: API address, for a sandbox or a test server
+    :param extra_headers: headers sent with every request, as payment_stripe
+        sends them (``Stripe-Account`` of Stripe Connect)
     """
 
     code = "stripe"
@@ -33,8 +35,10 @@ class StripeGateway(RefundGateway):
         api_base=None,
         timeout=const.TIMEOUT,
         max_network_retries=const.MAX_NETWORK_RETRIES,
+        extra_headers=None,
     ):
         self.webhook_secret = webhook_secret
+        self.extra_headers = dict(extra_headers or {})
         self.client = stripe.StripeClient(
             secret_key,
             stripe_version=const.STRIPE_API_VERSION,
@@ -134,6 +138,12 @@ class StripeGateway(RefundGateway):
     def _call_raw(self, method, *args, **kwargs):
         """The only place that talks HTTP; sorts Stripe's errors into
         refused (an answer) and unavailable (no answer)."""
+        if self.extra_headers:
+            options = kwargs.get("options") or {}
+            kwargs["options"] = {
+                **options,
+                "headers": {**self.extra_headers, **(options.get("headers") or {})},
+            }
         try:
             return method(*args, **kwargs)
         except stripe.IdempotencyError as error:

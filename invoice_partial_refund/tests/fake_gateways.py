@@ -72,6 +72,8 @@ class FakeServer:
         self.lock = threading.RLock()
         self.faults = []
         self.requests = []
+        #: the headers of each request in `requests`
+        self.request_headers = []
         #: every request answers a server error (an outage)
         self.down = False
         self._server = None
@@ -102,6 +104,7 @@ class FakeServer:
         with self.lock:
             self.faults.clear()
             self.requests.clear()
+            self.request_headers.clear()
             self.down = False
             for store in self._stores():
                 store.clear()
@@ -118,6 +121,7 @@ class FakeServer:
 
     def handle(self, method, path, query, headers, body):
         self.requests.append((method, path))
+        self.request_headers.append(dict(headers.items()))
         if headers.get("Authorization") != f"Bearer {self.secret}":
             return self.unauthorized()
         if self.down:
