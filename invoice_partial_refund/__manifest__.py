@@ -4,7 +4,7 @@
     "name": "Invoice Partial Refund",
     "summary": "Refund chosen lines of a paid customer invoice: credit note, "
     "refund payment and reconciliation in one step",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/invoice-partial-refund/invoice_partial_refund",
     "author": "invoice_partial_refund authors",
@@ -24,6 +24,7 @@
         "views/report_invoice.xml",
         "views/account_payment_views.xml",
         "views/res_config_settings_views.xml",
+        "views/payment_provider_views.xml",
         "wizards/account_partial_refund_wizard_views.xml",
         "wizards/account_partial_refund_confirm_wizard_views.xml",
     ],

@@ -10,8 +10,9 @@ PARAM_PREFIX = "invoice_partial_refund."
 
 
 def get_param(env, name, default=None):
-    """Read a setting of the addon (system parameters are readable by
-    administrators only)."""
+    """Read a system parameter of the addon (``invoice_partial_refund.*``):
+    settings that are no secret; secrets are fields of the company or the
+    payment provider that only administrators can read."""
     return env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + name, default)
 
 
@@ -26,37 +27,42 @@ def _timeout_kwargs(env):
     return {"timeout": timeout} if timeout else {}
 
 
-def get_stripe_gateway(env, provider):
-    """Stripe gateway with the credentials of the Stripe payment provider.
+def get_stripe_gateway(provider):
+    """Stripe gateway of a Stripe payment provider's account: its secret key,
+    its refunds webhook secret and the extra headers payment_stripe sends with
+    its requests (Stripe Connect's account).
 
-    :param provider: the `payment.provider` that took the payment
+    :param provider: a Stripe `payment.provider`
     """
+    provider.ensure_one()
+    # The keys are readable by administrators only; refunds and webhooks
+    # run for users who may not read them.
+    provider_sudo = provider.sudo()
     return get_gateway(
         "stripe",
-        secret_key=stripe_utils.get_secret_key(provider.sudo()),
-        webhook_secret=get_param(env, "stripe_webhook_secret"),
-        api_base=get_param(env, "stripe_api_base"),
-        **_timeout_kwargs(env),
+        secret_key=stripe_utils.get_secret_key(provider_sudo) or "",
+        webhook_secret=provider_sudo.partial_refund_webhook_secret,
+        api_base=provider_sudo.partial_refund_api_base,
+        extra_headers=provider_sudo._get_stripe_extra_request_headers(),
+        **_timeout_kwargs(provider.env),
     )
 
 
-def get_stripe_webhook_gateway(env):
-    """Stripe gateway able to check the refunds webhook (no API key needed)."""
-    return get_gateway(
-        "stripe",
-        secret_key="unused-for-webhooks",
-        webhook_secret=get_param(env, "stripe_webhook_secret"),
-    )
+def get_gocardless_gateway(company):
+    """GoCardless gateway of a company's GoCardless account.
 
-
-def get_gocardless_gateway(env):
+    :param company: a `res.company`
+    """
+    company.ensure_one()
+    # The token and the webhook secret are readable by administrators only.
+    company_sudo = company.sudo()
     return get_gateway(
         "gocardless",
-        access_token=get_param(env, "gocardless_access_token") or "",
-        environment=get_param(env, "gocardless_environment", "sandbox"),
-        webhook_secret=get_param(env, "gocardless_webhook_secret"),
-        api_base=get_param(env, "gocardless_api_base"),
-        **_timeout_kwargs(env),
+        access_token=company_sudo.partial_refund_gocardless_access_token or "",
+        environment=company_sudo.partial_refund_gocardless_environment or "sandbox",
+        webhook_secret=company_sudo.partial_refund_gocardless_webhook_secret,
+        api_base=company_sudo.partial_refund_gocardless_api_base,
+        **_timeout_kwargs(company.env),
     )
 
 

@@ -17,24 +17,33 @@ class PartialRefundWebhookController(http.Controller):
         [
             "/invoice_partial_refund/webhook/stripe",
             "/invoice_partial_refund/webhook/gocardless",
+            # One endpoint per company, for companies with GoCardless
+            # accounts of their own.
+            "/invoice_partial_refund/webhook/gocardless/<int:company_id>",
         ],
         type="http",
         methods=["POST"],
         auth="public",
         csrf=False,
     )
-    def refund_webhook(self):
+    def refund_webhook(self, company_id=None):
         """Process a gateway's refund events: Stripe's refund.updated,
         refund.failed and charge.refund.updated, GoCardless's refund events.
 
         The signature is checked on the raw body with the gateway's SDK;
-        anything that does not check out is answered Forbidden.
+        anything that does not check out is answered Forbidden. The secret
+        is that of the account the event comes from: the Stripe provider of
+        the refund, the company of the GoCardless address (any company's on
+        the address without one).
         """
-        gateway = request.httprequest.path.rstrip("/").rsplit("/", 1)[1]
+        gateway = request.httprequest.path.strip("/").split("/")[2]
         Event = request.env["account.partial.refund.webhook.event"].sudo()
         try:
             Event._handle_webhook(
-                gateway, request.httprequest.get_data(), request.httprequest.headers
+                gateway,
+                request.httprequest.get_data(),
+                request.httprequest.headers,
+                company_id=company_id,
             )
         except InvalidWebhook as error:
             _logger.warning("Refused a %s refund webhook: %s", gateway, error)

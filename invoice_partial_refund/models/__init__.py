@@ -5,5 +5,6 @@ from . import account_partial_refund_line
 from . import account_partial_refund_gateway
 from . import account_partial_refund_webhook_event
 from . import account_payment
+from . import payment_provider
 from . import res_config_settings
 from . import res_company

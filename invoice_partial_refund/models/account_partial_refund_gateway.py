@@ -165,37 +165,48 @@ class AccountPartialRefundGateway(models.Model):
 
     def _get_gateway_client(self):
         """The gateway client of this record, with the credentials of the
-        provider that took the payment.
+        account that took the payment: the Stripe provider's, or the
+        company's GoCardless account.
 
         :raise GatewayRefused: no usable Stripe provider (the refund is then
             made by hand, with that reason)
         """
         self.ensure_one()
         if self.gateway == "stripe":
-            provider = self.source_transaction_id.provider_id
-            if not provider:
-                # A recorded PaymentIntent names no provider: only an
-                # unambiguous one may refund it.
-                provider = (
-                    self.env["payment.provider"]
-                    .sudo()
-                    .search(
-                        [
-                            *self.env["payment.provider"]._check_company_domain(
-                                self.company_id
-                            ),
-                            ("code", "=", "stripe"),
-                            ("state", "in", ("enabled", "test")),
-                        ]
-                    )
-                )
-                if len(provider) != 1:
-                    raise GatewayRefused(
-                        "No single active Stripe provider for this company.",
-                        reason="stripe_provider_ambiguous",
-                    )
-            return utils.get_stripe_gateway(self.env, provider)
-        return utils.get_gocardless_gateway(self.env)
+            return utils.get_stripe_gateway(self._get_stripe_provider())
+        return utils.get_gocardless_gateway(self.company_id)
+
+    def _get_stripe_provider(self):
+        """The Stripe `payment.provider` whose account took the payment.
+
+        :raise GatewayRefused: no single active Stripe provider of the
+            company, for a payment recorded without a transaction
+        """
+        self.ensure_one()
+        provider = self.source_transaction_id.provider_id
+        if provider:
+            return provider
+        # A recorded PaymentIntent names no provider: only an unambiguous one
+        # may refund it.
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            .search(
+                [
+                    *self.env["payment.provider"]._check_company_domain(
+                        self.company_id
+                    ),
+                    ("code", "=", "stripe"),
+                    ("state", "in", ("enabled", "test")),
+                ]
+            )
+        )
+        if len(provider) != 1:
+            raise GatewayRefused(
+                "No single active Stripe provider for this company.",
+                reason="stripe_provider_ambiguous",
+            )
+        return provider
 
     def _minor_amount(self):
         """The amount in the currency's minor units, as the gateway counts."""

@@ -1,11 +1,12 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 
 from odoo import api, fields, models
 
 from .. import utils
-from ..gateways import GatewayUnavailable
+from ..gateways import GatewayRefused, GatewayUnavailable, InvalidWebhook
 from ..gateways.const import GATEWAY_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -36,27 +37,96 @@ class AccountPartialRefundWebhookEvent(models.Model):
     ]
 
     @api.model
-    def _handle_webhook(self, gateway, payload, headers):
-        """Verify a webhook request and process its refund events.
+    def _handle_webhook(self, gateway, payload, headers, company_id=None):
+        """Verify a webhook request with the secret of the account it comes
+        from and process its refund events.
 
         :param payload: the raw request body
+        :param company_id: the company the webhook address names, if any:
+            only its secret is tried then
         :return: list of booleans, one per refund event (see `_process`)
-        :raise InvalidWebhook: the request is not from the gateway
+        :raise InvalidWebhook: the request is not signed with the secret of
+            any account it may come from
         :raise GatewayUnavailable: an event could not be applied now; the
             caller answers with an error so that the gateway sends it again
         """
-        client = (
-            utils.get_stripe_webhook_gateway(self.env)
-            if gateway == "stripe"
-            else utils.get_gocardless_gateway(self.env)
-        )
+        error = InvalidWebhook(f"No {gateway} webhook secret is configured.")
+        for company, client in self._get_webhook_clients(gateway, payload, company_id):
+            try:
+                events = client.parse_webhook(payload, headers)
+            except InvalidWebhook as invalid:
+                error = invalid
+                continue
+            Event = self.with_company(company)
+            return [Event._process(gateway, event, company) for event in events]
+        raise error
+
+    @api.model
+    def _get_webhook_clients(self, gateway, payload, company_id=None):
+        """The accounts a webhook may come from, as ``(company, client)``
+        pairs, each client with its account's webhook secret.
+
+        Stripe: the provider of our gateway refund the event is about, found
+        from the unverified body (it only chooses the secret to verify with),
+        or every Stripe provider with a refunds webhook secret for a refund
+        this addon did not make. GoCardless: the company of the webhook
+        address, or every company with a webhook secret.
+        """
+        # Secrets are readable by administrators only; a webhook is public.
+        if gateway == "stripe":
+            providers = self._get_stripe_webhook_providers(payload)
+            if company_id:
+                providers = providers.filtered(lambda p: p.company_id.id == company_id)
+            return [
+                (provider.company_id, utils.get_stripe_gateway(provider))
+                for provider in providers
+            ]
+        companies = self.env["res.company"].sudo().search([])
+        if company_id:
+            companies = companies.filtered(lambda c: c.id == company_id)
         return [
-            self._process(gateway, event)
-            for event in client.parse_webhook(payload, headers)
+            (company, utils.get_gocardless_gateway(company))
+            for company in companies
+            if company.partial_refund_gocardless_webhook_secret
         ]
 
     @api.model
-    def _process(self, gateway, event):
+    def _get_stripe_webhook_providers(self, payload):
+        """The Stripe providers whose refunds webhook secret may sign this
+        body (see `_get_webhook_clients`)."""
+        try:
+            refund = json.loads(payload)["data"]["object"]
+            references = [refund.get("id"), refund.get("payment_intent")]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            references = []
+        references = [ref for ref in references if isinstance(ref, str) and ref]
+        shares = self.env["account.partial.refund.gateway"].sudo()
+        if references:
+            shares = shares.search(
+                [
+                    ("gateway", "=", "stripe"),
+                    "|",
+                    ("gateway_reference", "in", references),
+                    ("payment_reference", "in", references),
+                ]
+            )
+        providers = self.env["payment.provider"].sudo()
+        for share in shares:
+            try:
+                providers |= share._get_stripe_provider()
+            except GatewayRefused:
+                continue
+        if not shares:
+            providers = providers.search(
+                [
+                    ("code", "=", "stripe"),
+                    ("partial_refund_webhook_secret", "!=", False),
+                ]
+            )
+        return providers
+
+    @api.model
+    def _process(self, gateway, event, company):
         """Apply a verified `WebhookEvent` once.
 
         The event is recorded as processed only once it was applied, in the
@@ -65,6 +135,8 @@ class AccountPartialRefundWebhookEvent(models.Model):
         read from the event, whose snapshot may be older than another one
         already applied.
 
+        :param company: the company whose account signed the event: only its
+            refunds are looked at
         :return: True when processed now, False for a duplicate or an event
             about a refund this addon did not make
         """
@@ -77,6 +149,7 @@ class AccountPartialRefundWebhookEvent(models.Model):
             [
                 ("gateway", "=", gateway),
                 ("gateway_reference", "=", event.refund_reference),
+                ("company_id", "=", company.id),
             ],
             limit=1,
         )

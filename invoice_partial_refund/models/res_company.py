@@ -31,3 +31,27 @@ class ResCompany(models.Model):
         help="Send the credit note to the customer once the money is back with "
         "them (gateway success or manual refund confirmed), never before.",
     )
+
+    # GoCardless account of the company. Secrets: administrators only, by
+    # any path (read, search_read, onchange, export, settings).
+    partial_refund_gocardless_access_token = fields.Char(
+        string="GoCardless Access Token",
+        groups="base.group_system",
+        copy=False,
+    )
+    partial_refund_gocardless_environment = fields.Selection(
+        selection=[("sandbox", "Sandbox"), ("live", "Live")],
+        string="GoCardless Environment",
+        default="sandbox",
+        groups="base.group_system",
+    )
+    partial_refund_gocardless_webhook_secret = fields.Char(
+        string="GoCardless Webhook Secret",
+        groups="base.group_system",
+        copy=False,
+    )
+    partial_refund_gocardless_api_base = fields.Char(
+        string="GoCardless API Address",
+        groups="base.group_system",
+        help="Leave empty for the environment's address; set for a test server.",
+    )

@@ -1,47 +1,37 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
-
-PREFIX = "invoice_partial_refund."
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    # Secrets live in system parameters: administrators only can read them.
-    ipr_stripe_webhook_secret = fields.Char(
-        string="Stripe Refunds Webhook Secret",
-        config_parameter=PREFIX + "stripe_webhook_secret",
+    # The current company's GoCardless account. Related to administrator-only
+    # fields of the company, never to system parameters: `default_get` reads
+    # those as superuser for whoever calls it, whatever the field's groups.
+    partial_refund_gocardless_access_token = fields.Char(
+        related="company_id.partial_refund_gocardless_access_token",
+        readonly=False,
         groups="base.group_system",
     )
-    ipr_stripe_api_base = fields.Char(
-        string="Stripe API Address",
-        config_parameter=PREFIX + "stripe_api_base",
-        groups="base.group_system",
-        help="Leave empty for https://api.stripe.com; set for a test server.",
-    )
-    ipr_gocardless_access_token = fields.Char(
-        string="GoCardless Access Token",
-        config_parameter=PREFIX + "gocardless_access_token",
+    partial_refund_gocardless_environment = fields.Selection(
+        related="company_id.partial_refund_gocardless_environment",
+        readonly=False,
         groups="base.group_system",
     )
-    ipr_gocardless_environment = fields.Selection(
-        selection=[("sandbox", "Sandbox"), ("live", "Live")],
-        string="GoCardless Environment",
-        config_parameter=PREFIX + "gocardless_environment",
-        default="sandbox",
+    partial_refund_gocardless_webhook_secret = fields.Char(
+        related="company_id.partial_refund_gocardless_webhook_secret",
+        readonly=False,
         groups="base.group_system",
     )
-    ipr_gocardless_webhook_secret = fields.Char(
-        string="GoCardless Webhook Secret",
-        config_parameter=PREFIX + "gocardless_webhook_secret",
+    partial_refund_gocardless_api_base = fields.Char(
+        related="company_id.partial_refund_gocardless_api_base",
+        readonly=False,
         groups="base.group_system",
     )
-    ipr_gocardless_api_base = fields.Char(
-        string="GoCardless API Address",
-        config_parameter=PREFIX + "gocardless_api_base",
-        groups="base.group_system",
-        help="Leave empty for the environment's address; set for a test server.",
+    partial_refund_gocardless_webhook_url = fields.Char(
+        string="GoCardless Webhook Endpoint",
+        compute="_compute_partial_refund_gocardless_webhook_url",
     )
 
     partial_refund_user_id = fields.Many2one(
@@ -59,3 +49,11 @@ class ResConfigSettings(models.TransientModel):
     partial_refund_notify_customer = fields.Boolean(
         related="company_id.partial_refund_notify_customer", readonly=False
     )
+
+    @api.depends("company_id")
+    def _compute_partial_refund_gocardless_webhook_url(self):
+        for settings in self:
+            settings.partial_refund_gocardless_webhook_url = (
+                f"{settings.company_id.get_base_url()}"
+                f"/invoice_partial_refund/webhook/gocardless/{settings.company_id.id}"
+            )

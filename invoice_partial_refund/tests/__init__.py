@@ -7,6 +7,7 @@ from . import test_security
 from . import test_wizard
 from . import test_gateway_refunds
 from . import test_webhook_routes
+from . import test_credentials
 from . import test_manual_refunds
 from . import test_tour
 from . import test_query_counts

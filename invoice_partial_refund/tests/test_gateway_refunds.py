@@ -30,19 +30,23 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
             update_values={
                 "stripe_secret_key": cls.fake_stripe.secret,
                 "stripe_publishable_key": "pk_test_fake",
+                "partial_refund_webhook_secret": cls.fake_stripe.webhook_secret,
+                "partial_refund_api_base": cls.fake_stripe.url,
             },
         )
         cls.stripe.journal_id = cls.bank_journal
-        params = cls.env["ir.config_parameter"].sudo()
-        for name, value in {
-            "stripe_api_base": cls.fake_stripe.url,
-            "stripe_webhook_secret": cls.fake_stripe.webhook_secret,
-            "gocardless_access_token": cls.fake_gocardless.secret,
-            "gocardless_webhook_secret": cls.fake_gocardless.webhook_secret,
-            "gocardless_api_base": cls.fake_gocardless.url,
-            "gateway_timeout": "1",
-        }.items():
-            params.set_param(f"invoice_partial_refund.{name}", value)
+        cls.company_data["company"].write(
+            {
+                "partial_refund_gocardless_access_token": cls.fake_gocardless.secret,
+                "partial_refund_gocardless_webhook_secret": (
+                    cls.fake_gocardless.webhook_secret
+                ),
+                "partial_refund_gocardless_api_base": cls.fake_gocardless.url,
+            }
+        )
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "invoice_partial_refund.gateway_timeout", "1"
+        )
 
     def setUp(self):
         super().setUp()

@@ -32,9 +32,9 @@ class TestWebhookRoutes(HttpCase):
             403,
             "no secret configured: refused",
         )
-        self.env["ir.config_parameter"].sudo().set_param(
-            "invoice_partial_refund.stripe_webhook_secret", fake.webhook_secret
-        )
+        self.env.ref(
+            "payment.payment_provider_stripe"
+        ).partial_refund_webhook_secret = fake.webhook_secret
         response = self._post("stripe", payload, headers)
         self.assertEqual(
             response.status_code, 200, "a refund of someone else: acknowledged"
@@ -51,13 +51,44 @@ class TestWebhookRoutes(HttpCase):
         fake = FakeGoCardless()
         payload, headers = fake.signed_webhook([{"action": "paid", "refund": "RF404"}])
         self.assertEqual(self._post("gocardless", payload, headers).status_code, 403)
-        self.env["ir.config_parameter"].sudo().set_param(
-            "invoice_partial_refund.gocardless_webhook_secret", fake.webhook_secret
-        )
+        self.env.company.partial_refund_gocardless_webhook_secret = fake.webhook_secret
         self.assertEqual(self._post("gocardless", payload, headers).status_code, 200)
         forged, forged_headers = fake.signed_webhook(
             [{"action": "paid", "refund": "RF404"}], secret="nope"
         )
         self.assertEqual(
             self._post("gocardless", forged, forged_headers).status_code, 403
+        )
+
+    def test_gocardless_company_route(self):
+        """Each company's endpoint checks that company's secret only."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "GoCardless B"})
+        fake_a = FakeGoCardless(webhook_secret="gc_webhook_a")
+        fake_b = FakeGoCardless(webhook_secret="gc_webhook_b")
+        company_a.partial_refund_gocardless_webhook_secret = fake_a.webhook_secret
+        company_b.partial_refund_gocardless_webhook_secret = fake_b.webhook_secret
+        event = [{"action": "paid", "refund": "RF404"}]
+        for fake, company, other in [
+            (fake_a, company_a, company_b),
+            (fake_b, company_b, company_a),
+        ]:
+            payload, headers = fake.signed_webhook(event)
+            self.assertEqual(
+                self._post(f"gocardless/{other.id}", payload, headers).status_code,
+                403,
+            )
+            self.assertEqual(
+                self._post(f"gocardless/{company.id}", payload, headers).status_code,
+                200,
+            )
+            payload, headers = fake.signed_webhook(event)
+            self.assertEqual(
+                self._post("gocardless", payload, headers).status_code,
+                200,
+                "the address without a company checks every company's secret",
+            )
+        payload, headers = fake_a.signed_webhook(event)
+        self.assertEqual(
+            self._post("gocardless/999999", payload, headers).status_code, 403
         )

@@ -1,0 +1,82 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Gateway credentials move from global system parameters, which
+`res.config.settings.default_get` read as superuser for any user, to
+administrator-only fields of each company (GoCardless) and of each Stripe
+payment provider (the refunds webhook)."""
+
+from odoo import SUPERUSER_ID, api
+
+PREFIX = "invoice_partial_refund."
+
+#: system parameter → res.company field
+GOCARDLESS_FIELDS = {
+    "gocardless_access_token": "partial_refund_gocardless_access_token",
+    "gocardless_environment": "partial_refund_gocardless_environment",
+    "gocardless_webhook_secret": "partial_refund_gocardless_webhook_secret",
+    "gocardless_api_base": "partial_refund_gocardless_api_base",
+}
+#: system parameter → payment.provider field
+STRIPE_FIELDS = {
+    "stripe_webhook_secret": "partial_refund_webhook_secret",
+    "stripe_api_base": "partial_refund_api_base",
+}
+#: the fields whose value tells that a record has settings of its own (the
+#: environment has a default)
+OWN_SETTINGS = {
+    "res.company": (
+        "partial_refund_gocardless_access_token",
+        "partial_refund_gocardless_webhook_secret",
+        "partial_refund_gocardless_api_base",
+    ),
+    "payment.provider": ("partial_refund_webhook_secret", "partial_refund_api_base"),
+}
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    move_global_credentials(api.Environment(cr, SUPERUSER_ID, {}))
+
+
+def move_global_credentials(env):
+    """Copy the global gateway settings to every company (GoCardless) and
+    every Stripe provider that has none of its own, then delete the system
+    parameters."""
+    params = env["ir.config_parameter"].search(
+        [
+            (
+                "key",
+                "in",
+                [PREFIX + name for name in {**GOCARDLESS_FIELDS, **STRIPE_FIELDS}],
+            )
+        ]
+    )
+    values = {param.key.removeprefix(PREFIX): param.value for param in params}
+    _copy(
+        env["res.company"].with_context(active_test=False).search([]),
+        GOCARDLESS_FIELDS,
+        values,
+    )
+    _copy(
+        env["payment.provider"]
+        .with_context(active_test=False)
+        .search([("code", "=", "stripe")]),
+        STRIPE_FIELDS,
+        values,
+    )
+    params.unlink()
+
+
+def _copy(records, fields_by_param, values):
+    settings = {
+        field: values[param]
+        for param, field in fields_by_param.items()
+        if values.get(param)
+    }
+    if not settings:
+        return
+    own = OWN_SETTINGS[records._name]
+    records.filtered(lambda record: not any(record[field] for field in own)).write(
+        settings
+    )
