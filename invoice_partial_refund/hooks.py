@@ -10,8 +10,8 @@ _logger = logging.getLogger(__name__)
 #: company's whole ledger, with the value their existing rows take:
 #: ``(table, column, column type, comment, value of the existing rows)``.
 #: When Odoo finds one of these columns missing at install, it creates it and
-#: computes the field for every existing row (202 987 queries and 83 s for a
-#: ledger of 200 000 journal items). No refund exists before install, so the
+#: computes the field for every existing row: about a query per journal item
+#: (``readme/BENCHMARKS.md``). No refund exists before install, so the
 #: values are known: refunded totals 0, no origin line, no gateway.
 #: ``tests/test_install_hook.py`` checks that every stored field the addon
 #: adds to these tables is listed here, with its column type.
