@@ -1,8 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context
+
+from .. import refund_request
 
 
 class AccountMove(models.Model):
@@ -157,22 +159,12 @@ class AccountMove(models.Model):
             ``reason``, ``date``
         :return: the id of the ``account.partial.refund`` record
         """
-        self.ensure_one()
-        allowed = {"journal_id", "payment_method_line_id", "reason", "date"}
-        unknown = set(options) - allowed
-        if unknown:
-            raise UserError(
-                _(
-                    "Unknown refund options: %(options)s. Use %(allowed)s.",
-                    options=", ".join(sorted(unknown)),
-                    allowed=", ".join(sorted(allowed)),
-                )
-            )
+        invoice, requests, options = self._parse_partial_refund_call(lines, options)
         # Callers' defaults (the wizard's ``default_move_id``, an action's
         # ``default_journal_id``) must not leak into the records created here.
-        invoice = self.with_context(clean_context(self.env.context))
+        invoice = invoice.with_context(clean_context(self.env.context))
         refund = invoice.env["account.partial.refund"]._refund_invoice(
-            invoice, lines, **options
+            invoice, requests, **options
         )
         return refund.id
 
@@ -211,6 +203,38 @@ class AccountMove(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _parse_partial_refund_call(self, lines, options):
+        """Type-check the arguments of `action_partial_refund` before anything
+        reads a record (see `refund_request`).
+
+        :return: ``(invoice, requests, options)``: the one existing invoice,
+            ``(line_id, amount, quantity)`` tuples and every option parsed
+        """
+        try:
+            invoice_id, requests, options = refund_request.parse_refund_call(
+                self._ids, lines, options, _=self.env._
+            )
+        except refund_request.RefundRequestError as error:
+            raise ValidationError(str(error)) from None
+        invoice = self.browse(invoice_id).exists()
+        if not invoice:
+            raise ValidationError(
+                _(
+                    "The invoice with id %(id)s does not exist or was deleted: "
+                    "call the refund on an existing invoice.",
+                    id=invoice_id,
+                )
+            )
+        return invoice, requests, options
+
+    def _get_partial_refund_label(self):
+        """The invoice as refund messages name it: its number, or for a draft
+        or cancelled invoice that has none (name False or "/"), its id."""
+        self.ensure_one()
+        if self.name and self.name != "/":
+            return self.name
+        return _("with id %(id)s", id=self.id)
+
     def _check_partial_refundable(self):
         """Raise a UserError saying why this move cannot be partially refunded."""
         self.ensure_one()
@@ -225,9 +249,12 @@ class AccountMove(models.Model):
         if self.state != "posted":
             raise UserError(
                 _(
-                    "The invoice %(move)s is not posted: only posted, paid invoices "
-                    "can be refunded.",
-                    move=self.display_name,
+                    "The invoice %(move)s is not posted (%(state)s): only posted, "
+                    "paid invoices can be refunded.",
+                    move=self._get_partial_refund_label(),
+                    state=dict(
+                        self._fields["state"]._description_selection(self.env)
+                    ).get(self.state, self.state),
                 )
             )
         if self.payment_state not in ("paid", "in_payment"):
@@ -382,14 +409,32 @@ class AccountMove(models.Model):
             # error, not an access error.
             method_line = MethodLine.sudo().browse(payment_method_line_id).exists()
             if not method_line:
-                raise UserError(_("The chosen payment method does not exist."))
+                raise UserError(
+                    _(
+                        "The payment method with id %(id)s "
+                        "(“payment_method_line_id”) does not exist: pass the id of "
+                        "an outbound payment method of a bank or cash journal.",
+                        id=payment_method_line_id,
+                    )
+                )
+            if journal_id and method_line.journal_id.id != journal_id:
+                raise UserError(
+                    _(
+                        "The payment method %(method)s (“payment_method_line_id”) "
+                        "is not of the journal with id %(journal)s "
+                        "(“journal_id”): pass only one of them.",
+                        method=method_line.display_name,
+                        journal=journal_id,
+                    )
+                )
             if method_line.payment_provider_id:
                 paid_providers = paid_method_lines.payment_provider_id
                 if method_line.payment_provider_id not in paid_providers:
                     raise UserError(
                         _(
                             "%(invoice)s was not paid through %(gateway)s: a refund "
-                            "can only go through the gateway that took the payment.",
+                            "can only go through the gateway that took the payment. "
+                            "Choose another “payment_method_line_id”.",
                             invoice=self.name,
                             gateway=method_line.payment_provider_id.name,
                         )
@@ -402,7 +447,8 @@ class AccountMove(models.Model):
                 raise UserError(
                     _(
                         "The journal %(journal)s belongs to another company than "
-                        "%(invoice)s.",
+                        "%(invoice)s: choose a “payment_method_line_id” of the "
+                        "invoice's company.",
                         journal=method_line.journal_id.display_name,
                         invoice=self.name,
                     )
@@ -410,8 +456,9 @@ class AccountMove(models.Model):
             if method_line not in available:
                 raise UserError(
                     _(
-                        "%(method)s cannot refund this invoice: choose an outbound "
-                        "method of a bank or cash journal.",
+                        "%(method)s cannot refund this invoice: choose as "
+                        "“payment_method_line_id” an outbound method of a bank or "
+                        "cash journal.",
                         method=method_line.display_name,
                     )
                 )
@@ -419,12 +466,20 @@ class AccountMove(models.Model):
         if journal_id:
             journal = self.env["account.journal"].sudo().browse(journal_id).exists()
             if not journal:
-                raise UserError(_("The chosen journal does not exist."))
+                raise UserError(
+                    _(
+                        "The journal with id %(id)s (“journal_id”) does not exist: "
+                        "pass the id of a bank or cash journal of the invoice's "
+                        "company.",
+                        id=journal_id,
+                    )
+                )
             if journal.company_id != self.company_id:
                 raise UserError(
                     _(
                         "The journal %(journal)s belongs to another company than "
-                        "%(invoice)s.",
+                        "%(invoice)s: choose a “journal_id” of the invoice's "
+                        "company.",
                         journal=journal.display_name,
                         invoice=self.name,
                     )
@@ -434,7 +489,8 @@ class AccountMove(models.Model):
                 raise UserError(
                     _(
                         "The journal %(journal)s has no outbound payment method to "
-                        "refund with.",
+                        "refund with: choose another “journal_id”, a bank or cash "
+                        "journal.",
                         journal=journal.display_name,
                     )
                 )

@@ -220,8 +220,8 @@ class AccountMoveLine(models.Model):
             ):
                 raise UserError(
                     _(
-                        "You cannot refund %(amount)s on “%(line)s”: only "
-                        "%(remaining)s is still refundable.",
+                        "You cannot refund an amount of %(amount)s on “%(line)s”: "
+                        "only %(remaining)s is still refundable.",
                         amount=currency.format(amount),
                         line=label,
                         remaining=currency.format(remaining),
@@ -463,4 +463,6 @@ def _is_number(value):
 def _has_at_most_decimals(value, digits):
     """True when ``value`` has no more than ``digits`` decimals (float noise
     aside)."""
-    return float_is_zero(value - float_round(value, precision_digits=digits), 9)
+    # Python's round, correctly rounded: `float_round` adds an epsilon that
+    # outweighs the cents of amounts beyond about 1e12 and refused them.
+    return float_is_zero(value - round(value, digits), 9)

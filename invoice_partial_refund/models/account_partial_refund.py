@@ -237,26 +237,21 @@ class AccountPartialRefund(models.Model):
         left open), and a message on the invoice.
 
         :param invoice: the paid ``out_invoice``
-        :param lines: list of ``{"line_id": id}`` (whole remainder),
-            ``{"line_id": id, "amount": x}`` (on the basis the invoice shows
-            its line amounts) or ``{"line_id": id, "quantity": q}``
+        :param lines: ``(line_id, amount, quantity)`` tuples as
+            `refund_request.parse_lines` returns them: with neither amount
+            nor quantity, the line's whole remainder; an amount is on the
+            basis the invoice shows its line amounts
         :param journal_id: id of the bank or cash journal the money leaves by
         :param payment_method_line_id: id of the outbound payment method line
         :param reason: the reason, shown on the credit note
-        :param date: date of the credit note and of the payment
+        :param date: date of the credit note and of the payment (a date;
+            default today)
         :return: the ``account.partial.refund`` record
         """
         self._check_refund_group()
         invoice.check_access("write")
         invoice._check_partial_refundable()
-        try:
-            date = (
-                fields.Date.to_date(date) if date else fields.Date.context_today(self)
-            )
-        except (TypeError, ValueError):
-            raise UserError(
-                _("The refund date %(date)s is not a date (YYYY-MM-DD).", date=date)
-            ) from None
+        date = date or fields.Date.context_today(self)
         requests = self._parse_requests(invoice, lines)
         invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
         self._lock_invoice(invoice, invoice_lines)
@@ -324,48 +319,28 @@ class AccountPartialRefund(models.Model):
             )
 
     @api.model
-    def _parse_requests(self, invoice, lines):
-        """Validate the shape of the requested lines and return them as
-        ``(line_id, amount, quantity)`` tuples."""
-        if not lines or not isinstance(lines, list | tuple):
-            raise UserError(_("Select at least one invoice line to refund."))
+    def _parse_requests(self, invoice, requests):
+        """Check that the requested lines are product lines of ``invoice``.
+
+        :param requests: ``(line_id, amount, quantity)`` tuples, type-checked
+            by `refund_request.parse_lines`
+        :return: ``requests``
+        """
         product_lines = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
-        requests = []
-        for item in lines:
-            if not isinstance(item, dict) or not isinstance(item.get("line_id"), int):
+        for line_id, _amount, _quantity in requests:
+            if line_id not in product_lines.ids:
                 raise UserError(
                     _(
-                        "Each line to refund is a dictionary with a “line_id” and "
-                        "optionally an “amount” or a “quantity”."
+                        "The line %(line)s (“line_id”) is not a product line of "
+                        "invoice %(invoice)s: pass the id of one of its product "
+                        "lines (not a section, a note, a tax line or a line of "
+                        "another invoice).",
+                        line=line_id,
+                        invoice=invoice._get_partial_refund_label(),
                     )
                 )
-            unknown = set(item) - {"line_id", "amount", "quantity"}
-            if unknown:
-                raise UserError(
-                    _(
-                        "Unknown keys in a line to refund: %(keys)s.",
-                        keys=", ".join(sorted(unknown)),
-                    )
-                )
-            amount, quantity = item.get("amount"), item.get("quantity")
-            if amount is not None and quantity is not None:
-                raise UserError(
-                    _("Refund a line either by amount or by quantity, not both.")
-                )
-            if item["line_id"] not in product_lines.ids:
-                raise UserError(
-                    _(
-                        "The line %(line)s is not a product line of invoice "
-                        "%(invoice)s.",
-                        line=item["line_id"],
-                        invoice=invoice.name,
-                    )
-                )
-            if item["line_id"] in [r[0] for r in requests]:
-                raise UserError(_("Each invoice line can be refunded once per refund."))
-            requests.append((item["line_id"], amount, quantity))
         return requests
 
     @api.model
@@ -415,7 +390,7 @@ class AccountPartialRefund(models.Model):
             raise UserError(
                 _(
                     "The refund date %(date)s is before the invoice date "
-                    "%(invoice_date)s.",
+                    "%(invoice_date)s: choose a “date” on or after it.",
                     date=format_date(self.env, date),
                     invoice_date=format_date(self.env, invoice.invoice_date),
                 )
@@ -424,14 +399,14 @@ class AccountPartialRefund(models.Model):
         for journal, has_tax in ((invoice.journal_id, True), (payment_journal, False)):
             violated = company._get_violated_lock_dates(date, has_tax, journal)
             if violated:
-                lock_date, lock_type = violated[-1]
                 raise UserError(
                     _(
-                        "The refund date %(date)s is in a locked period (%(lock)s "
-                        "until %(lock_date)s). Choose a later date.",
+                        "The refund date %(date)s is in a locked period "
+                        "(%(locks)s). Choose a later “date”.",
                         date=format_date(self.env, date),
-                        lock=lock_type,
-                        lock_date=format_date(self.env, lock_date),
+                        # The lock dates by their labels, as Odoo's own
+                        # messages name them ("Global Lock Date (…)").
+                        locks=company._format_lock_dates(violated),
                     )
                 )
 

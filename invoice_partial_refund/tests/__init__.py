@@ -1,5 +1,6 @@
 from . import test_partial_refund
 from . import test_partial_refund_errors
+from . import test_malformed_calls
 from . import test_concurrency
 from . import test_multi_currency
 from . import test_security

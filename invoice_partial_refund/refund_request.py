@@ -1,0 +1,342 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The arguments of `account.move.action_partial_refund`, type-checked.
+
+Callers over XML-RPC or JSON-RPC can send anything: strings for ids, nulls,
+nested lists, NaN from Python. Everything they send is parsed here, before
+any record is read, into clean values; anything else raises
+`RefundRequestError` with a sentence naming the argument and what to send.
+
+No `odoo` import: the module is tested with plain pytest. The messages are
+translated by the ``_`` the caller passes (``env._`` in Odoo), which finds
+this module's terms since it lives in the addon.
+"""
+
+import calendar
+import datetime
+import math
+import re
+
+# PostgreSQL ``integer`` columns hold the ids: a larger id is a database
+# error, not a missing record.
+MAX_ID = 2**31 - 1
+# Beyond this a float no longer holds cents exactly (2**53 ~ 9e15), and the
+# rounding helpers overflow long before floats do.
+MAX_NUMBER = 10**15
+REASON_MAX_LENGTH = 500
+LINE_KEYS = ("line_id", "amount", "quantity")
+DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class RefundRequestError(ValueError):
+    """A malformed argument; ``field`` names it, the message says what to send."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+
+
+def untranslated(source, **params):
+    """The ``_`` used without Odoo: the English sentence."""
+    return source % params if params else source
+
+
+def _show(value, limit=40):
+    """A short representation of what the caller sent."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------
+# VALUES
+# ------------------------------------------------------------
+
+
+def parse_id(value, field, _=untranslated):
+    """Return ``value`` as a record id: an integer from 1 to `MAX_ID`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RefundRequestError(
+            field,
+            _(
+                "“%(field)s” must be the id of a record (a whole number), not "
+                "%(value)s.",
+                field=field,
+                value=_show(value),
+            ),
+        )
+    if not 1 <= value <= MAX_ID:
+        raise RefundRequestError(
+            field,
+            _(
+                "“%(field)s” %(value)s is not a valid id: ids are whole numbers "
+                "from 1 to %(max)s.",
+                field=field,
+                value=_show(value),
+                max=MAX_ID,
+            ),
+        )
+    return value
+
+
+def parse_number(value, field, line_id, _=untranslated):
+    """Return the positive ``amount`` or ``quantity`` of a line as a float.
+
+    ``None`` is refused: leaving the key out refunds the whole line, a null
+    must not do the same by accident.
+    """
+    if value is None:
+        raise RefundRequestError(
+            field,
+            _(
+                "The “%(field)s” to refund on line %(line)s is empty: give a "
+                "number, or leave “%(field)s” out to refund the whole line.",
+                field=field,
+                line=line_id,
+            ),
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RefundRequestError(
+            field,
+            _(
+                "The “%(field)s” to refund on line %(line)s must be a number, "
+                "not %(value)s.",
+                field=field,
+                line=line_id,
+                value=_show(value),
+            ),
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RefundRequestError(
+            field,
+            _(
+                "The “%(field)s” to refund on line %(line)s must be a finite "
+                "number, not %(value)s.",
+                field=field,
+                line=line_id,
+                value=_show(value),
+            ),
+        )
+    if value <= 0:
+        raise RefundRequestError(
+            field,
+            _(
+                "The “%(field)s” to refund on line %(line)s must be positive.",
+                field=field,
+                line=line_id,
+            ),
+        )
+    if value > MAX_NUMBER:
+        raise RefundRequestError(
+            field,
+            _(
+                "The “%(field)s” to refund on line %(line)s is too large: at most "
+                "%(max)s.",
+                field=field,
+                line=line_id,
+                max=MAX_NUMBER,
+            ),
+        )
+    return float(value)
+
+
+def parse_date(value, field="date", _=untranslated):
+    """Return ``value`` as a date, None when not given.
+
+    Over RPC a date is a ``YYYY-MM-DD`` string; from Python a date (or a
+    datetime, whose day counts) is accepted too.
+    """
+    if value is None or value is False:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and DATE_FORMAT.fullmatch(value):
+        year, month, day = (int(part) for part in value.split("-"))
+        if (
+            year >= datetime.MINYEAR
+            and 1 <= month <= 12
+            and 1 <= day <= calendar.monthrange(year, month)[1]
+        ):
+            return datetime.date(year, month, day)
+    raise RefundRequestError(
+        field,
+        _(
+            "The refund “%(field)s” %(value)s is not a date: send it as "
+            "YYYY-MM-DD, e.g. 2026-01-31.",
+            field=field,
+            value=_show(value),
+        ),
+    )
+
+
+def parse_reason(value, field="reason", _=untranslated):
+    """Return the reason as a string, None when not given or empty."""
+    if value is None or value is False or value == "":
+        return None
+    if not isinstance(value, str):
+        raise RefundRequestError(
+            field,
+            _(
+                "The refund “%(field)s” must be text, not %(value)s.",
+                field=field,
+                value=_show(value),
+            ),
+        )
+    if len(value) > REASON_MAX_LENGTH:
+        raise RefundRequestError(
+            field,
+            _(
+                "The refund “%(field)s” is %(length)s characters long: keep it "
+                "under %(max)s.",
+                field=field,
+                length=len(value),
+                max=REASON_MAX_LENGTH,
+            ),
+        )
+    return value
+
+
+def parse_optional_id(value, field, _=untranslated):
+    """An optional id: None (or False, XML-RPC's null) when not given."""
+    if value is None or value is False:
+        return None
+    return parse_id(value, field, _)
+
+
+# Each option of `action_partial_refund` and its parser: one more option is
+# one more entry. Each parser takes the value, the option's name and ``_``.
+OPTION_PARSERS = {
+    "journal_id": parse_optional_id,
+    "payment_method_line_id": parse_optional_id,
+    "reason": parse_reason,
+    "date": parse_date,
+}
+
+
+# ------------------------------------------------------------
+# ARGUMENTS
+# ------------------------------------------------------------
+
+
+def parse_invoice_ids(ids, _=untranslated):
+    """Return the one invoice id the method was called on."""
+    ids = list(ids)
+    if len(ids) != 1:
+        raise RefundRequestError(
+            "ids",
+            _(
+                "Refund one invoice at a time: the refund was asked for %(count)s "
+                "invoices. Call it with the id of one invoice.",
+                count=len(ids),
+            ),
+        )
+    return parse_id(ids[0], "ids", _)
+
+
+def parse_line(item, _=untranslated):
+    """Return one requested line as ``(line_id, amount, quantity)``, amount
+    and quantity None when not given."""
+    if not isinstance(item, dict) or "line_id" not in item:
+        raise RefundRequestError(
+            "lines",
+            _(
+                "Each line to refund is a dictionary with a “line_id” and "
+                "optionally an “amount” or a “quantity”, not %(value)s.",
+                value=_show(item),
+            ),
+        )
+    unknown = [key for key in item if key not in LINE_KEYS]
+    if unknown:
+        raise RefundRequestError(
+            "lines",
+            _(
+                "Unknown keys in a line to refund: %(keys)s. Use “line_id” with "
+                "“amount” or “quantity”.",
+                keys=", ".join(sorted(_show(key) for key in unknown)),
+            ),
+        )
+    line_id = parse_id(item["line_id"], "line_id", _)
+    if "amount" in item and "quantity" in item:
+        raise RefundRequestError(
+            "lines",
+            _(
+                "Refund line %(line)s either by amount or by quantity, not both: "
+                "send “amount” or “quantity”.",
+                line=line_id,
+            ),
+        )
+    amount = quantity = None
+    if "amount" in item:
+        amount = parse_number(item["amount"], "amount", line_id, _)
+    if "quantity" in item:
+        quantity = parse_number(item["quantity"], "quantity", line_id, _)
+    return line_id, amount, quantity
+
+
+def parse_lines(lines, _=untranslated):
+    """Return the requested lines as ``(line_id, amount, quantity)`` tuples."""
+    if not isinstance(lines, list | tuple):
+        raise RefundRequestError(
+            "lines",
+            _(
+                "“lines” must be a list of lines to refund, such as "
+                "[{“line_id”: 12, “amount”: 10.0}], not %(value)s.",
+                value=_show(lines),
+            ),
+        )
+    if not lines:
+        raise RefundRequestError(
+            "lines",
+            _(
+                "Select at least one invoice line to refund: “lines” is empty. "
+                "Pass one {“line_id”: id} per line."
+            ),
+        )
+    requests = []
+    for item in lines:
+        request = parse_line(item, _)
+        if any(request[0] == other[0] for other in requests):
+            raise RefundRequestError(
+                "lines",
+                _(
+                    "Each invoice line can be refunded once per refund: line "
+                    "%(line)s is in “lines” twice. Merge its requests.",
+                    line=request[0],
+                ),
+            )
+        requests.append(request)
+    return requests
+
+
+def parse_options(options, _=untranslated):
+    """Return every option of `OPTION_PARSERS`, parsed (None when not given)."""
+    unknown = [name for name in options if name not in OPTION_PARSERS]
+    if unknown:
+        raise RefundRequestError(
+            "options",
+            _(
+                "Unknown refund options: %(options)s. Use %(allowed)s.",
+                options=", ".join(sorted(str(name) for name in unknown)),
+                allowed=", ".join(sorted(OPTION_PARSERS)),
+            ),
+        )
+    return {
+        name: parse(options.get(name), name, _=_)
+        for name, parse in OPTION_PARSERS.items()
+    }
+
+
+def parse_refund_call(ids, lines, options, _=untranslated):
+    """Parse a whole call of `action_partial_refund`.
+
+    :param ids: the ids of the records it was called on
+    :param lines: its ``lines`` argument
+    :param options: its keyword arguments
+    :param _: the translation function (``env._`` in Odoo)
+    :return: ``(invoice_id, requests, options)``: ``requests`` as returned by
+        `parse_lines`, ``options`` as by `parse_options`
+    """
+    invoice_id = parse_invoice_ids(ids, _)
+    options = parse_options(options, _)
+    return invoice_id, parse_lines(lines, _), options
