@@ -39,5 +39,6 @@
             "invoice_partial_refund/static/tests/tours/**/*",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
 }
