@@ -15,7 +15,6 @@ from ..gateways.const import GATEWAY_SELECTION
 _logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
-MANUAL_REFUND_ACTIVITY = "invoice_partial_refund.mail_activity_type_manual_refund"
 
 
 class AccountPartialRefund(models.Model):
@@ -774,104 +773,9 @@ class AccountPartialRefund(models.Model):
         utils.post_internal_note(self.move_id, body)
 
     # ------------------------------------------------------------
-    # MANUAL REFUNDS: reminders, confirmation, cancellation
+    # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
+    # account_partial_refund_reminder.py)
     # ------------------------------------------------------------
-
-    def _get_manual_refund_responsible(self):
-        """Who sends the money: the invoice's salesperson when they can open
-        the refund, else the company's responsible, else the current user."""
-        self.ensure_one()
-        salesperson = self.move_id.invoice_user_id
-        if (
-            salesperson
-            and salesperson.active
-            and self.with_user(salesperson).has_access("read")
-        ):
-            return salesperson
-        return self.company_id.partial_refund_user_id or self.env.user
-
-    def _ensure_manual_refund_activities(self, today=None):
-        """Keep exactly one open "Manual refund" activity on each of these
-        refunds awaiting a manual refund: create it when missing, remove
-        duplicates, move an overdue deadline to today, and hand refunds
-        overdue by the company's escalation delay to its manager.
-
-        Works on a batch with a constant number of queries for the reads.
-        """
-        today = today or fields.Date.context_today(self)
-        activity_type = self.env.ref(MANUAL_REFUND_ACTIVITY)
-        refunds = self.filtered(lambda r: r.state == "manual")
-        activities = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", refunds.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ],
-            order="id",
-        )
-        by_refund = {}
-        for activity in activities:
-            by_refund.setdefault(activity.res_id, self.env["mail.activity"])
-            by_refund[activity.res_id] |= activity
-        duplicates = self.env["mail.activity"]
-        to_create = []
-        model_id = self.env["ir.model"]._get_id(self._name)
-        for refund in refunds:
-            current = by_refund.get(refund.id, self.env["mail.activity"])
-            duplicates |= current[1:]
-            activity = current[:1]
-            escalate = refund._must_escalate(today)
-            if not activity:
-                user = (
-                    refund.company_id.partial_refund_manager_id
-                    if escalate
-                    else refund._get_manual_refund_responsible()
-                )
-                to_create.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": refund.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": (user or self.env.user).id,
-                        "date_deadline": max(refund.manual_due_date or today, today),
-                        "summary": _(
-                            "Send %(amount)s back to %(customer)s",
-                            amount=refund.currency_id.format(refund._manual_amount()),
-                            customer=refund.partner_id.display_name,
-                        ),
-                    }
-                )
-            elif activity.date_deadline < today:
-                activity.date_deadline = today
-            if escalate and not refund.escalated:
-                manager = refund.company_id.partial_refund_manager_id
-                if activity:
-                    activity.user_id = manager
-                refund.escalated = True
-                utils.post_internal_note(
-                    refund,
-                    _(
-                        "Manual refund overdue since %(date)s: escalated to "
-                        "%(manager)s.",
-                        date=format_date(self.env, refund.manual_due_date),
-                        manager=manager.name,
-                    ),
-                )
-        duplicates.unlink()
-        if to_create:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(to_create)
-
-    def _must_escalate(self, today):
-        self.ensure_one()
-        company = self.company_id
-        return bool(
-            company.partial_refund_manager_id
-            and self.manual_due_date
-            and (today - self.manual_due_date).days
-            >= company.partial_refund_escalation_days
-        )
 
     def _manual_amount(self):
         """What has to be sent by hand: the manual payment and the gateway
@@ -879,26 +783,6 @@ class AccountPartialRefund(models.Model):
         self.ensure_one()
         fallbacks = self.gateway_ids.filtered("manual_fallback")
         return self.payment_id.amount + sum(fallbacks.mapped("amount"))
-
-    @api.model
-    def _cron_manual_refund_reminders(self, batch_size=500):
-        """Daily: keep one reminder per refund awaiting a manual refund,
-        escalate the overdue ones. A batch per call: the cron commits after
-        each and calls again while some are left (Odoo 18 cron progress)."""
-        self = self.sudo()  # a system job, whoever triggers it
-        today = fields.Date.context_today(self)
-        domain = [
-            ("state", "=", "manual"),
-            "|",
-            ("reminder_checked_on", "=", False),
-            ("reminder_checked_on", "<", today),
-        ]
-        refunds = self.search(domain, order="id", limit=batch_size)
-        refunds._ensure_manual_refund_activities(today=today)
-        refunds.reminder_checked_on = today
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(refunds), remaining=remaining)
-        return refunds
 
     def action_open_confirm_wizard(self):
         self.ensure_one()
@@ -930,18 +814,13 @@ class AccountPartialRefund(models.Model):
                 "manual_refund_means": means,
             }
         )
-        # Not `activity_feedback`: it only finds activities made by
-        # `activity_schedule` (automated), and these are created in batch.
-        activities = self.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(MANUAL_REFUND_ACTIVITY)
-        )
         means_label = dict(self._fields["manual_refund_means"].selection)[means]
-        activities.action_feedback(
-            feedback=_(
+        self._close_manual_refund_reminder(
+            _(
                 "Sent by %(means)s, %(reference)s",
                 means=means_label,
                 reference=reference,
-            ),
+            )
         )
         utils.post_internal_note(
             self,
@@ -1003,7 +882,7 @@ class AccountPartialRefund(models.Model):
             # credit note back from its payment, which now settles the return.
             refund._open_receivable_lines().reconcile()
             refund.state = "cancelled"
-            refund.activity_ids.unlink()
+            refund._remove_manual_refund_reminder()
             utils.post_internal_note(
                 refund,
                 _(

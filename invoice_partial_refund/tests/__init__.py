@@ -10,3 +10,4 @@ from . import test_webhook_routes
 from . import test_manual_refunds
 from . import test_tour
 from . import test_query_counts
+from . import test_manual_refund_reminders
