@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_refund
 from . import account_partial_refund_reminder
+from . import account_partial_refund_notification
 from . import account_partial_refund_line
 from . import account_partial_refund_gateway
 from . import account_partial_refund_webhook_event

@@ -3,7 +3,6 @@
 import logging
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -726,55 +725,10 @@ class AccountPartialRefund(models.Model):
                     dbname,
                 )
 
-    def _post_refund_messages(self):
-        self.ensure_one()
-        currency = self.currency_id
-        rows = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td>"
-                "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-            )
-            % (
-                line.invoice_line_id.name
-                or line.invoice_line_id.product_id.display_name,
-                currency.format(line.amount_untaxed),
-                currency.format(line.amount_tax),
-                currency.format(line.amount_total),
-            )
-            for line in self.line_ids
-        )
-        body = Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
-            "<tfoot><tr><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
-            "</tfoot></table>"
-        ) % (
-            _(
-                "%(refund)s: credit note %(credit_note)s, %(method)s (%(state)s).",
-                refund=self._get_html_link(),
-                credit_note=self.credit_note_id._get_html_link(),
-                method=self.payment_method_line_id.display_name,
-                state=dict(self._fields["state"].selection)[self.state],
-            ),
-            _("Line"),
-            _("Untaxed"),
-            _("Tax"),
-            _("Total"),
-            rows,
-            _("Total"),
-            currency.format(self.amount_untaxed),
-            currency.format(self.amount_tax),
-            currency.format(self.amount_total),
-        )
-        # On the invoice, where the accountant looks; the refund itself shows
-        # the same breakdown in its lines.
-        utils.post_internal_note(self.move_id, body)
-
     # ------------------------------------------------------------
     # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
-    # account_partial_refund_reminder.py)
+    # account_partial_refund_reminder.py, their notes and emails in
+    # account_partial_refund_notification.py)
     # ------------------------------------------------------------
 
     def _manual_amount(self):
@@ -822,17 +776,7 @@ class AccountPartialRefund(models.Model):
                 reference=reference,
             )
         )
-        utils.post_internal_note(
-            self,
-            _(
-                "Refund of %(amount)s sent by hand on %(date)s by %(means)s "
-                "(%(reference)s).",
-                amount=self.currency_id.format(self._manual_amount()),
-                date=format_date(self.env, date),
-                means=means_label,
-                reference=reference,
-            ),
-        )
+        self._post_manual_refund_sent_note(date, reference, means_label)
         self._update_state()
 
     def action_cancel_refund(self):
@@ -883,19 +827,7 @@ class AccountPartialRefund(models.Model):
             refund._open_receivable_lines().reconcile()
             refund.state = "cancelled"
             refund._remove_manual_refund_reminder()
-            utils.post_internal_note(
-                refund,
-                _(
-                    "Refund cancelled: payments cancelled, credit note %(credit_note)s "
-                    "reversed by %(reversal)s.",
-                    credit_note=credit_note._get_html_link(),
-                    reversal=reversal._get_html_link(),
-                ),
-            )
-            utils.post_internal_note(
-                refund.move_id,
-                _("%(refund)s cancelled.", refund=refund._get_html_link()),
-            )
+            refund._post_cancellation_notes(credit_note, reversal)
         return True
 
     @api.model
@@ -907,45 +839,3 @@ class AccountPartialRefund(models.Model):
             payment.move_id.line_ids.remove_move_reconcile()
             payment.action_draft()
             payment.action_cancel()
-
-    def _notify_customer(self):
-        """Email the credit note to the customer once the money is back with
-        them, if the company wants it; once."""
-        template = self.env.ref(
-            "invoice_partial_refund.mail_template_partial_refund_done",
-            raise_if_not_found=False,
-        )
-        for refund in self:
-            if (
-                refund.state != "done"
-                or refund.customer_notified
-                or not refund.company_id.partial_refund_notify_customer
-                or not template
-            ):
-                continue
-            report = self.env.ref("account.account_invoices")
-            content, report_type = self.env["ir.actions.report"]._render(
-                report.report_name, refund.credit_note_id.ids
-            )
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": "{}.{}".format(
-                        refund.credit_note_id.name.replace("/", "_"), report_type
-                    ),
-                    "raw": content,
-                    "res_model": refund._name,
-                    "res_id": refund.id,
-                }
-            )
-            template.send_mail(
-                refund.id, email_values={"attachment_ids": attachment.ids}
-            )
-            utils.post_internal_note(
-                refund,
-                _(
-                    "Credit note %(credit_note)s emailed to %(customer)s.",
-                    credit_note=refund.credit_note_id.name,
-                    customer=refund.partner_id.display_name,
-                ),
-            )
-            refund.customer_notified = True

@@ -8,9 +8,6 @@ from collections import defaultdict
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import format_date
-
-from .. import utils
 
 _logger = logging.getLogger(__name__)
 
@@ -141,15 +138,7 @@ class AccountPartialRefund(models.Model):
                     )
             if escalate:
                 refund.escalated = True
-                utils.post_internal_note(
-                    refund,
-                    _(
-                        "Manual refund overdue since %(date)s: escalated to "
-                        "%(manager)s.",
-                        date=format_date(self.env, refund.manual_due_date),
-                        manager=manager.name,
-                    ),
-                )
+                refund._post_escalation_note(manager)
         duplicates.unlink()
         for (user, deadline), group in to_schedule.items():
             # No "assigned to you" email per reminder: the assignee sees them

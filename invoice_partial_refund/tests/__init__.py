@@ -11,3 +11,4 @@ from . import test_manual_refunds
 from . import test_tour
 from . import test_query_counts
 from . import test_manual_refund_reminders
+from . import test_customer_email
