@@ -19,7 +19,12 @@ REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
 class AccountPartialRefund(models.Model):
     _name = "account.partial.refund"
     _description = "Partial Refund"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "account.partial.refund.reminder.mixin",
+        "account.partial.refund.notification.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -727,8 +732,8 @@ class AccountPartialRefund(models.Model):
 
     # ------------------------------------------------------------
     # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
-    # account_partial_refund_reminder.py, their notes and emails in
-    # account_partial_refund_notification.py)
+    # account_partial_refund_reminder_mixin.py, their notes and emails in
+    # account_partial_refund_notification_mixin.py)
     # ------------------------------------------------------------
 
     def _manual_amount(self):

@@ -12,14 +12,13 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import account_partial_refund_notification_mixin
 from .common import PartialRefundCommon
 from .test_gateway_refunds import GatewayRefundCommon
 
 TODAY = date(2019, 2, 1)
 NO_PDF_ENGINE = "Unable to find Wkhtmltopdf on this system."
-NOTIFICATION_LOGGER = (
-    "odoo.addons.invoice_partial_refund.models.account_partial_refund_notification"
-)
+NOTIFICATION_LOGGER = account_partial_refund_notification_mixin.__name__
 
 
 class CustomerEmailMixin:

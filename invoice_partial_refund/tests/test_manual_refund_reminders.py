@@ -10,12 +10,11 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, Command
 from odoo.tests import tagged
 
+from ..models import account_partial_refund_reminder_mixin
 from .common import PartialRefundCommon
 
 TODAY = date(2019, 2, 1)
-REMINDER_LOGGER = (
-    "odoo.addons.invoice_partial_refund.models.account_partial_refund_reminder"
-)
+REMINDER_LOGGER = account_partial_refund_reminder_mixin.__name__
 
 
 @tagged("post_install", "-at_install")

@@ -18,8 +18,12 @@ _logger = logging.getLogger(__name__)
 CUSTOMER_EMAIL_TEMPLATE = "invoice_partial_refund.mail_template_partial_refund_done"
 
 
-class AccountPartialRefund(models.Model):
-    _inherit = "account.partial.refund"
+class AccountPartialRefundNotificationMixin(models.AbstractModel):
+    """The notes and emails part of `account.partial.refund` (its only
+    user)."""
+
+    _name = "account.partial.refund.notification.mixin"
+    _description = "Partial Refund Notifications"
 
     customer_email_pending = fields.Boolean(
         string="Customer Email Due",

@@ -14,8 +14,11 @@ _logger = logging.getLogger(__name__)
 MANUAL_REFUND_ACTIVITY = "invoice_partial_refund.mail_activity_type_manual_refund"
 
 
-class AccountPartialRefund(models.Model):
-    _inherit = "account.partial.refund"
+class AccountPartialRefundReminderMixin(models.AbstractModel):
+    """The reminders part of `account.partial.refund` (its only user)."""
+
+    _name = "account.partial.refund.reminder.mixin"
+    _description = "Partial Refund Reminders"
 
     def _can_be_reminded(self, user):
         """Whether ``user`` is a person who can send this refund: an active
