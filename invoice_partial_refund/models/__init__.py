@@ -1,5 +1,7 @@
 from . import account_move
 from . import account_move_line
+from . import account_partial_refund_reminder_mixin
+from . import account_partial_refund_notification_mixin
 from . import account_partial_refund
 from . import account_partial_refund_line
 from . import account_partial_refund_gateway

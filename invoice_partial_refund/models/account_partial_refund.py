@@ -3,7 +3,6 @@
 import logging
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -15,13 +14,17 @@ from ..gateways.const import GATEWAY_SELECTION
 _logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
-MANUAL_REFUND_ACTIVITY = "invoice_partial_refund.mail_activity_type_manual_refund"
 
 
 class AccountPartialRefund(models.Model):
     _name = "account.partial.refund"
     _description = "Partial Refund"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "account.partial.refund.reminder.mixin",
+        "account.partial.refund.notification.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -727,151 +730,11 @@ class AccountPartialRefund(models.Model):
                     dbname,
                 )
 
-    def _post_refund_messages(self):
-        self.ensure_one()
-        currency = self.currency_id
-        rows = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td>"
-                "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-            )
-            % (
-                line.invoice_line_id.name
-                or line.invoice_line_id.product_id.display_name,
-                currency.format(line.amount_untaxed),
-                currency.format(line.amount_tax),
-                currency.format(line.amount_total),
-            )
-            for line in self.line_ids
-        )
-        body = Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
-            "<tfoot><tr><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
-            "</tfoot></table>"
-        ) % (
-            _(
-                "%(refund)s: credit note %(credit_note)s, %(method)s (%(state)s).",
-                refund=self._get_html_link(),
-                credit_note=self.credit_note_id._get_html_link(),
-                method=self.payment_method_line_id.display_name,
-                state=dict(self._fields["state"].selection)[self.state],
-            ),
-            _("Line"),
-            _("Untaxed"),
-            _("Tax"),
-            _("Total"),
-            rows,
-            _("Total"),
-            currency.format(self.amount_untaxed),
-            currency.format(self.amount_tax),
-            currency.format(self.amount_total),
-        )
-        # On the invoice, where the accountant looks; the refund itself shows
-        # the same breakdown in its lines.
-        utils.post_internal_note(self.move_id, body)
-
     # ------------------------------------------------------------
-    # MANUAL REFUNDS: reminders, confirmation, cancellation
+    # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
+    # account_partial_refund_reminder_mixin.py, their notes and emails in
+    # account_partial_refund_notification_mixin.py)
     # ------------------------------------------------------------
-
-    def _get_manual_refund_responsible(self):
-        """Who sends the money: the invoice's salesperson when they can open
-        the refund, else the company's responsible, else the current user."""
-        self.ensure_one()
-        salesperson = self.move_id.invoice_user_id
-        if (
-            salesperson
-            and salesperson.active
-            and self.with_user(salesperson).has_access("read")
-        ):
-            return salesperson
-        return self.company_id.partial_refund_user_id or self.env.user
-
-    def _ensure_manual_refund_activities(self, today=None):
-        """Keep exactly one open "Manual refund" activity on each of these
-        refunds awaiting a manual refund: create it when missing, remove
-        duplicates, move an overdue deadline to today, and hand refunds
-        overdue by the company's escalation delay to its manager.
-
-        Works on a batch with a constant number of queries for the reads.
-        """
-        today = today or fields.Date.context_today(self)
-        activity_type = self.env.ref(MANUAL_REFUND_ACTIVITY)
-        refunds = self.filtered(lambda r: r.state == "manual")
-        activities = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", refunds.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ],
-            order="id",
-        )
-        by_refund = {}
-        for activity in activities:
-            by_refund.setdefault(activity.res_id, self.env["mail.activity"])
-            by_refund[activity.res_id] |= activity
-        duplicates = self.env["mail.activity"]
-        to_create = []
-        model_id = self.env["ir.model"]._get_id(self._name)
-        for refund in refunds:
-            current = by_refund.get(refund.id, self.env["mail.activity"])
-            duplicates |= current[1:]
-            activity = current[:1]
-            escalate = refund._must_escalate(today)
-            if not activity:
-                user = (
-                    refund.company_id.partial_refund_manager_id
-                    if escalate
-                    else refund._get_manual_refund_responsible()
-                )
-                to_create.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": refund.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": (user or self.env.user).id,
-                        "date_deadline": max(refund.manual_due_date or today, today),
-                        "summary": _(
-                            "Send %(amount)s back to %(customer)s",
-                            amount=refund.currency_id.format(refund._manual_amount()),
-                            customer=refund.partner_id.display_name,
-                        ),
-                    }
-                )
-            elif activity.date_deadline < today:
-                activity.date_deadline = today
-            if escalate and not refund.escalated:
-                manager = refund.company_id.partial_refund_manager_id
-                if activity:
-                    activity.user_id = manager
-                refund.escalated = True
-                utils.post_internal_note(
-                    refund,
-                    _(
-                        "Manual refund overdue since %(date)s: escalated to "
-                        "%(manager)s.",
-                        date=format_date(self.env, refund.manual_due_date),
-                        manager=manager.name,
-                    ),
-                )
-        duplicates.unlink()
-        if to_create:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(to_create)
-
-    def _must_escalate(self, today):
-        self.ensure_one()
-        company = self.company_id
-        return bool(
-            company.partial_refund_manager_id
-            and self.manual_due_date
-            and (today - self.manual_due_date).days
-            >= company.partial_refund_escalation_days
-        )
 
     def _manual_amount(self):
         """What has to be sent by hand: the manual payment and the gateway
@@ -879,26 +742,6 @@ class AccountPartialRefund(models.Model):
         self.ensure_one()
         fallbacks = self.gateway_ids.filtered("manual_fallback")
         return self.payment_id.amount + sum(fallbacks.mapped("amount"))
-
-    @api.model
-    def _cron_manual_refund_reminders(self, batch_size=500):
-        """Daily: keep one reminder per refund awaiting a manual refund,
-        escalate the overdue ones. A batch per call: the cron commits after
-        each and calls again while some are left (Odoo 18 cron progress)."""
-        self = self.sudo()  # a system job, whoever triggers it
-        today = fields.Date.context_today(self)
-        domain = [
-            ("state", "=", "manual"),
-            "|",
-            ("reminder_checked_on", "=", False),
-            ("reminder_checked_on", "<", today),
-        ]
-        refunds = self.search(domain, order="id", limit=batch_size)
-        refunds._ensure_manual_refund_activities(today=today)
-        refunds.reminder_checked_on = today
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(refunds), remaining=remaining)
-        return refunds
 
     def action_open_confirm_wizard(self):
         self.ensure_one()
@@ -930,30 +773,15 @@ class AccountPartialRefund(models.Model):
                 "manual_refund_means": means,
             }
         )
-        # Not `activity_feedback`: it only finds activities made by
-        # `activity_schedule` (automated), and these are created in batch.
-        activities = self.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(MANUAL_REFUND_ACTIVITY)
-        )
         means_label = dict(self._fields["manual_refund_means"].selection)[means]
-        activities.action_feedback(
-            feedback=_(
+        self._close_manual_refund_reminder(
+            _(
                 "Sent by %(means)s, %(reference)s",
                 means=means_label,
                 reference=reference,
-            ),
+            )
         )
-        utils.post_internal_note(
-            self,
-            _(
-                "Refund of %(amount)s sent by hand on %(date)s by %(means)s "
-                "(%(reference)s).",
-                amount=self.currency_id.format(self._manual_amount()),
-                date=format_date(self.env, date),
-                means=means_label,
-                reference=reference,
-            ),
-        )
+        self._post_manual_refund_sent_note(date, reference, means_label)
         self._update_state()
 
     def action_cancel_refund(self):
@@ -1003,20 +831,8 @@ class AccountPartialRefund(models.Model):
             # credit note back from its payment, which now settles the return.
             refund._open_receivable_lines().reconcile()
             refund.state = "cancelled"
-            refund.activity_ids.unlink()
-            utils.post_internal_note(
-                refund,
-                _(
-                    "Refund cancelled: payments cancelled, credit note %(credit_note)s "
-                    "reversed by %(reversal)s.",
-                    credit_note=credit_note._get_html_link(),
-                    reversal=reversal._get_html_link(),
-                ),
-            )
-            utils.post_internal_note(
-                refund.move_id,
-                _("%(refund)s cancelled.", refund=refund._get_html_link()),
-            )
+            refund._remove_manual_refund_reminder()
+            refund._post_cancellation_notes(credit_note, reversal)
         return True
 
     @api.model
@@ -1028,45 +844,3 @@ class AccountPartialRefund(models.Model):
             payment.move_id.line_ids.remove_move_reconcile()
             payment.action_draft()
             payment.action_cancel()
-
-    def _notify_customer(self):
-        """Email the credit note to the customer once the money is back with
-        them, if the company wants it; once."""
-        template = self.env.ref(
-            "invoice_partial_refund.mail_template_partial_refund_done",
-            raise_if_not_found=False,
-        )
-        for refund in self:
-            if (
-                refund.state != "done"
-                or refund.customer_notified
-                or not refund.company_id.partial_refund_notify_customer
-                or not template
-            ):
-                continue
-            report = self.env.ref("account.account_invoices")
-            content, report_type = self.env["ir.actions.report"]._render(
-                report.report_name, refund.credit_note_id.ids
-            )
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": "{}.{}".format(
-                        refund.credit_note_id.name.replace("/", "_"), report_type
-                    ),
-                    "raw": content,
-                    "res_model": refund._name,
-                    "res_id": refund.id,
-                }
-            )
-            template.send_mail(
-                refund.id, email_values={"attachment_ids": attachment.ids}
-            )
-            utils.post_internal_note(
-                refund,
-                _(
-                    "Credit note %(credit_note)s emailed to %(customer)s.",
-                    credit_note=refund.credit_note_id.name,
-                    customer=refund.partner_id.display_name,
-                ),
-            )
-            refund.customer_notified = True

@@ -12,3 +12,5 @@ from . import test_manual_refunds
 from . import test_tour
 from . import test_query_counts
 from . import test_install_hook
+from . import test_manual_refund_reminders
+from . import test_customer_email
