@@ -12,3 +12,6 @@ from . import test_manual_refunds
 from . import test_tour
 from . import test_query_counts
 from . import test_install_hook
+from . import test_rounding
+from . import test_sale
+from . import test_localizations
