@@ -26,6 +26,13 @@ PRECREATED_COLUMNS = [
     ("account_move_line", "refunded_price_subtotal", "numeric", "Refunded Untaxed", 0),
     ("account_move_line", "refunded_price_total", "numeric", "Refunded Total", 0),
     ("account_move_line", "refunded_quantity", "numeric", "Refunded Quantity", 0),
+    (
+        "account_move_line",
+        "refund_manual_tax_amounts",
+        "jsonb",
+        "Refund Manual Tax Amounts",
+        None,
+    ),
     ("account_payment", "refund_gateway", "varchar", "Paid Through Gateway", None),
     (
         "account_payment",

@@ -204,6 +204,26 @@ def parse_optional_id(value, field, _=untranslated):
     return parse_id(value, field, _)
 
 
+def parse_reversal_values(value, field="reversal_values", _=untranslated):
+    """Values for Odoo's credit note wizard (``account.move.reversal``) as a
+    dictionary of field names, None when not given; which fields exist is
+    checked against the wizard when the credit note is made."""
+    if value is None or value is False:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise RefundRequestError(
+            field,
+            _(
+                "The refund “%(field)s” must be a dictionary of the credit note "
+                "wizard's fields, such as {“l10n_latam_document_type_id”: 5}, "
+                "not %(value)s.",
+                field=field,
+                value=_show(value),
+            ),
+        )
+    return value
+
+
 # Each option of `action_partial_refund` and its parser: one more option is
 # one more entry. Each parser takes the value, the option's name and ``_``.
 OPTION_PARSERS = {
@@ -211,6 +231,7 @@ OPTION_PARSERS = {
     "payment_method_line_id": parse_optional_id,
     "reason": parse_reason,
     "date": parse_date,
+    "reversal_values": parse_reversal_values,
 }
 
 

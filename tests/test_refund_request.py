@@ -35,6 +35,7 @@ def test_a_valid_call_is_parsed_into_clean_values():
         "payment_method_line_id": None,
         "reason": "Damaged",
         "date": datetime.date(2026, 1, 31),
+        "reversal_values": None,
     }
 
 
@@ -152,3 +153,12 @@ def test_messages_go_through_the_translation_function():
         "The “%(field)s” to refund on line %(line)s is empty: give a "
         "number, or leave “%(field)s” out to refund the whole line."
     ]
+
+
+def test_reversal_values_are_a_dictionary_of_field_names():
+    assert call()[2]["reversal_values"] is None
+    values = {"l10n_latam_document_type_id": 5}
+    assert call(reversal_values=values)[2]["reversal_values"] == values
+    for bad in ([("l10n_latam_document_type_id", 5)], "x", {5: 5}):
+        with pytest.raises(RefundRequestError):
+            call(reversal_values=bad)

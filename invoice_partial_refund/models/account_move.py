@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context
 
-from .. import refund_request
+from .. import refund_amounts, refund_request
 
 
 class AccountMove(models.Model):
@@ -73,11 +73,15 @@ class AccountMove(models.Model):
                 not move.currency_id.is_zero(line.refunded_price_total)
                 for line in lines
             ):
+                # What each line weighs in the books, rounding cents included.
+                shares = lines._origin._refund_shares()
                 refundable = any(
                     not move.currency_id.is_zero(
-                        line.price_total - line.refunded_price_total
+                        line.currency_id.round(shares[line._origin].total)
+                        - line.refunded_price_total
                     )
                     for line in lines
+                    if line._origin in shares
                 )
                 status = "partial" if refundable else "refunded"
             move.partial_refund_status = status
@@ -126,6 +130,19 @@ class AccountMove(models.Model):
             )
         return super().js_assign_outstanding_line(line_id)
 
+    def _prepare_product_base_line_for_taxes_computation(self, product_line):
+        """Override of `account` to hand the tax engine the amounts a partial
+        refund computed for its credit note line (see
+        `refund_amounts.CreditLine`): the credit note books them, whatever
+        rounding the engine would do on the line's quantity and price, and
+        so do its tax lines, totals and every recomputation."""
+        base_line = super()._prepare_product_base_line_for_taxes_computation(
+            product_line
+        )
+        if product_line.refund_manual_tax_amounts and self.is_invoice():
+            base_line["manual_tax_amounts"] = product_line.refund_manual_tax_amounts
+        return base_line
+
     def _get_partial_refund_credit_notes_in_transit(self):
         partners = self.commercial_partner_id
         if not partners:
@@ -156,7 +173,9 @@ class AccountMove(models.Model):
             remainder), ``{"line_id": id, "amount": x}`` (on the basis the
             invoice shows its line amounts) or ``{"line_id": id, "quantity": q}``
         :param options: ``journal_id``, ``payment_method_line_id``,
-            ``reason``, ``date``
+            ``reason``, ``date``, ``reversal_values`` (what a localization's
+            credit note wizard asks, e.g. a document type: see
+            ``account.partial.refund._refund_invoice``)
         :return: the id of the ``account.partial.refund`` record
         """
         invoice, requests, options = self._parse_partial_refund_call(lines, options)
@@ -314,6 +333,45 @@ class AccountMove(models.Model):
                     left=self.currency_id.format(left),
                 )
             )
+
+    def _refund_invoice_shares(self):
+        """``{invoice line id: refund_amounts.Share}`` of this invoice's
+        product lines (see ``account.move.line._refund_shares``).
+
+        One run of the tax engine over the invoice, remembered for the
+        transaction as long as the invoice's lines are unchanged: the wizard
+        and a refund ask for it once per line.
+        """
+        self.ensure_one()
+        lines = self.line_ids
+        fingerprint = tuple(
+            (line.id, line.amount_currency, line.price_unit, line.quantity)
+            + (line.discount, tuple(line.tax_ids.ids), line.tax_repartition_line_id.id)
+            for line in lines
+        )
+        cache = self.env.cr.cache.setdefault("invoice_partial_refund.shares", {})
+        key = (self.id, fingerprint)
+        if key in cache:
+            return cache[key]
+        shares = {}
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        for base_line in base_lines:
+            line = base_line["record"]
+            if not isinstance(line, models.BaseModel) or line.display_type != "product":
+                continue
+            taxes = {}
+            for tax_data in base_line["tax_details"]["taxes_data"]:
+                if tax_data["is_reverse_charge"]:
+                    continue  # the mirror of its tax
+                key_tax = str(tax_data["tax"].id)
+                taxes[key_tax] = (
+                    taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
+                )
+            shares[line.id] = refund_amounts.Share(
+                untaxed=self.direction_sign * line.amount_currency, taxes=taxes
+            )
+        cache[key] = shares
+        return shares
 
     def _get_partial_refund_paid_method_lines(self):
         """Inbound payment method lines of the payments reconciled with this

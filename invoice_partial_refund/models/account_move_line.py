@@ -1,8 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, float_round
+
+from .. import refund_amounts
 
 
 class AccountMoveLine(models.Model):
@@ -25,6 +27,12 @@ class AccountMoveLine(models.Model):
         readonly=True,
         index="btree_not_null",
         copy=False,
+    )
+    refund_manual_tax_amounts = fields.Json(
+        readonly=True,
+        copy=False,
+        help="On a credit note line of a partial refund: the untaxed amount and "
+        "tax per tax it books, handed to the tax engine as manual tax amounts.",
     )
     # Stored so that a refund writes the invoice line rows it consumes: a
     # concurrent refund of the same line then collides on these rows (see
@@ -82,20 +90,26 @@ class AccountMoveLine(models.Model):
     @api.depends(
         "refunded_price_subtotal",
         "refunded_price_total",
+        "amount_currency",
         "price_subtotal",
         "price_total",
         "company_id.account_price_include",
     )
     def _compute_refundable_amount(self):
+        invoice_lines = self.filtered(
+            lambda line: (
+                line.display_type == "product"
+                and line.move_id.move_type == "out_invoice"
+            )
+        )
+        shares = invoice_lines._origin._refund_shares()
         for line in self:
-            if (
-                line.display_type != "product"
-                or line.move_id.move_type != "out_invoice"
-            ):
+            if line not in invoice_lines or line._origin not in shares:
                 line.refunded_amount = line.refundable_amount = 0.0
                 continue
+            share = shares[line._origin]
             line.refunded_amount = line._refund_basis_value(refunded=True)
-            line.refundable_amount = line._refund_remaining()
+            line.refundable_amount = line._refund_remaining(share=share)
 
     # ------------------------------------------------------------
     # CRUD
@@ -115,6 +129,14 @@ class AccountMoveLine(models.Model):
             )
         return super().write(vals)
 
+    def _copy_data_extend_business_fields(self, values):
+        """Override of `account` so that the reversal of a partial refund's
+        credit note (its cancellation) books the very amounts it reverses."""
+        result = super()._copy_data_extend_business_fields(values)
+        if self.refund_manual_tax_amounts:
+            values["refund_manual_tax_amounts"] = self.refund_manual_tax_amounts
+        return result
+
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
@@ -129,18 +151,29 @@ class AccountMoveLine(models.Model):
             return "price_total"
         return "price_subtotal"
 
-    def _refund_basis_value(self, refunded=False):
+    def _refund_basis_value(self, refunded=False, share=None):
+        """What this line weighs on the refund basis: its share of the
+        invoice's books (see `_refund_shares`), or with ``refunded`` what its
+        refunds took.
+
+        :param share: the line's `refund_amounts.Share`, when the caller has
+            it already
+        """
         self.ensure_one()
         basis = self._refund_basis()
         if refunded:
             return self[f"refunded_{basis}"]
-        return self[basis]
+        if share is None:
+            share = self._refund_shares().get(self, refund_amounts.Share())
+        value = share.untaxed if basis == "price_subtotal" else share.total
+        return self.currency_id.round(value)
 
-    def _refund_remaining(self):
+    def _refund_remaining(self, share=None):
         """Amount still refundable on this line, on the refund basis."""
         self.ensure_one()
         return self.currency_id.round(
-            self._refund_basis_value() - self._refund_basis_value(refunded=True)
+            self._refund_basis_value(share=share)
+            - self._refund_basis_value(refunded=True)
         )
 
     def _prepare_refund_request(self, amount=None, quantity=None):
@@ -157,9 +190,12 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         currency = self.currency_id
         label = self.name or self.product_id.display_name or str(self.id)
+        share = self._refund_shares().get(self, refund_amounts.Share())
         if (
             float_compare(
-                self._refund_basis_value(), 0.0, precision_rounding=currency.rounding
+                self._refund_basis_value(share=share),
+                0.0,
+                precision_rounding=currency.rounding,
             )
             <= 0
         ):
@@ -170,7 +206,7 @@ class AccountMoveLine(models.Model):
                     line=label,
                 )
             )
-        remaining = self._refund_remaining()
+        remaining = self._refund_remaining(share=share)
         if float_compare(remaining, 0.0, precision_rounding=currency.rounding) <= 0:
             raise UserError(
                 _("The line “%(line)s” is already fully refunded.", line=label)
@@ -266,7 +302,7 @@ class AccountMoveLine(models.Model):
             amount = remaining
         else:
             amount = currency.round(
-                self._refund_basis_value() * quantity / self.quantity
+                self._refund_basis_value(share=share) * quantity / self.quantity
             )
         if float_compare(amount, remaining, precision_rounding=currency.rounding) > 0:
             raise UserError(
@@ -287,119 +323,105 @@ class AccountMoveLine(models.Model):
             "final": currency.is_zero(amount - remaining),
         }
 
-    def _prepare_refund_credit_line(self, request):
-        """Return the price unit, quantity and discount of the credit note line
-        that refunds ``request`` (see `_prepare_refund_request`) of this line,
-        together with the untaxed and total amounts Odoo's tax engine computes
-        for it.
+    def _prepare_refund_amounts(self, request):
+        """The credit note line that refunds ``request`` (see
+        `_prepare_refund_request`) of this invoice line: what it shows and
+        what it books, as a `refund_amounts.CreditLine`.
 
-        A whole line never refunded before is copied as it is, so the engine
-        gives back exactly its amounts. Otherwise the price unit is solved so
-        that the figure on the refund basis equals the requested amount.
+        Computed once per request, with one run of Odoo's tax engine, and
+        used both by the wizard's preview and by the booking. No price unit
+        is searched for: the amounts booked are handed to the engine as the
+        line's manual tax amounts, and the price unit, computed directly, is
+        only what the line shows (on a line without tax, where the engine
+        takes no manual amount, it must be exact: see below).
         """
         self.ensure_one()
         currency = self.currency_id
-        never_refunded = not self.refunded_quantity and currency.is_zero(
-            self.refunded_price_total
-        )
-        if request["mode"] == "full" and never_refunded:
-            # The line as it is: the engine gives back the line's own amounts.
-            return {
-                "quantity": self.quantity,
-                "price_unit": self.price_unit,
-                "discount": self.discount,
-                "price_subtotal": self.price_subtotal,
-                "price_total": self.price_total,
-            }
-        # Keep the refunded quantity on the credit note line when a price unit
-        # reaches the amount with it; otherwise one unit at the exact price.
-        quantities = [request["quantity"], 1.0] if request["quantity"] else [1.0]
-        best = None
-        for quantity in quantities:
-            values = self._solve_refund_price_unit(request["amount"], quantity)
-            if values.get("exact"):
-                values.pop("exact")
-                return values
-            best = best or values
-        if self._refund_basis() == "price_total" and self.tax_ids:
-            # Some tax-included totals cannot be reached with a price unit of
-            # the product price precision (a 21 % tax moves the total in
-            # steps of 1.21): keep the closest price unit, the rounding cent
-            # goes to the tax (see `account.partial.refund._balance_taxes`).
-            best.pop("exact")
-            return best
-        raise UserError(
-            _(
-                "%(amount)s cannot be refunded exactly on “%(line)s” with a unit "
-                "price of %(digits)s decimals. Raise the “Product Price” decimal "
-                "accuracy to the currency's decimals or refund another amount.",
-                amount=currency.format(request["amount"]),
-                line=self.name or self.product_id.display_name,
-                digits=self.env["decimal.precision"].precision_get("Product Price"),
-            )
-        )
-
-    def _solve_refund_price_unit(self, target, quantity):
-        """Find the price unit, then if needed the discount, with which a credit
-        note line of ``quantity`` has ``target`` as its figure on the refund
-        basis. Returns the values with the engine's totals, ``exact`` telling
-        whether the target was reached."""
-        currency = self.currency_id
         basis = self._refund_basis()
-        precision = self.env["decimal.precision"]
-        price_digits = precision.precision_get("Product Price")
-        discount_digits = precision.precision_get("Discount")
-        gross = self.price_unit * (1 - self.discount / 100.0) * self.quantity
-
-        def attempt(price_unit, discount):
-            values = {
-                "quantity": quantity,
-                "price_unit": price_unit,
-                "discount": discount,
-            }
-            values.update(self._refund_engine_totals(**values))
-            difference = currency.round(target - values[basis])
-            values["exact"] = currency.is_zero(difference)
-            return values, difference
-
-        # The figure is linear in the price unit: aim, then walk by the
-        # difference, at least one step of the price precision at a time.
-        step = 10**-price_digits
-        price_unit = float_round(
-            gross * target / self[basis] / quantity, precision_digits=price_digits
-        )
-        tried = set()
-        values, difference = attempt(price_unit, 0.0)
-        while not values["exact"] and price_unit not in tried and len(tried) < 6:
-            tried.add(price_unit)
-            correction = difference * price_unit / values[basis] if values[basis] else 0
-            if abs(correction) < step:
-                correction = step if difference > 0 else -step
-            price_unit = float_round(
-                price_unit + correction, precision_digits=price_digits
+        left = self._refund_left()[self]
+        own_price = request["mode"] == "quantity" or (
+            request["mode"] == "full"
+            and not any(
+                refund_line.mode == "amount" and refund_line.state != "cancelled"
+                for refund_line in self.partial_refund_line_ids
             )
-            values, difference = attempt(price_unit, 0.0)
-        if values["exact"]:
-            return values
-        # Between two steps of the price unit: round it up and take the rest
-        # off with a discount, which moves the amount by finer steps.
-        price_unit = float_round(
-            price_unit + (step if difference > 0 else 0.0),
-            precision_digits=price_digits,
         )
-        full, _difference = attempt(price_unit, 0.0)
-        if full[basis]:
-            discount = float_round(
-                (1 - target / full[basis]) * 100, precision_digits=discount_digits
+        if own_price:
+            # A quantity at the line's own price and discount.
+            engine = self._refund_tax_engine(
+                self.price_unit, request["quantity"], self.discount
             )
-            discounted, _difference = attempt(price_unit, discount)
-            if discounted["exact"]:
-                return discounted
-        return values
+        elif request["mode"] == "amount" and basis == "price_total":
+            engine = self._refund_tax_engine(
+                request["amount"], 1.0, 0.0, special_mode="total_included"
+            )
+        else:
+            # An amount typed tax excluded; or what refunds by amount left of
+            # the line, whose amounts are the remainder (the engine gives the
+            # bases and the taxes included in the price).
+            amount = request["amount"] if request["mode"] == "amount" else left.untaxed
+            engine = self._refund_tax_engine(
+                amount, 1.0, 0.0, special_mode="total_excluded"
+            )
+        untaxed, taxes = refund_amounts.refund_amounts(
+            request, left, basis, engine, currency.round
+        )
+        bases = {
+            key: currency.round(untaxed + offset)
+            for key, offset in engine["base_offsets"].items()
+        }
+        included = sum(
+            amount for key, amount in taxes.items() if key in engine["price_included"]
+        )
+        quantity = request["quantity"] if request["mode"] != "amount" else 0.0
+        candidates = []
+        if own_price:
+            candidates.append((quantity, self.price_unit, self.discount))
+        elif quantity > 0:
+            candidates.append((quantity, (untaxed + included) / quantity, 0.0))
+        candidates.append((1.0, untaxed + included, 0.0))
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        for quantity_shown, price_unit, discount in candidates:
+            price_unit = float_round(price_unit, precision_digits=price_digits)
+            raw = price_unit * quantity_shown * (1 - discount / 100.0)
+            # Without a tax, the engine takes no manual amount: the price
+            # must give the untaxed amount exactly, or one unit at it.
+            if self.tax_ids or float_is_zero(raw - untaxed, 9):
+                break
+        else:
+            raise UserError(
+                _(
+                    "%(amount)s cannot be refunded exactly on “%(line)s” with a "
+                    "unit price of %(digits)s decimals. Raise the “Product Price” "
+                    "decimal accuracy to the currency's decimals or refund another "
+                    "amount.",
+                    amount=currency.format(untaxed),
+                    line=self.name or self.product_id.display_name,
+                    digits=price_digits,
+                )
+            )
+        return refund_amounts.CreditLine(
+            quantity=quantity_shown,
+            price_unit=price_unit,
+            discount=discount,
+            untaxed=untaxed,
+            taxes=taxes,
+            bases=bases,
+            carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
+        )
 
-    def _refund_base_line(self, quantity, price_unit, discount):
-        """The tax engine's base line, tax details computed, of a credit note
-        line refunding this line with these values, at the invoice's rate."""
+    def _refund_tax_engine(self, price_unit, quantity, discount, special_mode=False):
+        """Raw figures of Odoo's tax engine for a credit note line refunding
+        this line with these values, at the invoice's rate.
+
+        :param special_mode: the engine's, ``"total_excluded"`` for an amount
+            typed tax excluded, ``"total_included"`` for one typed tax
+            included
+        :return: dict with ``total_excluded``, ``taxes`` (raw tax amount per
+            tax), ``base_offsets`` (per tax whose base is not the untaxed
+            amount, the difference) and ``price_included`` (the taxes
+            included in the line's price)
+        """
         self.ensure_one()
         AccountTax = self.env["account.tax"]
         base_line = AccountTax._prepare_base_line_for_taxes_computation(
@@ -410,50 +432,60 @@ class AccountMoveLine(models.Model):
             rate=self.move_id.invoice_currency_rate,
             sign=1,
             is_refund=True,
-            special_mode=False,
+            special_mode=special_mode,
         )
         AccountTax._add_tax_details_in_base_line(base_line, self.company_id)
-        return base_line
-
-    def _refund_engine_totals(self, quantity, price_unit, discount):
-        """Untaxed and total amounts that Odoo's tax engine gives a credit note
-        line refunding this line with these values, rounded to the currency."""
-        tax_details = self._refund_base_line(quantity, price_unit, discount)[
-            "tax_details"
-        ]
-        return {
-            "price_subtotal": self.currency_id.round(
-                tax_details["raw_total_excluded_currency"]
-            ),
-            "price_total": self.currency_id.round(
-                tax_details["raw_total_included_currency"]
-            ),
-        }
-
-    def _refund_accounting_values(self, quantity, price_unit, discount):
-        """Amounts and tax report tags that Odoo's tax engine gives the credit
-        note line refunding this line with these values.
-
-        Passed when the credit note is created, as Odoo's reversal passes the
-        invoice's own, they leave the credit note's line sync nothing to
-        rewrite; where they differ (a global rounding spread over several
-        lines), the sync still writes the engine's values.
-        """
-        AccountTax = self.env["account.tax"]
-        company = self.company_id
-        base_line = self._refund_base_line(quantity, price_unit, discount)
-        AccountTax._round_base_lines_tax_details([base_line], company)
-        AccountTax._add_accounting_data_to_base_line_tax_details(
-            base_line, company, include_caba_tags=self.move_id.always_tax_exigible
-        )
         tax_details = base_line["tax_details"]
+        total_excluded = tax_details["raw_total_excluded_currency"]
+        taxes, offsets = {}, {}
+        for tax_data in tax_details["taxes_data"]:
+            if tax_data["is_reverse_charge"]:
+                continue  # the mirror of its tax, which the engine derives
+            key = str(tax_data["tax"].id)
+            taxes[key] = tax_data["raw_tax_amount_currency"]
+            offset = tax_data["raw_base_amount_currency"] - total_excluded
+            if not float_is_zero(offset, 9):
+                offsets[key] = offset
         return {
-            "amount_currency": tax_details["total_excluded_currency"]
-            + tax_details["delta_total_excluded_currency"],
-            "balance": tax_details["total_excluded"]
-            + tax_details["delta_total_excluded"],
-            "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
+            "total_excluded": total_excluded,
+            "taxes": taxes,
+            "base_offsets": offsets,
+            "price_included": {
+                str(tax.id)
+                for tax in self.tax_ids.flatten_taxes_hierarchy()
+                if tax.price_include
+            },
         }
+
+    def _refund_shares(self):
+        """``{invoice line: Share}``: the untaxed amount and the tax per tax
+        each of these invoice lines weighs in its invoice's books, rounding
+        cents of "Round globally" and tax amounts edited by hand included.
+
+        The untaxed amount is the line's own entry; the tax per tax is the
+        engine's dispatch of the invoice's tax lines over its lines, so that
+        the shares of all lines add up to the invoice exactly.
+        """
+        shares = {}
+        for invoice in self.move_id:
+            for line_id, share in invoice._refund_invoice_shares().items():
+                shares[self.browse(line_id)] = share
+        return {line: share for line, share in shares.items() if line in self}
+
+    def _refund_left(self):
+        """``{invoice line: Share}``: what is still refundable of each of
+        these invoice lines, refunds in progress counted."""
+        shares = self._refund_shares()
+        left = {}
+        for line in self:
+            share = shares.get(line, refund_amounts.Share())
+            refund_lines = line.partial_refund_line_ids.filtered(
+                lambda rl: rl.state != "cancelled"
+            )
+            left[line] = share.minus(
+                refund_lines._refunded_share(share), line.currency_id.round
+            )
+        return left
 
 
 def _is_number(value):

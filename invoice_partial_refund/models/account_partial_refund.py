@@ -231,6 +231,7 @@ class AccountPartialRefund(models.Model):
         payment_method_line_id=None,
         reason=None,
         date=None,
+        reversal_values=None,
     ):
         """Refund the requested lines of a paid customer invoice.
 
@@ -249,6 +250,10 @@ class AccountPartialRefund(models.Model):
         :param reason: the reason, shown on the credit note
         :param date: date of the credit note and of the payment (a date;
             default today)
+        :param reversal_values: values of Odoo's reversal wizard
+            (``account.move.reversal``) for what a localization asks when
+            reversing an invoice, e.g. ``{"l10n_latam_document_type_id": id}``;
+            the credit note takes them as Odoo's own "Credit Note" button does
         :return: the ``account.partial.refund`` record
         """
         self._check_refund_group()
@@ -263,11 +268,10 @@ class AccountPartialRefund(models.Model):
         # read together (no query per line).
         for line, (_id, amount, quantity) in zip(invoice_lines, requests, strict=True):
             request = line._prepare_refund_request(amount=amount, quantity=quantity)
-            prepared.append((line, request, line._prepare_refund_credit_line(request)))
+            prepared.append((line, request, line._prepare_refund_amounts(request)))
         invoice._check_partial_refund_total(
-            sum(
-                self._target_total(line, request, credit_values["price_total"])
-                for line, request, credit_values in prepared
+            invoice.currency_id.round(
+                sum(credit_line.total for _line, _request, credit_line in prepared)
             )
         )
         method_line = invoice._get_partial_refund_method_line(
@@ -293,17 +297,16 @@ class AccountPartialRefund(models.Model):
                             "invoice_line_id": line.id,
                             "mode": request["mode"],
                             "quantity": request["quantity"],
-                            "amount_untaxed": credit_values["price_subtotal"],
-                            "amount_total": self._target_total(
-                                line, request, credit_values["price_total"]
-                            ),
+                            "amount_untaxed": credit_line.untaxed,
+                            "amount_total": credit_line.total,
+                            "tax_amounts": credit_line.taxes,
                         }
                     )
-                    for line, request, credit_values in prepared
+                    for line, request, credit_line in prepared
                 ],
             }
         )
-        refund._create_credit_note(prepared)
+        refund._create_credit_note(prepared, reversal_values=reversal_values)
         refund._split_refund_payments()
         refund._update_state()
         refund._post_refund_messages()
@@ -413,150 +416,152 @@ class AccountPartialRefund(models.Model):
                     )
                 )
 
-    def _create_credit_note(self, prepared):
-        """Create and post the credit note of this refund, one line per
-        request, and store the amounts Odoo's tax engine gave each line."""
+    def _create_credit_note(self, prepared, reversal_values=None):
+        """Create and post the credit note of this refund through Odoo's
+        reversal, one line per request.
+
+        As Odoo's "Credit Note" button: the defaults of its reversal wizard
+        for the invoice (where localizations put their document types,
+        reasons and e-invoicing codes) and `account.move._reverse_moves`,
+        so that every module's reversal hooks run; only the lines are ours,
+        the refunded ones with the amounts computed for them.
+
+        :param prepared: list of ``(invoice line, request, CreditLine)``
+        :param reversal_values: see `_refund_invoice`
+        """
         self.ensure_one()
         invoice = self.move_id
-        line_commands = [
+        defaults = self._prepare_reversal_defaults(reversal_values)
+        defaults["line_ids"] = [
             Command.create(
-                self._prepare_credit_note_line_vals(line, request, credit_values)
+                self._prepare_credit_note_line_vals(line, request, credit_line)
             )
-            for line, request, credit_values in prepared
+            for line, request, credit_line in prepared
         ]
-        reason = self.reason or _("Partial refund")
-        credit_note = (
-            self.env["account.move"]
-            .with_context(default_move_type="out_refund")
-            .create(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": invoice.partner_id.id,
-                    "commercial_partner_id": invoice.commercial_partner_id.id,
-                    "journal_id": invoice.journal_id.id,
-                    "currency_id": invoice.currency_id.id,
-                    "invoice_date": self.date,
-                    "date": self.date,
-                    "fiscal_position_id": invoice.fiscal_position_id.id,
-                    "invoice_user_id": invoice.invoice_user_id.id,
-                    "invoice_origin": invoice.name,
-                    "reversed_entry_id": invoice.id,
-                    "ref": _("%(refund)s: %(reason)s", refund=self.name, reason=reason),
-                    "invoice_line_ids": line_commands,
-                }
-            )
-        )
-        # The credit note reverses the invoice's amounts: at the invoice's
-        # rate, whatever the rate of the refund date (the payment takes that
-        # one, and Odoo books the exchange difference at reconciliation).
-        # (Written only when it differs: the write makes Odoo sync every line.)
+        # The credit note reverses the invoice's amounts at the invoice's
+        # rate, whatever the rate of the refund date: Odoo 18's reversal
+        # recomputes the rate at the credit note's date (the field is not
+        # copied), the payment takes the refund date's rate and Odoo books
+        # the exchange difference at reconciliation.
+        defaults["invoice_currency_rate"] = invoice.invoice_currency_rate
+        credit_note = invoice._reverse_moves([defaults])
         if credit_note.invoice_currency_rate != invoice.invoice_currency_rate:
             credit_note.invoice_currency_rate = invoice.invoice_currency_rate
         credit_lines = {
             credit_line.refund_origin_line_id: credit_line
             for credit_line in credit_note.invoice_line_ids
         }
+        currency = credit_note.currency_id
         for refund_line in self.line_ids:
-            credit_line = credit_lines[refund_line.invoice_line_id]
-            if credit_line.currency_id.compare_amounts(
-                credit_line.price_subtotal, refund_line.amount_untaxed
+            credit_line = credit_lines.get(refund_line.invoice_line_id)
+            if (
+                not credit_line
+                or currency.compare_amounts(
+                    credit_line.price_subtotal, refund_line.amount_untaxed
+                )
+                or currency.compare_amounts(
+                    credit_line.price_total, refund_line.amount_total
+                )
             ):
-                # The solver and the credit note use the same engine: a
-                # difference means the amounts booked would not be the ones
-                # shown to the user.
+                # The credit note books what was computed: a difference
+                # means the amounts booked would not be the ones shown.
                 raise UserError(
                     _(
                         "The credit note line of “%(line)s” does not match the "
                         "computed refund. Nothing was refunded; please report it.",
-                        line=credit_line.name,
+                        line=refund_line.invoice_line_id.name,
                     )
                 )
-        self._balance_taxes(credit_note)
         credit_note.action_post()
         self.credit_note_id = credit_note
 
-    @api.model
-    def _prepare_credit_note_line_vals(self, line, request, credit_values):
-        vals = {
-            "sequence": line.sequence,
-            "display_type": "product",
-            "product_id": line.product_id.id,
-            "product_uom_id": line.product_uom_id.id,
-            "name": line.name,
-            "account_id": line.account_id.id,
-            "tax_ids": [Command.set(line.tax_ids.ids)],
-            "analytic_distribution": line.analytic_distribution,
-            "quantity": credit_values["quantity"],
-            "price_unit": credit_values["price_unit"],
-            "discount": credit_values["discount"],
-            "refund_origin_line_id": line.id,
-            **line._refund_accounting_values(
-                credit_values["quantity"],
-                credit_values["price_unit"],
-                credit_values["discount"],
-            ),
+    def _prepare_reversal_defaults(self, reversal_values=None):
+        """The values Odoo's reversal wizard gives the credit note of this
+        refund's invoice, with the wizard's fields a localization adds set
+        from ``reversal_values``."""
+        self.ensure_one()
+        invoice = self.move_id
+        reversal_values = dict(reversal_values or {})
+        Reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
+        unknown = set(reversal_values) - (set(Reversal._fields) - ours)
+        if unknown:
+            raise UserError(
+                _(
+                    "Unknown credit note values: %(fields)s. Use the fields of the "
+                    "credit note wizard your localization adds.",
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
+        reason = self.reason or _("Partial refund")
+        # A record in memory only: the wizard's defaults are wanted, not the
+        # wizard (nor the right to create one).
+        wizard = Reversal.new(
+            {
+                "move_ids": [Command.set(invoice.ids)],
+                "company_id": invoice.company_id.id,
+                "journal_id": invoice.journal_id.id,
+                "date": self.date,
+                "reason": _("%(refund)s: %(reason)s", refund=self.name, reason=reason),
+                **reversal_values,
+            }
+        )
+        # The customer's bank account, as the wizard's `reverse_moves` sets.
+        bank = self.env["res.partner.bank"].search(
+            [
+                ("partner_id", "=", invoice.commercial_partner_id.id),
+                ("company_id", "in", [invoice.company_id.id, False]),
+            ],
+            order="sequence DESC",
+            limit=1,
+        )
+        defaults = {
+            "partner_bank_id": bank.id,
+            **wizard._prepare_default_reversal(invoice),
         }
+        # The reversal's own reference names the invoice; the refund's says
+        # which refund and why, as before.
+        defaults["ref"] = _("%(refund)s: %(reason)s", refund=self.name, reason=reason)
+        # Paid on the spot by the refund payment, not by a payment term.
+        defaults["auto_post"] = "no"
+        return defaults
+
+    @api.model
+    def _prepare_credit_note_line_vals(self, line, request, credit_line):
+        """The credit note line refunding ``request`` of invoice ``line``:
+        the line as Odoo's reversal copies it (its business fields included,
+        e.g. its sale order lines) with the refunded quantity, price and
+        discount, and the amounts computed for it (``credit_line``, a
+        `refund_amounts.CreditLine`)."""
+        vals = line.with_context(include_business_fields=True).copy_data(
+            {
+                "move_id": False,
+                "quantity": credit_line.quantity,
+                "price_unit": credit_line.price_unit,
+                "discount": credit_line.discount,
+                "refund_origin_line_id": line.id,
+                "refund_manual_tax_amounts": credit_line.manual_tax_amounts(),
+            }
+        )[0]
+        for field_name in ("balance", "amount_currency", "debit", "credit"):
+            vals.pop(field_name, None)
         # Only a credit line carrying the refunded quantity is linked to the
         # sale order line: a refund by amount is a price adjustment, and its
         # quantity of 1 would lower the invoiced quantity and make Odoo
         # invoice the product again.
-        carries_quantity = request["mode"] != "amount" and not float_compare(
-            credit_values["quantity"],
-            request["quantity"],
-            precision_rounding=line.product_uom_id.rounding or 0.01,
-        )
-        if "sale_line_ids" in line._fields and carries_quantity:
-            vals["sale_line_ids"] = [Command.set(line.sale_line_ids.ids)]
-        return vals
-
-    @api.model
-    def _target_total(self, line, request, engine_total):
-        """Tax-included amount this refund takes from ``line``.
-
-        The amount entered is exact on its basis. On the tax-excluded basis
-        the tax is the engine's, except for the last refund of a line, which
-        takes exactly the line's remaining total so that all credit notes of
-        the line add up to its total.
-        """
-        currency = line.currency_id
-        if line._refund_basis() == "price_total":
-            return request["amount"]
-        if request["final"]:
-            return currency.round(line.price_total - line.refunded_price_total)
-        return engine_total
-
-    def _balance_taxes(self, credit_note):
-        """Make the credit note's tax amount match the refunded lines.
-
-        The engine rounds each credit line on its own; a remainder or a
-        tax-included amount may need the rounding cent the engine put
-        elsewhere. The difference goes to the largest tax group through the
-        same inverse as the tax amount edited on an invoice in the web client.
-        """
-        self.ensure_one()
-        currency = credit_note.currency_id
-        difference = currency.round(
-            sum(self.line_ids.mapped("amount_total")) - credit_note.amount_total
-        )
-        if currency.is_zero(difference):
-            return
-        tax_totals = credit_note.tax_totals
-        tax_groups = [
-            group
-            for subtotal in tax_totals["subtotals"]
-            for group in subtotal["tax_groups"]
-        ]
-        if not tax_groups:
-            raise UserError(
-                _(
-                    "The refund of %(amount)s cannot be booked exactly without taxes "
-                    "to absorb the rounding.",
-                    amount=currency.format(difference),
-                )
+        if "sale_line_ids" in vals and not (
+            request["mode"] != "amount"
+            and credit_line.carries_quantity
+            and not float_compare(
+                credit_line.quantity,
+                request["quantity"],
+                precision_rounding=line.product_uom_id.rounding or 0.01,
             )
-        largest = max(tax_groups, key=lambda group: abs(group["tax_amount_currency"]))
-        largest["tax_amount_currency"] += difference
-        credit_note.tax_totals = tax_totals
+        ):
+            vals["sale_line_ids"] = [Command.clear()]
+        return vals
 
     def _split_refund_payments(self):
         """Send the refund back the way the money came: each gateway payment

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .. import refund_amounts
+
 
 class AccountPartialRefundLine(models.Model):
     _name = "account.partial.refund.line"
@@ -56,6 +58,13 @@ class AccountPartialRefundLine(models.Model):
         store=True,
         currency_field="currency_id",
     )
+    tax_amounts = fields.Json(
+        string="Tax per Tax",
+        readonly=True,
+        help="The tax refunded per tax: {tax id: amount}. The last refund of an "
+        "invoice line takes what is left of each, so that the refunds of the "
+        "invoice add up to it tax by tax.",
+    )
 
     @api.depends("refund_id.credit_note_id")
     def _compute_credit_note_line_id(self):
@@ -73,3 +82,26 @@ class AccountPartialRefundLine(models.Model):
     def _compute_amount_tax(self):
         for line in self:
             line.amount_tax = line.amount_total - line.amount_untaxed
+
+    def _refunded_share(self, share):
+        """What these refund lines of one invoice line took of it, as a
+        `refund_amounts.Share`.
+
+        :param share: the invoice line's share, to spread the tax of a refund
+            line recorded without its tax per tax over the line's taxes
+        """
+        untaxed, taxes = 0.0, {}
+        for line in self:
+            untaxed += line.amount_untaxed
+            line_taxes = line.tax_amounts
+            if line_taxes is None:
+                weights = share.taxes or {}
+                total_weight = sum(weights.values())
+                line_taxes = {
+                    key: line.amount_tax * weight / total_weight
+                    for key, weight in weights.items()
+                    if total_weight
+                }
+            for key, amount in line_taxes.items():
+                taxes[key] = taxes.get(key, 0.0) + amount
+        return refund_amounts.Share(untaxed=untaxed, taxes=taxes)

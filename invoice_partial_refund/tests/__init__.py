@@ -14,3 +14,6 @@ from . import test_query_counts
 from . import test_install_hook
 from . import test_manual_refund_reminders
 from . import test_customer_email
+from . import test_rounding
+from . import test_sale
+from . import test_localizations

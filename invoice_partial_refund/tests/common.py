@@ -141,3 +141,48 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                 refund_line.credit_note_line_id.refund_origin_line_id,
                 refund_line.invoice_line_id,
             )
+
+    def _odoo_credit_note(self, invoice):
+        """The credit note Odoo's own "Credit Note" button makes of the whole
+        ``invoice`` at the refund date, posted."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"date": self.refund_date, "journal_id": invoice.journal_id.id})
+        )
+        action = wizard.refund_moves()
+        credit_note = self.env["account.move"].browse(action["res_id"])
+        credit_note.action_post()
+        return credit_note
+
+    @classmethod
+    def _books(cls, moves):
+        """What ``moves`` book, for comparison: balances by account, by tax
+        (tax lines), by tax grid (each tag of each line), and the
+        untaxed, tax and total amounts; payment-term lines and zero
+        balances left out."""
+        books = {}
+
+        def add(key, amount):
+            books[key] = round(books.get(key, 0.0) + amount, 6)
+
+        for line in moves.line_ids.filtered(
+            lambda line: line.display_type != "payment_term"
+        ):
+            add(("account", line.account_id.code), line.balance)
+            if line.tax_line_id:
+                add(("tax", line.tax_line_id.name), line.balance)
+            for tag in line.tax_tag_ids:
+                add(("grid", tag.name), line.balance)
+        for field_name in ("amount_untaxed", "amount_tax", "amount_total"):
+            add(("total", field_name), sum(moves.mapped(field_name)))
+        return {key: amount for key, amount in books.items() if round(amount, 6)}
+
+    def assertSameBooks(self, moves, expected_moves):
+        """``moves`` book exactly what ``expected_moves`` book (see
+        `_books`), to the cent."""
+        books, expected = self._books(moves), self._books(expected_moves)
+        self.assertEqual(
+            {key: round(amount, 2) for key, amount in books.items()},
+            {key: round(amount, 2) for key, amount in expected.items()},
+        )

@@ -52,7 +52,6 @@ class AccountPartialRefundWizardLine(models.TransientModel):
 
     @api.depends("selected", "refund_mode", "amount", "refund_quantity")
     def _compute_preview(self):
-        Refund = self.env["account.partial.refund"]
         for line in self:
             line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
             line.error = False
@@ -64,15 +63,14 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                 prepared = invoice_line._prepare_refund_request(
                     amount=request.get("amount"), quantity=request.get("quantity")
                 )
-                credit_values = invoice_line._prepare_refund_credit_line(prepared)
+                # The same figures the booking uses.
+                credit_line = invoice_line._prepare_refund_amounts(prepared)
             except UserError as error:
                 line.error = error.args[0]
                 continue
             line.amount_refunded_now = prepared["amount"]
-            line.amount_untaxed = credit_values["price_subtotal"]
-            line.amount_total = Refund._target_total(
-                invoice_line, prepared, credit_values["price_total"]
-            )
+            line.amount_untaxed = credit_line.untaxed
+            line.amount_total = credit_line.total
 
     def _to_request(self):
         """The line as a request of `account.move.action_partial_refund`."""

@@ -1,0 +1,230 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Never a cent off: an invoice refunded in full by partial refunds, in any
+order, gives back exactly what it booked, and exactly what Odoo's own credit
+note of the whole invoice books: untaxed, tax, total, each account, each tax,
+each tax grid. Both tax rounding methods, prices with and without tax."""
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import PartialRefundCommon
+
+#: Prices and quantities whose taxes do not divide evenly: with prices tax
+#: excluded, the lines' own totals add up to 300.26, the invoice rounded
+#: globally to 300.27.
+LINES = [
+    {"price_unit": 0.99, "quantity": 3, "taxes": (21,)},
+    {"price_unit": 1.01, "quantity": 1, "taxes": (21,)},
+    {"price_unit": 12.12, "quantity": 12.12, "taxes": (21, 6)},
+    {"price_unit": 17.33, "quantity": 0.7, "discount": 7.5, "taxes": (6,)},
+    {"price_unit": 3.33, "quantity": 3, "discount": 10, "taxes": (21, 6)},
+    {"price_unit": 9.99, "quantity": 7, "taxes": (21,)},
+    {"price_unit": 0.07, "quantity": 13, "taxes": (6,)},
+]
+
+
+@tagged("post_install", "-at_install")
+class TestRounding(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        tags = cls.env["account.account.tag"].create(
+            [
+                {"name": f"{tax} {kind} {document}", "applicability": "taxes"}
+                for tax in ("21", "6")
+                for document in ("invoice", "refund")
+                for kind in ("base", "tax")
+            ]
+        )
+        cls.taxes = {}
+        for included in (False, True):
+            for rate in (21, 6):
+                cls.taxes[rate, included] = cls.env["account.tax"].create(
+                    {
+                        "name": f"{rate}%{' incl' if included else ''}",
+                        "amount": rate,
+                        "price_include_override": "tax_included"
+                        if included
+                        else "tax_excluded",
+                        "invoice_repartition_line_ids": cls._repartition(
+                            tags, rate, "invoice"
+                        ),
+                        "refund_repartition_line_ids": cls._repartition(
+                            tags, rate, "refund"
+                        ),
+                    }
+                )
+
+    @classmethod
+    def _repartition(cls, tags, rate, document):
+        def tag(kind):
+            return tags.filtered(lambda t: t.name == f"{rate} {kind} {document}").ids
+
+        return [
+            Command.create(
+                {"repartition_type": "base", "tag_ids": [Command.set(tag("base"))]}
+            ),
+            Command.create(
+                {"repartition_type": "tax", "tag_ids": [Command.set(tag("tax"))]}
+            ),
+        ]
+
+    def _invoice_lines(self, included):
+        return [
+            {
+                **{key: value for key, value in values.items() if key != "taxes"},
+                "tax_ids": [self.taxes[rate, included].id for rate in values["taxes"]],
+            }
+            for values in LINES
+        ]
+
+    def _setup(self, rounding, included):
+        """A paid invoice of `LINES` and Odoo's credit note of an identical
+        one, in the company set to ``rounding``, prices and amounts typed
+        with tax (``included``) or without."""
+        company = self.env.company
+        company.tax_calculation_rounding_method = rounding
+        price_include = "tax_included" if included else "tax_excluded"
+        if company.account_price_include != price_include:
+            # Odoo refuses the change once the company invoiced: once per test.
+            company.account_price_include = price_include
+        lines = self._invoice_lines(included)
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        return invoice, odoo_credit_note
+
+    def _check_refunded_exactly(self, invoice, odoo_credit_note):
+        refunds = invoice.partial_refund_ids
+        credit_notes = refunds.credit_note_id
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        currency = invoice.currency_id
+        for field_name in ("amount_untaxed", "amount_tax", "amount_total"):
+            self.assertEqual(
+                currency.compare_amounts(
+                    sum(credit_notes.mapped(field_name)), invoice[field_name]
+                ),
+                0,
+                f"{field_name}: the credit notes add up to the invoice",
+            )
+            self.assertEqual(
+                currency.compare_amounts(
+                    sum(refunds.mapped(field_name)), invoice[field_name]
+                ),
+                0,
+                f"{field_name}: the refunds add up to the invoice",
+            )
+        self.assertSameBooks(credit_notes, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertFalse(invoice.can_partial_refund)
+        for line in invoice.invoice_line_ids:
+            self.assertTrue(currency.is_zero(line.refundable_amount))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def _line_by_line(self, invoice, reverse=False):
+        lines = invoice.invoice_line_ids
+        for line in reversed(lines) if reverse else lines:
+            self._refund(invoice, [{"line_id": line.id}])
+
+    def _all_at_once(self, invoice):
+        self._refund(
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+        )
+
+    def _by_amount_then_the_rest(self, invoice):
+        lines = invoice.invoice_line_ids
+        self._refund(
+            invoice,
+            [
+                {
+                    "line_id": line.id,
+                    "amount": line.currency_id.round(line.refundable_amount / 3),
+                }
+                for line in lines
+            ],
+        )
+        # A second partial round, a line at a time, then the rest at once.
+        for line in lines[::2]:
+            self._refund(
+                invoice,
+                [
+                    {
+                        "line_id": line.id,
+                        "amount": line.currency_id.round(line.refundable_amount / 2),
+                    }
+                ],
+            )
+        self._refund(invoice, [{"line_id": line.id} for line in lines])
+
+    def _by_quantity_then_the_rest(self, invoice):
+        for line in invoice.invoice_line_ids:
+            if line.quantity >= 2:
+                self._refund(invoice, [{"line_id": line.id, "quantity": 1}])
+        self._all_at_once(invoice)
+
+    def _check_every_order(self, rounding, included):
+        orders = {
+            "line by line": self._line_by_line,
+            "line by line, last first": lambda invoice: self._line_by_line(
+                invoice, reverse=True
+            ),
+            "all at once": self._all_at_once,
+            "by amount, then the rest": self._by_amount_then_the_rest,
+            "by quantity, then the rest": self._by_quantity_then_the_rest,
+        }
+        for name, refund_all in orders.items():
+            with self.subTest(order=name):
+                invoice, odoo_credit_note = self._setup(rounding, included)
+                refund_all(invoice)
+                self._check_refunded_exactly(invoice, odoo_credit_note)
+
+    def test_round_globally_tax_excluded(self):
+        self._check_every_order("round_globally", included=False)
+
+    def test_round_globally_tax_included(self):
+        self._check_every_order("round_globally", included=True)
+
+    def test_round_per_line_tax_excluded(self):
+        self._check_every_order("round_per_line", included=False)
+
+    def test_round_per_line_tax_included(self):
+        self._check_every_order("round_per_line", included=True)
+
+    def test_round_globally_invoice_is_a_cent_off_line_by_line(self):
+        """The case of the issue: the lines' own rounded totals do not add up
+        to the invoice's; the last refund still takes exactly what is left."""
+        invoice, odoo_credit_note = self._setup("round_globally", included=False)
+        lines = invoice.invoice_line_ids
+        self.assertNotEqual(
+            invoice.currency_id.compare_amounts(
+                sum(lines.mapped("price_total")), invoice.amount_total
+            ),
+            0,
+            "the example must show the rounding difference",
+        )
+        self._line_by_line(invoice)
+        self._check_refunded_exactly(invoice, odoo_credit_note)
+
+    def test_partial_refund_is_exact_on_the_amount_typed(self):
+        self._check_exact_on_the_amount_typed(included=False)
+
+    def test_partial_refund_is_exact_on_the_amount_typed_tax_included(self):
+        self._check_exact_on_the_amount_typed(included=True)
+
+    def _check_exact_on_the_amount_typed(self, included):
+        invoice, _odoo_credit_note = self._setup("round_globally", included)
+        line = invoice.invoice_line_ids[2]
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 12.34}])
+        figure = "amount_total" if included else "amount_untaxed"
+        self.assertAlmostEqual(refund[figure], 12.34)
+        self.assertAlmostEqual(refund.credit_note_id[figure], 12.34)
+        self.assertAlmostEqual(
+            refund.credit_note_id.invoice_line_ids[
+                "price_total" if included else "price_subtotal"
+            ],
+            12.34,
+        )
+        self.assertRefundSettled(refund)

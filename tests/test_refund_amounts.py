@@ -1,0 +1,79 @@
+"""The amounts of a credit note line (`refund_amounts`), without Odoo."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from refund_amounts import CreditLine, Share, refund_amounts
+
+
+def cents(value):
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def request(amount=None, final=False, mode="amount", quantity=0.0):
+    return {"mode": mode, "amount": amount, "quantity": quantity, "final": final}
+
+
+def test_final_takes_exactly_what_is_left():
+    left = Share(untaxed=10.01, taxes={"1": 2.11, "2": 0.6})
+    untaxed, taxes = refund_amounts(
+        request(final=True, mode="full"), left, "price_subtotal", None, cents
+    )
+    assert (untaxed, taxes) == (10.01, {"1": 2.11, "2": 0.6})
+
+
+def test_amount_tax_excluded_is_exact_tax_rounded():
+    left = Share(untaxed=100.0, taxes={"1": 21.0})
+    engine = {"total_excluded": 12.34, "taxes": {"1": 2.5914}}
+    assert refund_amounts(request(12.34), left, "price_subtotal", engine, cents) == (
+        12.34,
+        {"1": 2.59},
+    )
+
+
+def test_amount_tax_included_total_is_the_amount_typed():
+    # 4.13 tax included at 21 %: 3.4132 + 0.7168, rounded 3.41 + 0.72.
+    left = Share(untaxed=10.0, taxes={"1": 2.1})
+    engine = {"total_excluded": 4.13 / 1.21, "taxes": {"1": 4.13 / 1.21 * 0.21}}
+    untaxed, taxes = refund_amounts(request(4.13), left, "price_total", engine, cents)
+    assert untaxed == 3.41
+    assert cents(untaxed + sum(taxes.values())) == 4.13
+
+
+def test_rounding_cent_goes_to_the_largest_tax():
+    # Two taxes whose rounded sum misses the total typed by a cent.
+    left = Share(untaxed=100.0, taxes={"21": 21.0, "6": 6.0})
+    engine = {"total_excluded": 7.8740, "taxes": {"21": 1.65354, "6": 0.47244}}
+    untaxed, taxes = refund_amounts(request(10.0), left, "price_total", engine, cents)
+    assert untaxed == 7.87
+    assert taxes == {"21": 1.66, "6": 0.47}
+    assert cents(untaxed + sum(taxes.values())) == 10.0
+
+
+def test_tax_never_more_than_what_is_left():
+    # Global rounding gave the line 0.20 of tax where 0.2079 is its own:
+    # an early refund rounding up would leave the last one a negative tax.
+    left = Share(untaxed=0.99, taxes={"1": 0.20})
+    engine = {"total_excluded": 0.98, "taxes": {"1": 0.2058}}
+    assert refund_amounts(request(0.98), left, "price_subtotal", engine, cents) == (
+        0.98,
+        {"1": 0.2},
+    )
+
+
+def test_share_minus_and_credit_line():
+    share = Share(untaxed=30.0, taxes={"1": 6.3})
+    left = share.minus(Share(untaxed=10.0, taxes={"1": 2.1}), cents)
+    assert left == Share(untaxed=20.0, taxes={"1": 4.2})
+    line = CreditLine(
+        quantity=1.0,
+        price_unit=20.0,
+        discount=0.0,
+        untaxed=20.0,
+        taxes={"1": 4.2},
+        bases={},
+        carries_quantity=False,
+    )
+    assert cents(line.total) == 24.2
+    assert line.manual_tax_amounts() == {
+        "1": {"tax_amount_currency": 4.2, "base_amount_currency": 20.0}
+    }
