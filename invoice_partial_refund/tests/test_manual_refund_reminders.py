@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from ..models import account_partial_refund_reminder_mixin
@@ -323,3 +324,25 @@ class TestManualRefundReminders(PartialRefundCommon):
             small + 5,
             f"reminders: {small} queries for 5 refunds, {large} for 25",
         )
+
+    def test_migration_flags_the_reminders_of_18_0_1(self):
+        """18.0.1 made its reminders without the automated flag: the 18.0.2
+        migration flags one per refund awaiting a manual refund, so cancel and
+        confirm find them, and leaves people's activities alone."""
+        refund = self._manual_refund(self._invoice(), user=self.clerk)
+        ours = self._activities(refund)
+        own = self._schedule_own_activities(refund)
+        ours.automated = False
+        migration = load_script(
+            "invoice_partial_refund/migrations/18.0.2.0.0/post-migrate.py",
+            "post_migrate",
+        )
+        migration.flag_manual_refund_reminders(self.env)
+        self.assertTrue(ours.automated)
+        self.assertFalse(any(own.mapped("automated")))
+        refund.with_user(self.clerk)._confirm_manual_refund(
+            TODAY, "TRF-8", "bank_transfer"
+        )
+        self.assertFalse(ours.exists(), "the migrated reminder is closed")
+        self.assertEqual(own.exists(), own)
+        self.assertBooksSettled(refund)

@@ -3,7 +3,11 @@
 """Gateway credentials move from global system parameters, which
 `res.config.settings.default_get` read as superuser for any user, to
 administrator-only fields of each company (GoCardless) and of each Stripe
-payment provider (the refunds webhook)."""
+payment provider (the refunds webhook).
+
+Manual refund reminders made by 18.0.1 were not marked automated: from 18.0.2
+on, the addon finds its own reminders by that flag (and never touches the
+activities people add), so the existing ones are flagged."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -36,7 +40,9 @@ OWN_SETTINGS = {
 def migrate(cr, version):
     if not version:
         return
-    move_global_credentials(api.Environment(cr, SUPERUSER_ID, {}))
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    move_global_credentials(env)
+    flag_manual_refund_reminders(env)
 
 
 def move_global_credentials(env):
@@ -80,3 +86,32 @@ def _copy(records, fields_by_param, values):
     records.filtered(lambda record: not any(record[field] for field in own)).write(
         settings
     )
+
+
+def flag_manual_refund_reminders(env):
+    """Mark as automated the open reminders 18.0.1 created: activities of the
+    manual refund type on refunds awaiting a manual refund, made by the
+    addon's daily job or refund code (one per refund, the oldest)."""
+    activity_type = env.ref(
+        "invoice_partial_refund.mail_activity_type_manual_refund",
+        raise_if_not_found=False,
+    )
+    if not activity_type:
+        return
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE mail_activity
+           SET automated = TRUE
+         WHERE id IN (
+            SELECT MIN(activity.id)
+              FROM mail_activity activity
+              JOIN account_partial_refund refund ON refund.id = activity.res_id
+             WHERE activity.res_model = 'account.partial.refund'
+               AND activity.activity_type_id = %s
+               AND refund.state = 'manual'
+             GROUP BY activity.res_id)
+        """,
+        [activity_type.id],
+    )
+    env["mail.activity"].invalidate_model(["automated"])
