@@ -16,6 +16,13 @@ STRIPE_STATUS_MAPPING = {
     "canceled": "canceled",
 }
 
+# Error types of an answer that refuses the request (nothing was created),
+# when they come with a 4xx status other than 409 (a request with the same
+# key still running) and 429 (rate limit). Anything else (5xx, an answer the
+# SDK cannot read, an error type not listed) leaves the outcome unknown.
+# https://docs.stripe.com/api/errors#errors-type
+STRIPE_REFUSAL_ERROR_TYPES = ("card_error", "invalid_request_error")
+
 # Refund events the webhook handles: https://docs.stripe.com/api/events/types
 STRIPE_HANDLED_EVENTS = ("refund.updated", "refund.failed", "charge.refund.updated")
 
@@ -39,6 +46,16 @@ GOCARDLESS_STATUS_MAPPING = {
     "funds_returned": "failed",
 }
 
+# Error types of an answer that refuses the request, with a 4xx status other
+# than 409 and 429 (see STRIPE_REFUSAL_ERROR_TYPES): "gocardless" (internal
+# error) and types the SDK does not know leave the outcome unknown.
+# https://developer.gocardless.com/api-reference#overview-errors
+GOCARDLESS_REFUSAL_ERROR_TYPES = (
+    "invalid_api_usage",
+    "invalid_state",
+    "validation_failed",
+)
+
 # Refund events actions the webhook handles:
 # https://developer.gocardless.com/api-reference#event-types-refund
 GOCARDLESS_HANDLED_ACTIONS = (
@@ -55,6 +72,10 @@ GOCARDLESS_HANDLED_ACTIONS = (
 # (seconds) are refused as stale. GoCardless retries a failed webhook for
 # about a week. https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks
 GOCARDLESS_WEBHOOK_MAX_AGE = 8 * 24 * 3600
+
+# HTTP statuses of a refusal: 4xx, except a request still running with the
+# same key (409) and a rate limit (429), which are to be tried again.
+REFUSAL_STATUSES = frozenset(range(400, 500)) - {409, 429}
 
 # Seconds to wait for a gateway's answer, and how often the SDKs retry a
 # request that failed on the network or with a server error (with the same

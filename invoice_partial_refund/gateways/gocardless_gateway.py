@@ -1,10 +1,11 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+import re
 
 import gocardless_pro
 import requests
-from gocardless_pro import errors, webhooks
+from gocardless_pro import api_client, errors, webhooks
 
 from . import const
 from .base import (
@@ -47,6 +48,11 @@ class GoCardlessGateway(RefundGateway):
             raise_on_idempotency_conflict=True,
             timeout=timeout,
         )
+        # The SDK keeps the status of an error answer nowhere: this client
+        # notes it, for a 5xx must never be taken as a refusal.
+        self.client._api_client = _StatusNotingApiClient(
+            self.client._api_client.base_url, access_token, timeout=timeout
+        )
 
     def create_refund(
         self,
@@ -74,7 +80,14 @@ class GoCardlessGateway(RefundGateway):
                 headers={"Idempotency-Key": idempotency_key},
             )
         except errors.IdempotentCreationConflictError as error:
-            refund = self.fetch_refund(error.conflicting_resource_id)
+            try:
+                conflicting = error.conflicting_resource_id
+            except errors.GoCardlessProError as unreadable:
+                raise GatewayUnavailable(
+                    "GoCardless named no refund for this idempotency key: "
+                    + _describe(unreadable)
+                ) from error
+            refund = self.fetch_refund(conflicting)
             if (
                 refund.amount_minor != amount_minor
                 or refund.payment_reference != payment_reference
@@ -90,6 +103,7 @@ class GoCardlessGateway(RefundGateway):
         return refund
 
     def fetch_payment(self, reference):
+        reference = _identity(reference)
         try:
             payment = self.client.payments.get(reference)
         except Exception as error:
@@ -107,6 +121,7 @@ class GoCardlessGateway(RefundGateway):
             ) from error
 
     def fetch_refund(self, reference):
+        reference = _identity(reference)
         return self._call(self.client.refunds.get, reference)
 
     def find_refund(self, *, payment_reference, idempotency_key):
@@ -161,24 +176,72 @@ class GoCardlessGateway(RefundGateway):
         return _to_refund(resource)
 
 
+class _StatusNotingApiClient(api_client.ApiClient):
+    """The SDK's HTTP client, noting on an error the HTTP status of the
+    answer (``http_status``): the SDK raises a 5xx as whatever its body says,
+    or as a bare `GoCardlessProError` when it knows not the body's type."""
+
+    def _handle_errors(self, response):
+        try:
+            super()._handle_errors(response)
+        except errors.GoCardlessProError as error:
+            error.http_status = response.status_code
+            raise
+
+
+def _identity(reference):
+    """``reference`` as a GoCardless id (``PM…``, ``RF…``) to put in a URL.
+
+    :raise GatewayRefused: it is none (a pasted address): no request is made
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", reference or ""):
+        raise GatewayRefused(
+            f"{reference!r} is not a GoCardless id.", reason="invalid_request"
+        )
+    return reference
+
+
+def _is_refusal(error):
+    """Whether ``error`` is GoCardless's documented refusal: a 4xx answer
+    with an error type GoCardless documents. Nothing was created then."""
+    if not isinstance(error, errors.ApiError) or not isinstance(error.error, dict):
+        return False
+    status = getattr(error, "http_status", None) or error.code
+    return (
+        status in const.REFUSAL_STATUSES
+        and error.type in const.GOCARDLESS_REFUSAL_ERROR_TYPES
+    )
+
+
 def _translate(error):
-    if isinstance(error, errors.GoCardlessInternalError | errors.RateLimitError):
-        return GatewayUnavailable(str(error))
-    if isinstance(error, errors.MalformedResponseError):
-        return GatewayUnavailable(f"Malformed GoCardless answer: {error}")
-    if isinstance(error, errors.ApiError):
+    if _is_refusal(error):
         # Refunds not enabled, balance too low, the refunds limit, payment
         # too recent or in the wrong state: an answer, the refund is manual.
         reasons = [
-            item.get("reason") for item in (error.errors or []) if item.get("reason")
+            item.get("reason")
+            for item in (error.errors or [])
+            if isinstance(item, dict) and item.get("reason")
         ]
         return GatewayRefused(error.message, reason=", ".join(reasons) or error.type)
-    if isinstance(error, requests.RequestException | ValueError):
-        return GatewayUnavailable(str(error))
-    if isinstance(error, errors.GoCardlessProError):
-        # Refused by the SDK before any request (an id it cannot put in a URL).
-        return GatewayRefused(str(error), reason="invalid_request")
-    return GatewayError(str(error))
+    if isinstance(
+        error, errors.GoCardlessProError | requests.RequestException | ValueError
+    ):
+        # A 5xx, a rate limit, a timeout, a dropped connection, a body the
+        # SDK cannot read or an error type it does not know: the gateway may
+        # have refunded. Never a refusal, whose manual refund would pay the
+        # customer twice: the refund is looked up by its key later.
+        status = getattr(error, "http_status", None)
+        prefix = f"GoCardless answered HTTP {status}: " if status else ""
+        return GatewayUnavailable(prefix + _describe(error))
+    return GatewayError(_describe(error))
+
+
+def _describe(error):
+    """The error's message; the SDK's own fails on bodies it does not know."""
+    try:
+        return str(error)
+    except Exception:  # any body at all may come back
+        return repr(getattr(error, "error", error))
 
 
 def _gocardless_metadata(metadata, idempotency_key):

@@ -136,8 +136,9 @@ class StripeGateway(RefundGateway):
         return _to_refund(self._call_raw(method, *args, **kwargs))
 
     def _call_raw(self, method, *args, **kwargs):
-        """The only place that talks HTTP; sorts Stripe's errors into
-        refused (an answer) and unavailable (no answer)."""
+        """The only place that talks HTTP; sorts Stripe's answers into
+        refused (a documented refusal: nothing was created) and unavailable
+        (anything else: the refund may exist, it is looked up by its key)."""
         if self.extra_headers:
             options = kwargs.get("options") or {}
             kwargs["options"] = {
@@ -150,20 +151,41 @@ class StripeGateway(RefundGateway):
             raise GatewayError(
                 f"Stripe refused a repeated idempotency key: {error.user_message}"
             ) from error
-        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
-            raise GatewayUnavailable(str(error)) from error
-        except stripe.APIError as error:
-            # Server errors (5xx) and answers the SDK cannot read.
-            raise GatewayUnavailable(str(error)) from error
-        except (stripe.InvalidRequestError, stripe.CardError) as error:
-            raise GatewayRefused(
-                error.user_message or str(error), reason=error.code or "invalid_request"
-            ) from error
-        except (stripe.AuthenticationError, stripe.PermissionError) as error:
-            # Nothing was created: the credentials do not allow it.
-            raise GatewayRefused(str(error), reason="not_permitted") from error
         except stripe.StripeError as error:
-            raise GatewayError(str(error)) from error
+            if not _is_refusal(error):
+                # A 5xx, a rate limit, a timeout, a dropped connection, a body
+                # the SDK cannot read: never a refusal, whose manual refund
+                # would pay the customer twice.
+                status = f"HTTP {error.http_status}: " if error.http_status else ""
+                raise GatewayUnavailable(f"Stripe answered {status}{error}") from error
+            if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+                # Nothing was created: the credentials do not allow it.
+                raise GatewayRefused(str(error), reason="not_permitted") from error
+            raise GatewayRefused(
+                error.user_message or str(error),
+                reason=error.code or error.error.type,
+            ) from error
+        except Exception as error:
+            # The SDK itself fails on some bodies (an "error" that is a
+            # string): an answer nobody can read.
+            raise GatewayUnavailable(f"Unreadable Stripe answer: {error!r}") from error
+
+
+def _is_refusal(error):
+    """Whether ``error`` is Stripe's documented refusal: a 4xx answer with an
+    error type Stripe documents. Nothing was created then."""
+    return (
+        isinstance(
+            error,
+            stripe.InvalidRequestError
+            | stripe.CardError
+            | stripe.AuthenticationError
+            | stripe.PermissionError,
+        )
+        and error.http_status in const.REFUSAL_STATUSES
+        and error.error is not None
+        and getattr(error.error, "type", None) in const.STRIPE_REFUSAL_ERROR_TYPES
+    )
 
 
 def _to_refund(refund):

@@ -8,11 +8,14 @@ idempotency key with the same parameters and refuses other parameters;
 GoCardless names the refund a repeated key created, checks the cumulative
 ``total_amount_confirmation``, the 5-refund limit and the account's
 abilities) and inject faults on demand: server error, timeout, connection
-dropped after the refund was created, malformed body.
+dropped after the refund was created or halfway through the answer,
+malformed body, or any answer at all (`Answer`: a 502 page of a proxy, an
+empty 503, an error body no SDK knows).
 
 Plain Python, no Odoo: used by both test tiers. The real SDKs talk to them.
 """
 
+import dataclasses
 import hashlib
 import hmac
 import itertools
@@ -25,7 +28,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SERVER_ERROR = "server_error"
 TIMEOUT = "timeout"
 DROP_AFTER_CREATE = "drop_after_create"
+#: the refund is created, then the answer stops halfway through its body
+DROP_MID_RESPONSE = "drop_mid_response"
 MALFORMED = "malformed"
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A fault answering ``status`` with the raw ``body``, instead of the
+    refund (``after_create`` False: nothing is created) or once the refund is
+    created (True: the gateway refunded, the caller cannot tell)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    after_create: bool = False
+
 
 _counter = itertools.count(1)
 
@@ -51,12 +69,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        status, payload = answer
+        status, payload, content_type, truncated = (
+            *answer,
+            *(None, "application/json", False)[len(answer) - 1 :],
+        )
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
+        if truncated:  # announce the whole body, send half, hang up
+            self.wfile.write(raw[: len(raw) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.wfile.write(raw)
 
     do_GET = do_POST = _dispatch
@@ -89,7 +116,11 @@ class FakeServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        ).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         return self
 
@@ -135,9 +166,15 @@ class FakeServer:
             return self.server_error()
         if fault == MALFORMED:
             return 200, b'{"id": "re_broken", "amount": '
+        if isinstance(fault, Answer) and not fault.after_create:
+            return fault.status, fault.body, fault.content_type
         answer = create()
+        if isinstance(fault, Answer):
+            return fault.status, fault.body, fault.content_type
         if fault == DROP_AFTER_CREATE:
             return None
+        if fault == DROP_MID_RESPONSE:
+            return (*answer, "application/json", True)
         if fault == TIMEOUT:
             time.sleep(self.timeout_delay)
         return answer
