@@ -99,9 +99,12 @@ class StripeGateway(RefundGateway):
             params={"payment_intent": payment_reference, "limit": 100},
         )
         for refund in refunds.auto_paging_iter():
-            refund = _to_refund(refund)
-            if refund.metadata.get("idempotency_key") == idempotency_key:
-                return refund
+            # Only ours is read: another refund of the payment (made in the
+            # dashboard, say) that cannot be read must not hide it.
+            data = refund.to_dict() if hasattr(refund, "to_dict") else refund
+            metadata = data.get("metadata") or {}
+            if metadata.get("idempotency_key") == idempotency_key:
+                return _to_refund(data)
         return None
 
     def parse_webhook(self, payload, headers):

@@ -1,7 +1,5 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-
 import psycopg2
 
 from odoo import Command, _, api, fields, models
@@ -10,8 +8,6 @@ from odoo.tools import float_compare, format_date
 
 from .. import utils
 from ..gateways.const import GATEWAY_SELECTION
-
-_logger = logging.getLogger(__name__)
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
 
@@ -311,7 +307,7 @@ class AccountPartialRefund(models.Model):
         refund._update_state()
         refund._post_refund_messages()
         if refund.gateway_ids:
-            refund._send_gateway_refunds_after_commit()
+            refund.gateway_ids._schedule_gateway_job()
         return refund
 
     @api.model
@@ -704,36 +700,6 @@ class AccountPartialRefund(models.Model):
                 refund._ensure_manual_refund_activities()
             elif state == "done":
                 refund._notify_customer()
-
-    def _send_gateway_refunds_after_commit(self):
-        """Call the gateways once this transaction is committed.
-
-        The refund, its credit note and each gateway refund's idempotency key
-        are durable before any gateway is called: if this transaction rolls
-        back (error, serialization retry), nothing was asked of the gateway;
-        if the call below fails or the process dies, the records stay
-        "requested" and the status-sync cron sends them again with the same
-        key, or finds the refund the gateway already made.
-        """
-        dbname = self.env.cr.dbname
-        uid = self.env.uid
-        context = dict(self.env.context)
-        gateway_ids = self.gateway_ids.ids
-
-        @self.env.cr.postcommit.add
-        def send_gateway_refunds():
-            registry = self.env.registry
-            try:
-                with registry.cursor() as cr:
-                    env = self.env(cr=cr, user=uid, context=context)
-                    env["account.partial.refund.gateway"].browse(gateway_ids)._send()
-            except Exception:
-                _logger.exception(
-                    "Sending gateway refunds %s of %s failed; the status-sync "
-                    "cron will retry them.",
-                    gateway_ids,
-                    dbname,
-                )
 
     # ------------------------------------------------------------
     # MANUAL REFUNDS: confirmation, cancellation (their reminders are in

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 import logging
+import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
@@ -18,7 +19,9 @@ from ..gateways.const import GATEWAY_SELECTION
 
 _logger = logging.getLogger(__name__)
 
-#: Gateway refunds the status-sync cron handles per run; it reruns itself
+#: The gateway job: the scheduled action that calls the gateways.
+GATEWAY_JOB = "invoice_partial_refund.ir_cron_sync_gateway_refunds"
+#: Gateway refunds the gateway job handles per run; it reruns itself
 #: while some are left (Odoo 18 cron progress).
 SYNC_BATCH_SIZE = 20
 #: Minutes before the cron looks at the same gateway refund again.
@@ -249,7 +252,7 @@ class AccountPartialRefundGateway(models.Model):
 
     def _lock(self):
         """Lock these records for the transaction, skipping those another
-        transaction (the cron, a webhook, the post-commit send) is handling."""
+        transaction (the gateway job, a webhook) is handling."""
         if not self:
             return self
         self.env.cr.execute(
@@ -274,6 +277,17 @@ class AccountPartialRefundGateway(models.Model):
                     "Gateway refund %s of %s failed", record.id, record.refund_id.name
                 )
                 record.last_error = str(error)[:500]
+
+    def _schedule_gateway_job(self):
+        """Have the gateway job send these records soon, in a cron worker.
+
+        No HTTP request waits on a gateway: the request that refunds commits
+        the refund, its credit note and these records with their idempotency
+        keys, and the job, in any worker once that is committed, calls the
+        gateways. If the request rolls back, its trigger goes with it and
+        nothing was asked of a gateway.
+        """
+        self.env.ref(GATEWAY_JOB)._trigger()
 
     def _send(self):
         """Ask the gateway to refund each requested record and apply the
@@ -324,7 +338,11 @@ class AccountPartialRefundGateway(models.Model):
         locked = self._lock()
         # Noted before anything can fail, so the cron moves on to others.
         locked.last_sync_date = fields.Datetime.now()
+        states = {record.id: record.state for record in locked}
         locked._each_isolated("_sync_one")
+        for record in locked:
+            if record.state != states[record.id]:
+                record._notify_gateway_answer()
 
     def _sync_one(self):
         if self.state not in ("requested", "pending", "succeeded"):
@@ -554,12 +572,61 @@ class AccountPartialRefundGateway(models.Model):
             ),
         )
 
+    def _notify_gateway_answer(self):
+        """Tell the accountant who made the refund, in their browser, what
+        the gateway answered: the refund showed "Requested" when they made
+        it, the answer came later to the gateway job."""
+        self.ensure_one()
+        user = self.refund_id.create_uid
+        if not user.partner_id:
+            return
+        self = self.with_context(lang=user.lang)
+        values = {
+            "gateway": dict(self._fields["gateway"].selection)[self.gateway],
+            "amount": self.currency_id.format(self.amount),
+            "refund": self.refund_id.name,
+        }
+        if self.state == "succeeded":
+            kind = "success"
+            message = _("%(gateway)s refunded %(amount)s of %(refund)s.", **values)
+        elif self.state == "pending":
+            kind = "info"
+            message = _(
+                "%(gateway)s accepted the refund of %(amount)s of %(refund)s; the "
+                "money is on its way.",
+                **values,
+            )
+        else:
+            kind = "warning"
+            message = _(
+                "%(gateway)s did not refund %(amount)s of %(refund)s: send it back "
+                "by hand.",
+                **values,
+            )
+        user.partner_id._bus_send(
+            "simple_notification",
+            {
+                "type": kind,
+                "title": _("Refund %(refund)s", **values),
+                "message": message,
+                "sticky": kind == "warning",
+            },
+        )
+
     @api.model
     def _cron_sync_gateway_refunds(self):
-        """Status sync: complete the books of gateway refunds whose answer
-        was lost (timeout, crash, rollback after the gateway refunded),
-        follow pending ones, and look again at recent successes (see
-        SUCCEEDED_WATCH_DAYS), a batch per run."""
+        """The gateway job, the only caller of the gateways: send the records
+        a refund requested (it triggers the job), look up by their key those
+        whose answer was lost (timeout, crash, rollback after the gateway
+        refunded) and send them when the gateway has none, follow pending
+        ones, and look again at recent successes (see SUCCEEDED_WATCH_DAYS),
+        a batch per run.
+
+        One scheduled action rather than a send job beside a status sync:
+        sending a record is its look-up by key when nothing is found yet, and
+        Odoo never runs one scheduled action twice at once, so one job means
+        one worker at a time calling the gateways about these records.
+        """
         now = fields.Datetime.now()
         # Records looked at in the last minutes wait: the cron reruns while
         # some are left, and must not spin on a gateway that is down.
@@ -587,10 +654,19 @@ class AccountPartialRefundGateway(models.Model):
                 watched, order=order, limit=SYNC_BATCH_SIZE - len(records)
             )
         total = self.search_count(expression.OR([unfinished, watched]))
-        records._sync()
-        self.env["ir.cron"]._notify_progress(
-            done=len(records), remaining=max(total - len(records), 0)
-        )
+        for done, record in enumerate(records, start=1):
+            record._sync()
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=max(total - done, 0)
+            )
+            # Odoo's test flag, as mail's scheduled messages read it (Odoo 18
+            # sets modules.module.current_test for its own runner only).
+            if not getattr(threading.current_thread(), "testing", False):
+                # Each record once the gateway has acted on it: a worker killed
+                # later in the batch (time limit, restart) repeats nothing it
+                # finished, and the accountant's notification leaves now. Not
+                # in tests, which run in one transaction rolled back at the end.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
 
 def minor_units(amount, currency):

@@ -17,3 +17,4 @@ from . import test_customer_email
 from . import test_rounding
 from . import test_sale
 from . import test_localizations
+from . import test_gateway_job

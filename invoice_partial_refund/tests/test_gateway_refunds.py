@@ -56,6 +56,11 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         self.fake_gocardless.refund_status = "created"
         self.fake_gocardless.refunds_enabled = True
 
+    def _run_gateway_job(self):
+        """Run the gateway job as a cron worker does once the refund is
+        committed (it sends the shares, looks them up, syncs them)."""
+        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+
     def _minor(self, amount, currency=None):
         currency = currency or self.env.company.currency_id
         return round(amount * 10**currency.decimal_places)
@@ -179,9 +184,8 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertEqual(first.state, "requested")
         self.assertFalse(first.payment_id, "no manual payment: Stripe takes it all")
-        self.assertFalse(self.fake_stripe.refunds, "nothing is sent before the commit")
-        # What the post-commit hook does:
-        share._send()
+        self.assertFalse(self.fake_stripe.refunds, "nothing is sent by the request")
+        self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
         self.assertEqual(first.state, "done")
         (stripe_refund,) = self.fake_stripe.refunds.values()
@@ -211,7 +215,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertBooked(first)
 
         second = self._refund(invoice, [{"line_id": line_2.id}])
-        second.gateway_ids._send()
+        self._run_gateway_job()
         self.assertEqual(second.state, "done")
         self.assertNotEqual(second.gateway_ids.idempotency_key, share.idempotency_key)
         self.assertEqual(self.fake_stripe.refunded(intent), 3450 + 4600)
@@ -219,7 +223,7 @@ class TestStripeRefunds(GatewayRefundCommon):
 
     def test_payment_stripe_webhook_does_not_book_it_twice(self):
         invoice, _intent, refund = self._stripe_refund(10.0)
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         tx = refund.gateway_ids.transaction_id
         stripe_refund = self.fake_stripe.refunds[tx.provider_reference]
         # What payment_stripe's controller hands over for charge.refund.updated.
@@ -249,10 +253,11 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_repeated_send_makes_one_refund(self):
         invoice, intent, refund = self._stripe_refund(50.0)
         share = refund.gateway_ids
-        share._send()
-        share._send()  # a repeated call: nothing left to send
+        self._run_gateway_job()
+        self._run_gateway_job()  # a repeated run: nothing left to send
+        share._send()  # a repeated send: nothing left to send
         share.sudo().state = "requested"  # as if the first answer had been lost
-        share._send()
+        share._send()  # the same key: the gateway answers the same refund
         self.assertEqual(len(self.fake_stripe.refunds), 1)
         self.assertEqual(self.fake_stripe.refunded(intent), 5750)
         # Booked once: one refund payment, settling the credit note.
@@ -268,7 +273,7 @@ class TestStripeRefunds(GatewayRefundCommon):
 
         # The gateway refunds, then the transaction that books it dies.
         with self.assertRaises(Crash), self.env.cr.savepoint():
-            share._send()
+            self._run_gateway_job()
             self.assertEqual(share.state, "succeeded")
             raise Crash
         share.invalidate_recordset()
@@ -276,7 +281,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.state, "requested")
         self.assertEqual(len(self.fake_stripe.refunds), 1)
 
-        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
         self.assertEqual(
             len(self.fake_stripe.refunds), 1, "found by its key, not resent"
@@ -291,7 +296,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
         self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
-        share._send()
+        self._run_gateway_job()
         self.assertEqual(share.state, "requested")
         self.assertTrue(share.last_error)
         self.assertEqual(refund.state, "requested")
@@ -301,7 +306,7 @@ class TestStripeRefunds(GatewayRefundCommon):
             msg="no payment booked yet",
         )
         share.sudo().last_sync_date = False
-        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
         self.assertEqual(len(self.fake_stripe.refunds), 1)
         self.assertBooked(refund)
@@ -310,7 +315,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.fake_stripe.refund_status = "pending"
         invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         self.assertEqual((share.state, refund.state), ("pending", "pending"))
         self.assertEqual(share.transaction_id.state, "pending")
         self.assertFalse(share.refund_payment_id, "nothing is booked before success")
@@ -345,7 +350,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         # closed): its payment is cancelled and the refund becomes manual.
         invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         first_payment = share.refund_payment_id
         self.assertEqual(refund.state, "done")
         stored = self.fake_stripe.set_status(
@@ -383,10 +388,10 @@ class TestStripeRefunds(GatewayRefundCommon):
         # successes once a day, and books a late failure back.
         _invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         first_payment = share.refund_payment_id
         self.assertTrue(share.succeeded_date)
-        cron = self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds
+        cron = self._run_gateway_job
         path = f"/v1/refunds/{share.gateway_reference}"
 
         def fetches():
@@ -429,7 +434,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         # return settle each other.
         invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         first_payment = share.refund_payment_id
         stored = self.fake_stripe.set_status(
             share.gateway_reference, "failed", "expired_or_canceled_card"
@@ -457,10 +462,10 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_old_successes_are_not_asked_again(self):
         _invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         long_ago = fields.Datetime.subtract(fields.Datetime.now(), days=31)
         share.sudo().write({"succeeded_date": long_ago, "last_sync_date": long_ago})
-        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self._run_gateway_job()
         self.assertNotIn(
             ("GET", f"/v1/refunds/{share.gateway_reference}"),
             self.fake_stripe.requests,
@@ -471,7 +476,7 @@ class TestStripeRefunds(GatewayRefundCommon):
     def test_transaction_reference_is_not_looked_up(self):
         # Odoo's payment flow gave the PaymentIntent: no check to make.
         _invoice, intent, refund = self._stripe_refund(20.0)
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         self.assertEqual(refund.gateway_ids.state, "succeeded")
         self.assertNotIn(
             ("GET", f"/v1/payment_intents/{intent}"), self.fake_stripe.requests
@@ -486,7 +491,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         refund = self._refund(
             invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
         )
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         self.assertIn(
             ("GET", f"/v1/payment_intents/{other}"), self.fake_stripe.requests
         )
@@ -499,7 +504,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         second = self._refund(
             invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
         )
-        second.gateway_ids._send()
+        self._run_gateway_job()
         self.assertEqual(second.gateway_ids.state, "succeeded")
         self.assertEqual(self.fake_stripe.refunded(right), 1150)
         self.assertBooked(second)
@@ -517,7 +522,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         refund = self._refund(
             invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
         )
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         self.assertRecordValues(
             refund.gateway_ids,
             [
@@ -535,7 +540,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.fake_stripe.refund_status = "pending"
         invoice, _intent, refund = self._stripe_refund(20.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         stored = self.fake_stripe.set_status(share.gateway_reference, "succeeded")
         payload, headers = self.fake_stripe.signed_event(
             "refund.updated", stored, event_id="evt_dup"
@@ -560,7 +565,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         refund = self._refund(
             invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 1001.0}]
         )
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         (stripe_refund,) = self.fake_stripe.refunds.values()
         self.assertEqual(stripe_refund["amount"], 1151)  # yen: no minor unit
         self.assertEqual(stripe_refund["currency"], "jpy")
@@ -580,7 +585,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         refund = self._refund(invoice, [{"line_id": line.id, "amount": 100.0}])
         self.assertEqual(refund.gateway_ids.amount, 50.0)
         self.assertAlmostEqual(refund.payment_id.amount, 65.0)
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         self.assertEqual(self.fake_stripe.refunded(intent), 5000)
         self.assertEqual(refund.state, "manual", "the bank part is sent by hand")
         self.assertBooked(refund)
@@ -615,7 +620,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertEqual(
             (share.gateway, share.payment_reference), ("gocardless", mandate_payment)
         )
-        share._send()
+        self._run_gateway_job()
         self.assertEqual((share.state, refund.state), ("pending", "pending"))
         (gc_refund,) = self.fake_gocardless.refunds.values()
         self.assertEqual(gc_refund["amount"], 3450)
@@ -640,14 +645,15 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertIn("GoCardless, payment " + mandate_payment, wizard.split_html)
         self.assertIn("3 of 5 refunds left", wizard.split_html)
         self.assertIn("1 refund(s) still pending", wizard.split_html)
-        second.gateway_ids._send()
+        self._run_gateway_job()
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
+        self.assertEqual(second.gateway_ids.state, "pending")
 
     def test_refunds_not_enabled_fall_back_to_manual(self):
         self.fake_gocardless.refunds_enabled = False
         invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         self.assertRecordValues(
             refund.gateway_ids,
             [
@@ -668,7 +674,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
         invoice._get_reconciled_payments().refund_gateway_reference = reference
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
-        refund.gateway_ids._send()
+        self._run_gateway_job()
         return refund
 
     def test_recorded_reference_of_another_payment_is_not_refunded(self):
@@ -732,7 +738,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         )
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         self.assertRecordValues(
             share, [{"state": "requested", "manual_fallback": False}]
         )
@@ -743,7 +749,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertAlmostEqual(self._partner_balance(), -92.0)
         self.fake_gocardless.down = False
         share.sudo().last_sync_date = False
-        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self._run_gateway_job()
         self.assertEqual(share.state, "pending")
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 9200)
 
@@ -751,9 +757,9 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         invoice, _payment = self._create_gocardless_paid_invoice([{"price_unit": 80.0}])
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         self.fake_gocardless.set_status(share.gateway_reference, "paid")
         share.sudo().last_sync_date = False
-        self.env["account.partial.refund.gateway"]._cron_sync_gateway_refunds()
+        self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
         self.assertBooked(refund)
