@@ -183,7 +183,7 @@ class _StatusNotingApiClient(api_client.ApiClient):
 
     def _handle_errors(self, response):
         try:
-            super()._handle_errors(response)
+            return super()._handle_errors(response)
         except errors.GoCardlessProError as error:
             error.http_status = response.status_code
             raise
