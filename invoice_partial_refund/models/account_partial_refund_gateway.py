@@ -627,6 +627,9 @@ class AccountPartialRefundGateway(models.Model):
         Odoo never runs one scheduled action twice at once, so one job means
         one worker at a time calling the gateways about these records.
         """
+        # sudo: the job handles the refunds of every company, whichever
+        # companies its user belongs to.
+        self = self.sudo()
         now = fields.Datetime.now()
         # Records looked at in the last minutes wait: the cron reruns while
         # some are left, and must not spin on a gateway that is down.

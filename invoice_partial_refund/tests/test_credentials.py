@@ -307,7 +307,7 @@ class TestCredentialsPerCompany(CredentialsCommon):
             "_get_stripe_extra_request_headers",
             lambda provider: connect.get(provider, {}),
         ):
-            (refund_a.gateway_ids | refund_b.gateway_ids)._send()
+            self._run_gateway_job()
         for refund in (refund_a, refund_b):
             self.assertEqual(refund.gateway_ids.state, "succeeded")
         self.assertBookedIn(refund_a, self.company_a)
@@ -343,7 +343,7 @@ class TestCredentialsPerCompany(CredentialsCommon):
             invoice_a, [{"line_id": invoice_a.invoice_line_ids.id, "amount": 20.0}]
         )
         _invoice_b, payment_b, refund_b = self._gocardless_refund_b(30.0)
-        (refund_a.gateway_ids | refund_b.gateway_ids)._send()
+        self._run_gateway_job()
         (gc_refund_a,) = self.fake_gocardless.refunds.values()
         (gc_refund_b,) = self.fake_gocardless_b.refunds.values()
         self.assertEqual(gc_refund_a["links"]["payment"], payment_a)
@@ -364,7 +364,7 @@ class TestCredentialsPerCompany(CredentialsCommon):
         self.fake_stripe_b.refund_status = "pending"
         _invoice, _intent, refund = self._stripe_refund_b(30.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         self.assertEqual(share.state, "pending")
         stored = self.fake_stripe_b.set_status(share.gateway_reference, "succeeded")
         # Signed with company A's secret: not company B's refund's provider.
@@ -390,7 +390,7 @@ class TestCredentialsPerCompany(CredentialsCommon):
     def test_gocardless_webhooks_verified_with_the_company_secret(self):
         _invoice, _payment, refund = self._gocardless_refund_b(30.0)
         share = refund.gateway_ids
-        share._send()
+        self._run_gateway_job()
         self.fake_gocardless_b.set_status(share.gateway_reference, "paid")
         Event = self.env["account.partial.refund.webhook.event"].sudo()
         event = [{"action": "paid", "refund": share.gateway_reference}]
