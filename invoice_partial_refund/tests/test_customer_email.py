@@ -148,7 +148,7 @@ class TestGatewayCustomerEmail(CustomerEmailMixin, GatewayRefundCommon):
         _invoice, intent, refund = self._stripe_refund(30.0)
         share = refund.gateway_ids
         with self._pdf_engine_missing():
-            share._send()
+            self._run_gateway_job()
         self.assertFalse(share.last_error)
         self.assertEqual(share.state, "succeeded")
         self.assertEqual(refund.state, "done")
