@@ -68,10 +68,13 @@ def get_gocardless_gateway(company):
 
 def post_internal_note(record, body):
     """Post an internal note on ``record``: the customer follows the invoice
-    and must not read "refunded" before the money is back. Webhooks and
-    crons write as OdooBot, since their user may have no email address."""
-    author = record.env.user.partner_id
-    if record.env.su or not author.email:
+    and must not read "refunded" before the money is back. The note is
+    authored by the user who acted, also when the write behind it needed
+    ``sudo()``; webhooks (the public user), crons (the superuser) and users
+    without an email address write as OdooBot."""
+    user = record.env.user
+    author = user.partner_id
+    if user._is_superuser() or user._is_public() or not author.email:
         author = record.env.ref("base.partner_root")
     return record.message_post(
         body=body, subtype_xmlid="mail.mt_note", author_id=author.id

@@ -119,7 +119,10 @@ class AccountMove(models.Model):
     def js_assign_outstanding_line(self, line_id):
         """Override of `account` to refuse using a credit note whose money is
         on its way back through a gateway."""
+        # Before the lookup below, which reads refunds as superuser.
+        self.check_access("write")
         line = self.env["account.move.line"].browse(line_id)
+        line.check_access("write")
         if line.move_id in self._get_partial_refund_credit_notes_in_transit():
             raise UserError(
                 _(
@@ -147,6 +150,8 @@ class AccountMove(models.Model):
         partners = self.commercial_partner_id
         if not partners:
             return self.env["account.move"]
+        # All refunds of these customers, also those of companies the user
+        # does not see: a credit note of theirs still must not be used here.
         refunds = (
             self.env["account.partial.refund"]
             .sudo()
@@ -189,6 +194,8 @@ class AccountMove(models.Model):
 
     def action_open_partial_refund_wizard(self):
         self.ensure_one()
+        self.env["account.partial.refund"]._check_refund_group()
+        self.check_access("write")
         self._check_partial_refundable()
         return {
             "type": "ir.actions.act_window",
@@ -201,6 +208,7 @@ class AccountMove(models.Model):
 
     def action_view_partial_refunds(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "invoice_partial_refund.account_partial_refund_action"
         )
@@ -214,6 +222,7 @@ class AccountMove(models.Model):
 
     def action_view_partial_refund_credit_notes(self):
         self.ensure_one()
+        self.check_access("read")
         return self.partial_refund_ids.credit_note_id._get_records_action(
             name=_("Credit Notes")
         )

@@ -208,10 +208,12 @@ class AccountPartialRefund(models.Model):
 
     def action_open_credit_note(self):
         self.ensure_one()
+        self.check_access("read")
         return self.credit_note_id._get_records_action()
 
     def action_open_invoice(self):
         self.ensure_one()
+        self.check_access("read")
         return self.move_id._get_records_action()
 
     # ------------------------------------------------------------
@@ -276,31 +278,36 @@ class AccountPartialRefund(models.Model):
         self._check_refund_date(invoice, method_line.journal_id, date)
 
         # Refund records are written by this business code only (the group
-        # reads them): created as superuser once the request was checked.
-        refund = self.sudo().create(
-            {
-                "move_id": invoice.id,
-                "date": date,
-                "reason": reason,
-                "journal_id": method_line.journal_id.id,
-                "payment_method_line_id": method_line.id,
-                "refund_method": "immediate"
-                if method_line.journal_id.type == "cash"
-                else "manual",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "invoice_line_id": line.id,
-                            "mode": request["mode"],
-                            "quantity": request["quantity"],
-                            "amount_untaxed": credit_line.untaxed,
-                            "amount_total": credit_line.total,
-                            "tax_amounts": credit_line.taxes,
-                        }
-                    )
-                    for line, request, credit_line in prepared
-                ],
-            }
+        # reads them): created as superuser once the request was checked; the
+        # booking below runs as the user, within the group's accounting rights.
+        refund = (
+            self.sudo()
+            .create(
+                {
+                    "move_id": invoice.id,
+                    "date": date,
+                    "reason": reason,
+                    "journal_id": method_line.journal_id.id,
+                    "payment_method_line_id": method_line.id,
+                    "refund_method": "immediate"
+                    if method_line.journal_id.type == "cash"
+                    else "manual",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "invoice_line_id": line.id,
+                                "mode": request["mode"],
+                                "quantity": request["quantity"],
+                                "amount_untaxed": credit_line.untaxed,
+                                "amount_total": credit_line.total,
+                                "tax_amounts": credit_line.taxes,
+                            }
+                        )
+                        for line, request, credit_line in prepared
+                    ],
+                }
+            )
+            .sudo(False)
         )
         refund._create_credit_note(prepared, reversal_values=reversal_values)
         refund._split_refund_payments()
@@ -309,6 +316,13 @@ class AccountPartialRefund(models.Model):
         if refund.gateway_ids:
             refund.gateway_ids._schedule_gateway_job()
         return refund
+
+    def _check_refund_access(self):
+        """Refuse, before any ``sudo()``, a user who may not change these
+        refunds: the group first (the clearer message), then write access on
+        the records themselves (access rights, record rules, company)."""
+        self._check_refund_group()
+        self.check_access("write")
 
     @api.model
     def _check_refund_group(self):
@@ -469,7 +483,8 @@ class AccountPartialRefund(models.Model):
                     )
                 )
         credit_note.action_post()
-        self.credit_note_id = credit_note
+        # The refund's own fields follow the money: business code only (see write).
+        self.sudo().credit_note_id = credit_note
 
     def _prepare_reversal_defaults(self, reversal_values=None):
         """The values Odoo's reversal wizard gives the credit note of this
@@ -568,7 +583,8 @@ class AccountPartialRefund(models.Model):
         currency = self.currency_id
         remaining = self.credit_note_id.amount_total
         for share in self.move_id._get_partial_refund_gateway_split(remaining):
-            self.env["account.partial.refund.gateway"].create(
+            # Gateway refunds are written by the business code only (no ACL).
+            self.env["account.partial.refund.gateway"].sudo().create(
                 {
                     "refund_id": self.id,
                     "gateway": share["gateway"],
@@ -581,9 +597,11 @@ class AccountPartialRefund(models.Model):
             remaining = currency.round(remaining - share["amount"])
         if not currency.is_zero(remaining):
             method_line = self.payment_method_line_id
-            self.payment_id = self._create_payment(
+            payment = self._create_payment(
                 remaining, method_line.journal_id, method_line
             )
+            # The refund's own fields follow the money: business code only (see write).
+            self.sudo().payment_id = payment
 
     def _create_payment(
         self,
@@ -691,12 +709,15 @@ class AccountPartialRefund(models.Model):
                 state = "done"
             if refund.state == state:
                 continue
-            refund.state = state
+            vals = {"state": state}
             if state == "manual":
-                refund.manual_due_date = fields.Date.add(
+                vals["manual_due_date"] = fields.Date.add(
                     fields.Date.context_today(refund),
                     days=refund.company_id.partial_refund_delay,
                 )
+            # The state follows the money: written by the business code only.
+            refund.sudo().write(vals)
+            if state == "manual":
                 refund._ensure_manual_refund_activities()
             elif state == "done":
                 refund._notify_customer()
@@ -716,6 +737,7 @@ class AccountPartialRefund(models.Model):
 
     def action_open_confirm_wizard(self):
         self.ensure_one()
+        self._check_refund_access()
         return {
             "type": "ir.actions.act_window",
             "name": _("Mark as Refunded"),
@@ -726,10 +748,12 @@ class AccountPartialRefund(models.Model):
         }
 
     def _confirm_manual_refund(self, date, reference, means):
-        """Someone sent the money by hand: record how, close the reminder."""
+        """Someone sent the money by hand: record how, close the reminder.
+
+        Behind the confirmation wizard's button: checks the user may change
+        this refund before anything is written."""
         self.ensure_one()
-        self._check_refund_group()
-        self = self.sudo()
+        self._check_refund_access()
         if self.state != "manual":
             raise UserError(
                 _(
@@ -737,7 +761,8 @@ class AccountPartialRefund(models.Model):
                     refund=self.name,
                 )
             )
-        self.write(
+        # The refund's own fields follow the money: business code only (see write).
+        self.sudo().write(
             {
                 "manual_refund_date": date,
                 "manual_refund_reference": reference,
@@ -756,15 +781,17 @@ class AccountPartialRefund(models.Model):
         self._update_state()
 
     def action_cancel_refund(self):
-        """The refund will not happen: undo its books.
+        """The refund will not happen: undo its books by booked reversals.
 
-        The refund payments are cancelled, and the credit note (a posted
-        document, never deleted) is reversed by an invoice reconciled with
-        it: the customer's balance is back where it was, nothing stays open,
-        and the invoice lines are refundable again.
+        Nothing posted is deleted or reset to draft (Odoo's audit trail, and
+        a later payment in the same journal may follow it in the sequence):
+        each refund payment's entry is reversed, the payment marked
+        cancelled, and the credit note is reversed by an invoice reconciled
+        with it. The customer's balance is back where it was, nothing stays
+        open, and the invoice lines are refundable again.
         """
-        self._check_refund_group()
-        for refund in self.sudo():
+        self._check_refund_access()
+        for refund in self:
             if refund.state not in ("manual", "requested"):
                 raise UserError(
                     _(
@@ -784,15 +811,18 @@ class AccountPartialRefund(models.Model):
                         refund=refund.name,
                     )
                 )
+        for refund in self:
+            today = fields.Date.context_today(refund)
             refund._cancel_payments(
-                refund.payment_id | refund.gateway_ids.refund_payment_id
+                refund.payment_id | refund.gateway_ids.refund_payment_id,
+                ref=_("Cancellation of %(refund)s", refund=refund.name),
             )
             credit_note = refund.credit_note_id
             reversal = credit_note._reverse_moves(
                 [
                     {
-                        "date": fields.Date.context_today(refund),
-                        "invoice_date": fields.Date.context_today(refund),
+                        "date": today,
+                        "invoice_date": today,
                         "ref": _("Cancellation of %(refund)s", refund=refund.name),
                     }
                 ],
@@ -801,17 +831,29 @@ class AccountPartialRefund(models.Model):
             # A gateway refund returned by the bank: the reversal took the
             # credit note back from its payment, which now settles the return.
             refund._open_receivable_lines().reconcile()
-            refund.state = "cancelled"
+            # The state follows the money: written by the business code only.
+            refund.sudo().state = "cancelled"
             refund._remove_manual_refund_reminder()
             refund._post_cancellation_notes(credit_note, reversal)
         return True
 
     @api.model
-    def _cancel_payments(self, payments):
-        """Unreconcile and cancel refund payments whose money will not go
-        out (or came back): the credit note is open again for what they
-        settled."""
-        for payment in payments.filtered(lambda p: p.state != "canceled"):
-            payment.move_id.line_ids.remove_move_reconcile()
-            payment.action_draft()
-            payment.action_cancel()
+    def _cancel_payments(self, payments, ref=None):
+        """Cancel refund payments whose money will not go out (or came back)
+        by reversing their posted entries, never by resetting them to draft:
+        the reversal is reconciled with the payment's entry, and the credit
+        note is open again for what they settled.
+
+        :param ref: the reference of the reversal entries
+        """
+        payments = payments.filtered(lambda p: p.state != "canceled")
+        posted = payments.move_id.filtered(lambda m: m.state == "posted")
+        if posted:
+            today = fields.Date.context_today(self)
+            # `cancel=True` unreconciles the payments' lines first, then
+            # reconciles each reversal with its entry.
+            posted._reverse_moves(
+                [{"date": today, "ref": ref or move.ref} for move in posted],
+                cancel=True,
+            )
+        payments.state = "canceled"

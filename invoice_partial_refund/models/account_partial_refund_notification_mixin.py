@@ -45,8 +45,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
 
     def action_send_customer_email(self):
         """Send now the customer emails that could not be sent."""
-        self._check_refund_group()
-        self.check_access("read")
+        self._check_refund_access()
         pending = self.filtered("customer_email_pending")
         if not pending:
             raise UserError(_("The customer was already emailed about these refunds."))
@@ -140,6 +139,9 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             )
         )
         if to_email:
+            # Refunds are written by the business code only (the group reads
+            # them), as in action_send_customer_email.
+            to_email = to_email.sudo()
             to_email.customer_email_pending = True
             to_email._send_customer_email()
 

@@ -140,7 +140,8 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
                         refund.name,
                     )
             if escalate:
-                refund.escalated = True
+                # The refund's own fields: business code only (see its write).
+                refund.sudo().escalated = True
                 refund._post_escalation_note(manager)
         duplicates.unlink()
         for (user, deadline), group in to_schedule.items():

@@ -220,8 +220,18 @@ class TestManualRefunds(PartialRefundCommon):
         refund.action_cancel_refund()
         self.assertEqual(refund.state, "cancelled")
         self.assertEqual(payment.state, "canceled")
-        # Odoo 18 drops a cancelled payment's journal entry or cancels it.
-        self.assertIn(payment.move_id.state, (False, "cancel"))
+        # Never deleted nor reset to draft: the payment's entry stays posted
+        # and a posted reversal, reconciled with it, cancels it.
+        self.assertEqual(payment.move_id.state, "posted")
+        payment_reversal = payment.move_id.reversal_move_ids
+        self.assertEqual(payment_reversal.state, "posted")
+        self.assertTrue(
+            all(
+                payment.move_id.line_ids.filtered(
+                    lambda line: line.account_id.reconcile
+                ).mapped("reconciled")
+            )
+        )
         self.assertEqual(
             credit_note.state, "posted", "a posted credit note is never deleted"
         )
