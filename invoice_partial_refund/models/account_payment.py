@@ -3,9 +3,13 @@
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..gateways.const import GATEWAY_SELECTION
+
+REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
+#: The fields that decide where the next refund of an invoice is sent.
+REFUND_GATEWAY_FIELDS = ("refund_gateway", "refund_gateway_reference")
 
 #: What a payment id of each gateway looks like: a Stripe PaymentIntent, a
 #: GoCardless payment.
@@ -21,13 +25,16 @@ class AccountPayment(models.Model):
     refund_gateway = fields.Selection(
         selection=GATEWAY_SELECTION,
         string="Paid Through Gateway",
+        copy=False,
         tracking=True,
+        groups=REFUND_GROUP,
         help="For payments recorded or imported outside Odoo's payment flow: the "
         "gateway that took the money, so that refunds go back through it.",
     )
     refund_gateway_reference = fields.Char(
         string="Gateway Payment ID",
         tracking=True,
+        groups=REFUND_GROUP,
         help="Stripe PaymentIntent id (pi_…) or GoCardless payment id (PM…).",
         copy=False,
     )
@@ -51,6 +58,33 @@ class AccountPayment(models.Model):
                         example=example,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Override of `account` to let only the refund group say where the
+        refunds of a payment go."""
+        self._check_refund_gateway_rights(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Override of `account` to let only the refund group say where the
+        refunds of a payment go."""
+        self._check_refund_gateway_rights([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_refund_gateway_rights(self, vals_list):
+        # Also enforced by the fields' groups; checked here too so that no
+        # path (a related field, a sudo-less import) writes them unchecked.
+        if self.env.su or self.env.user.has_group(REFUND_GROUP):
+            return
+        if any(name in vals for vals in vals_list for name in REFUND_GATEWAY_FIELDS):
+            raise AccessError(
+                _(
+                    "Only members of the “Issue refunds” group can say which "
+                    "gateway took a payment: it decides where its refunds go."
+                )
+            )
 
     def _get_refund_gateway(self):
         """Return ``(code, payment reference, transaction)`` of the gateway
