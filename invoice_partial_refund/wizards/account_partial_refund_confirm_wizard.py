@@ -1,6 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountPartialRefundConfirmWizard(models.TransientModel):
@@ -29,7 +30,34 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         default="bank_transfer",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before the records exist: their related amount reads the refund as
+        # superuser.
+        default = self.env.context.get("default_refund_id")
+        self._check_refunds([vals.get("refund_id", default) for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "refund_id" in vals:
+            self._check_refunds([vals["refund_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _check_refunds(self, refund_ids):
+        """Refuse refunds the user may not confirm: the refund group, then
+        write access on each (access rights, record rules, company)."""
+        if not all(
+            isinstance(refund_id, int) and refund_id for refund_id in refund_ids
+        ):
+            raise UserError(_("Choose the refund to mark as refunded."))
+        refunds = self.env["account.partial.refund"].browse(refund_ids)
+        if len(refunds.exists()) != len(refunds):
+            raise UserError(_("The refund to mark as refunded does not exist."))
+        refunds._check_refund_access()
+
     def action_confirm(self):
         self.ensure_one()
+        self.check_access("write")
         self.refund_id._confirm_manual_refund(self.date, self.reference, self.means)
         return {"type": "ir.actions.act_window_close"}

@@ -104,11 +104,16 @@ class AccountPartialRefundWizard(models.TransientModel):
         for wizard in self:
             wizard.available_payment_method_line_ids = (
                 wizard.move_id._get_partial_refund_method_lines()
+                if wizard.move_id
+                else False
             )
 
     @api.depends("move_id")
     def _compute_payment_method_line_id(self):
         for wizard in self:
+            if not wizard.move_id:
+                wizard.payment_method_line_id = False
+                continue
             try:
                 wizard.payment_method_line_id = (
                     wizard.move_id._get_partial_refund_method_line()
@@ -203,12 +208,50 @@ class AccountPartialRefundWizard(models.TransientModel):
         )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before the records exist: their computes read the invoice's lines
+        # and payments as superuser (related fields), so a foreign invoice
+        # must be refused before anything is computed.
+        default = self.env.context.get("default_move_id")
+        self._check_invoices([vals.get("move_id", default) for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "move_id" in vals:
+            self._check_invoices([vals["move_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _check_invoices(self, move_ids):
+        """Refuse invoices the user may not refund: the refund group, then
+        write access on each invoice (access rights, record rules, company);
+        an invoice is required."""
+        self.env["account.partial.refund"]._check_refund_group()
+        if not all(isinstance(move_id, int) and move_id for move_id in move_ids):
+            raise UserError(_("Choose the invoice to refund."))
+        invoices = self.env["account.move"].browse(move_ids)
+        if len(invoices.exists()) != len(invoices):
+            raise UserError(_("The invoice to refund does not exist."))
+        invoices.check_access("write")
+
+    def _check_wizard_access(self):
+        """The wizard is the user's own (record rule) and its invoice is one
+        they may refund."""
+        self.check_access("write")
+        self._check_invoices(self.move_id.ids)
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_complete(self):
         """First step: check every selected line and show the summary."""
         self.ensure_one()
+        self._check_wizard_access()
         selected = self.line_ids.filtered("selected")
         if not selected:
             raise UserError(_("Tick at least one line to refund."))
@@ -220,12 +263,14 @@ class AccountPartialRefundWizard(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
+        self._check_wizard_access()
         self.step = "lines"
         return self._reopen()
 
     def action_refund_now(self):
         """Second step: refund through `account.move.action_partial_refund`."""
         self.ensure_one()
+        self._check_wizard_access()
         refund_id = self.move_id.action_partial_refund(
             [line._to_request() for line in self.line_ids.filtered("selected")],
             payment_method_line_id=self.payment_method_line_id.id,

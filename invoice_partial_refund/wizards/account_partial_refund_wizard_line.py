@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -48,14 +48,18 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     @api.depends("invoice_line_id")
     def _compute_line_amount(self):
         for line in self:
-            line.line_amount = line.invoice_line_id._refund_basis_value()
+            line.line_amount = (
+                line.invoice_line_id._refund_basis_value()
+                if line.invoice_line_id
+                else 0.0
+            )
 
     @api.depends("selected", "refund_mode", "amount", "refund_quantity")
     def _compute_preview(self):
         for line in self:
             line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
             line.error = False
-            if not line.selected:
+            if not line.selected or not line.invoice_line_id:
                 continue
             invoice_line = line.invoice_line_id
             request = line._to_request()
@@ -71,6 +75,42 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             line.amount_refunded_now = prepared["amount"]
             line.amount_untaxed = credit_line.untaxed
             line.amount_total = credit_line.total
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before the records exist: their related fields read the invoice line
+        # as superuser.
+        for vals in vals_list:
+            self._check_invoice_line(vals.get("wizard_id"), vals.get("invoice_line_id"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "wizard_id" in vals or "invoice_line_id" in vals:
+            for line in self:
+                line._check_invoice_line(
+                    vals.get("wizard_id", line.wizard_id.id),
+                    vals.get("invoice_line_id", line.invoice_line_id.id),
+                )
+        return super().write(vals)
+
+    @api.model
+    def _check_invoice_line(self, wizard_id, invoice_line_id):
+        """A wizard line is a product line of its wizard's invoice, in a
+        wizard of the user's own."""
+        wizard = self.env["account.partial.refund.wizard"].browse(wizard_id or [])
+        if not wizard.exists():
+            raise UserError(_("A line to refund belongs to a refund wizard."))
+        wizard.check_access("write")
+        product_lines = wizard.move_id.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        if invoice_line_id not in product_lines.ids:
+            raise UserError(
+                _(
+                    "Only product lines of %(invoice)s can be refunded here.",
+                    invoice=wizard.move_id.display_name,
+                )
+            )
 
     def _to_request(self):
         """The line as a request of `account.move.action_partial_refund`."""
