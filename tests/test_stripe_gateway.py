@@ -240,3 +240,17 @@ def test_extra_headers_go_with_every_request(fake_stripe):
     for headers in fake_stripe.request_headers:
         assert headers["Stripe-Account"] == "acct_connected"
     assert fake_stripe.request_headers[0]["Idempotency-Key"] == "key-1"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["t=1,v1=é", "é", "t=é,v1=abc", "", "t=1,v1=" + "\u00ff" * 64],
+)
+def test_webhook_malformed_signature_is_refused(gateway, fake_stripe, signature):
+    payload, headers = fake_stripe.signed_event(
+        "refund.updated", {"id": "re_1", "object": "refund"}
+    )
+    with pytest.raises(InvalidWebhook):
+        gateway.parse_webhook(payload, {**headers, "Stripe-Signature": signature})
+    with pytest.raises(InvalidWebhook):
+        gateway.parse_webhook(b"\xff\xfe not json", headers)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import http
 from odoo.http import request
@@ -31,7 +31,8 @@ class PartialRefundWebhookController(http.Controller):
         refund.failed and charge.refund.updated, GoCardless's refund events.
 
         The signature is checked on the raw body with the gateway's SDK;
-        anything that does not check out is answered Forbidden. The secret
+        anything that does not check out is answered Forbidden, a request that
+        cannot be read at all Bad Request: never a server error. The secret
         is that of the account the event comes from: the Stripe provider of
         the refund, the company of the GoCardless address (any company's on
         the address without one).
@@ -48,6 +49,12 @@ class PartialRefundWebhookController(http.Controller):
         except InvalidWebhook as error:
             _logger.warning("Refused a %s refund webhook: %s", gateway, error)
             raise Forbidden() from error
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            # A body or header no gateway sends (the adapters refuse what they
+            # know as InvalidWebhook): nothing was applied, the
+            # transaction rolls back with the exception.
+            _logger.exception("Refused a malformed %s refund webhook", gateway)
+            raise BadRequest() from error
         except GatewayError as error:
             # Not applied, not recorded: the gateway sends the event again.
             _logger.warning(

@@ -110,10 +110,15 @@ class StripeGateway(RefundGateway):
     def parse_webhook(self, payload, headers):
         if not self.webhook_secret:
             raise InvalidWebhook("No Stripe webhook secret is configured.")
+        signature = headers.get("Stripe-Signature") or ""
+        # Stripe signs with hex digests: anything else is forged, and the
+        # SDK's comparison raises TypeError on non-ASCII text.
+        if not signature.isascii():
+            raise InvalidWebhook("Malformed Stripe-Signature header.")
         try:
             event = self.client.construct_event(
                 payload,
-                headers.get("Stripe-Signature"),
+                signature,
                 self.webhook_secret,
                 tolerance=const.STRIPE_WEBHOOK_TOLERANCE,
             )
