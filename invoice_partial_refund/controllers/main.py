@@ -38,6 +38,7 @@ class PartialRefundWebhookController(http.Controller):
         the address without one).
         """
         gateway = request.httprequest.path.strip("/").split("/")[2]
+        # The public user: the gateway's signature, checked first, is the access.
         Event = request.env["account.partial.refund.webhook.event"].sudo()
         try:
             Event._handle_webhook(

@@ -531,6 +531,7 @@ class AccountMove(models.Model):
                 )
             return method_line.sudo(False)
         if journal_id:
+            # Read as superuser, as the method line above: a clear error.
             journal = self.env["account.journal"].sudo().browse(journal_id).exists()
             if not journal:
                 raise UserError(

@@ -150,6 +150,7 @@ class AccountPartialRefundGateway(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
+        # System parameters are readable by administrators only.
         database_uuid = (
             self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         )
@@ -334,7 +335,7 @@ class AccountPartialRefundGateway(models.Model):
         """Bring requested and pending records up to date with the gateway:
         find requested ones by their key (sending them when the gateway has
         none), fetch pending ones."""
-        self = self.sudo()
+        self = self.sudo()  # internal records: written by the business code only
         locked = self._lock()
         # Noted before anything can fail, so the cron moves on to others.
         locked.last_sync_date = fields.Datetime.now()
@@ -450,6 +451,7 @@ class AccountPartialRefundGateway(models.Model):
             limit=1,
         )
         if not tx:
+            # Transactions are the payment flow's, written as superuser there too.
             tx = self.source_transaction_id.sudo()._create_child_transaction(
                 self.amount,
                 is_refund=True,
