@@ -18,3 +18,4 @@ from . import test_rounding
 from . import test_sale
 from . import test_localizations
 from . import test_gateway_job
+from . import test_access_matrix
