@@ -80,37 +80,56 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     def create(self, vals_list):
         # Before the records exist: their related fields read the invoice line
         # as superuser.
-        for vals in vals_list:
-            self._check_invoice_line(vals.get("wizard_id"), vals.get("invoice_line_id"))
+        self._check_invoice_lines(
+            [(vals.get("wizard_id"), vals.get("invoice_line_id")) for vals in vals_list]
+        )
         return super().create(vals_list)
 
     def write(self, vals):
         if "wizard_id" in vals or "invoice_line_id" in vals:
-            for line in self:
-                line._check_invoice_line(
-                    vals.get("wizard_id", line.wizard_id.id),
-                    vals.get("invoice_line_id", line.invoice_line_id.id),
-                )
+            self._check_invoice_lines(
+                [
+                    (
+                        vals.get("wizard_id", line.wizard_id.id),
+                        vals.get("invoice_line_id", line.invoice_line_id.id),
+                    )
+                    for line in self
+                ]
+            )
         return super().write(vals)
 
     @api.model
-    def _check_invoice_line(self, wizard_id, invoice_line_id):
+    def _check_invoice_lines(self, pairs):
         """A wizard line is a product line of its wizard's invoice, in a
-        wizard of the user's own."""
-        wizard = self.env["account.partial.refund.wizard"].browse(wizard_id or [])
-        if not wizard.exists():
+        wizard of the user's own. Checked per wizard, not per line.
+
+        :param pairs: ``(wizard id, invoice line id)`` of each line
+        """
+        wizard_ids = {wizard_id for wizard_id, _line_id in pairs}
+        if not all(
+            isinstance(wizard_id, int) and wizard_id for wizard_id in wizard_ids
+        ):
             raise UserError(_("A line to refund belongs to a refund wizard."))
-        wizard.check_access("write")
-        product_lines = wizard.move_id.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product"
-        )
-        if invoice_line_id not in product_lines.ids:
-            raise UserError(
-                _(
-                    "Only product lines of %(invoice)s can be refunded here.",
-                    invoice=wizard.move_id.display_name,
-                )
+        wizards = self.env["account.partial.refund.wizard"].browse(sorted(wizard_ids))
+        if len(wizards.exists()) != len(wizards):
+            raise UserError(_("A line to refund belongs to a refund wizard."))
+        wizards.check_access("write")
+        product_lines = {
+            wizard.id: set(
+                wizard.move_id.invoice_line_ids.filtered(
+                    lambda line: line.display_type == "product"
+                ).ids
             )
+            for wizard in wizards
+        }
+        for wizard_id, line_id in pairs:
+            if line_id not in product_lines[wizard_id]:
+                raise UserError(
+                    _(
+                        "Only product lines of %(invoice)s can be refunded here.",
+                        invoice=wizards.browse(wizard_id).move_id.display_name,
+                    )
+                )
 
     def _to_request(self):
         """The line as a request of `account.move.action_partial_refund`."""
