@@ -664,13 +664,11 @@ class TestWebhookAccessMatrix(HttpCase):
 
     def test_malformed_requests(self):
         stripe, gocardless = FakeStripe(), FakeGoCardless()
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param(
-            "invoice_partial_refund.stripe_webhook_secret", stripe.webhook_secret
-        )
-        params.set_param(
-            "invoice_partial_refund.gocardless_webhook_secret",
-            gocardless.webhook_secret,
+        self.env.ref(
+            "payment.payment_provider_stripe"
+        ).partial_refund_webhook_secret = stripe.webhook_secret
+        self.env.company.partial_refund_gocardless_webhook_secret = (
+            gocardless.webhook_secret
         )
         payload, headers = stripe.signed_event(
             "refund.updated", {"id": "re_1", "object": "refund"}
@@ -688,6 +686,12 @@ class TestWebhookAccessMatrix(HttpCase):
             ("gocardless", gc_payload, {"Webhook-Signature": "\u00e9" * 64}),
             ("gocardless", b"\xff\xfe\x00", gc_headers),
             ("gocardless", b"{", {"Webhook-Signature": "abc"}),
+            (
+                f"gocardless/{self.env.company.id}",
+                b"{",
+                {"Webhook-Signature": "\u00e9"},
+            ),
+            ("gocardless/999999", gc_payload, gc_headers),
         ]
         Event = self.env["account.partial.refund.webhook.event"].sudo()
         before = Event.search_count([])
