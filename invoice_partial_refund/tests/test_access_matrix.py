@@ -154,6 +154,15 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.refund.notification.mixin.action_send_customer_email",
+        lambda env, fx: (
+            env["account.partial.refund"]
+            .browse(fx.refund.id)
+            .action_send_customer_email()
+        ),
+        (),
+    ),
+    (
         "account.partial.refund.gateway.create",
         lambda env, fx: env["account.partial.refund.gateway"].create(
             {
