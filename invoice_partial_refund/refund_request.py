@@ -224,6 +224,28 @@ def parse_reversal_values(value, field="reversal_values", _=untranslated):
     return value
 
 
+#: How the money of a refund goes back: through the gateway that took the
+#: payment (its share; the rest by hand, the default), or all of it by hand.
+REFUND_VIA = ("gateway", "manual")
+
+
+def parse_refund_via(value, field="refund_via", _=untranslated):
+    """Return ``"gateway"`` (also when not given) or ``"manual"``."""
+    if value is None or value is False:
+        return REFUND_VIA[0]
+    if value not in REFUND_VIA:
+        raise RefundRequestError(
+            field,
+            _(
+                "“%(field)s” must be %(choices)s, not %(value)s.",
+                field=field,
+                choices=" or ".join(f"“{via}”" for via in REFUND_VIA),
+                value=_show(value),
+            ),
+        )
+    return value
+
+
 # Each option of `action_partial_refund` and its parser: one more option is
 # one more entry. Each parser takes the value, the option's name and ``_``.
 OPTION_PARSERS = {
@@ -232,6 +254,7 @@ OPTION_PARSERS = {
     "reason": parse_reason,
     "date": parse_date,
     "reversal_values": parse_reversal_values,
+    "refund_via": parse_refund_via,
 }
 
 

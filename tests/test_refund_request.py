@@ -36,6 +36,7 @@ def test_a_valid_call_is_parsed_into_clean_values():
         "reason": "Damaged",
         "date": datetime.date(2026, 1, 31),
         "reversal_values": None,
+        "refund_via": "gateway",
     }
 
 
@@ -58,6 +59,19 @@ def test_dates(value, expected):
 )
 def test_empty_reasons(value, expected):
     assert call(reason=value)[2]["reason"] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "gateway"),
+        (False, "gateway"),
+        ("gateway", "gateway"),
+        ("manual", "manual"),
+    ],
+)
+def test_refund_via(value, expected):
+    assert call(refund_via=value)[2]["refund_via"] == expected
 
 
 # (arguments of `call`, the field the message names)
@@ -115,6 +129,10 @@ MALFORMED = [
     ({"date": 12345}, "“date” 12345 is not a date"),
     ({"date": True}, "“date” True is not a date"),
     ({"date": ""}, "“date” '' is not a date"),
+    ({"refund_via": "paypal"}, "“refund_via” must be “gateway” or “manual”"),
+    ({"refund_via": "Manual"}, "“refund_via” must be"),
+    ({"refund_via": ["manual"]}, "“refund_via” must be"),
+    ({"refund_via": 1}, "“refund_via” must be"),
     ({"reason": 5}, "“reason” must be text"),
     ({"reason": ["Damaged"]}, "“reason” must be text"),
     ({"reason": "x" * (REASON_MAX_LENGTH + 1)}, "“reason” is 501 characters long"),

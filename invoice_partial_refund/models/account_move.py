@@ -180,7 +180,10 @@ class AccountMove(models.Model):
         :param options: ``journal_id``, ``payment_method_line_id``,
             ``reason``, ``date``, ``reversal_values`` (what a localization's
             credit note wizard asks, e.g. a document type: see
-            ``account.partial.refund._refund_invoice``)
+            ``account.partial.refund._refund_invoice``), ``refund_via``
+            (``"gateway"``, the default: a gateway payment's share goes back
+            through the gateway that took it; ``"manual"``: all of it by hand
+            through the bank or cash journal)
         :return: the id of the ``account.partial.refund`` record
         """
         invoice, requests, options = self._parse_partial_refund_call(lines, options)
@@ -463,10 +466,14 @@ class AccountMove(models.Model):
         return [share for share in split if not currency.is_zero(share["amount"])]
 
     def _get_partial_refund_method_line(
-        self, journal_id=None, payment_method_line_id=None
+        self, journal_id=None, payment_method_line_id=None, refund_via="gateway"
     ):
         """Return the outbound payment method line a refund of this invoice
-        uses, after checking it is allowed."""
+        uses, after checking it is allowed.
+
+        :param refund_via: ``"manual"`` refuses a gateway's method: the money
+            goes back by hand through a bank or cash journal
+        """
         self.ensure_one()
         paid_method_lines = self._get_partial_refund_paid_method_lines()
         available = self._get_partial_refund_method_lines(paid_method_lines)
@@ -504,6 +511,15 @@ class AccountMove(models.Model):
                             "Choose another “payment_method_line_id”.",
                             invoice=self.name,
                             gateway=method_line.payment_provider_id.name,
+                        )
+                    )
+                if refund_via == "manual":
+                    raise UserError(
+                        _(
+                            "%(method)s is a gateway's method: a refund by hand "
+                            "goes through a bank or cash journal; choose one of "
+                            "their outbound methods.",
+                            method=method_line.display_name,
                         )
                     )
                 # The gateway's share goes back through it anyway (see

@@ -99,6 +99,20 @@ class AccountPartialRefund(models.Model):
         "refund was recorded. Manual refund: someone must send the money "
         "outside Odoo (bank transfer, cheque) and confirm it.",
     )
+    refund_via = fields.Selection(
+        selection=[
+            ("gateway", "Back through the gateway"),
+            ("manual", "By hand"),
+        ],
+        string="Money Back",
+        required=True,
+        readonly=True,
+        default="gateway",
+        help="Back through the gateway: the share of each gateway payment goes "
+        "back through the gateway that took it, the rest through the refund "
+        "journal. By hand: all of it through the refund journal (a closed card, "
+        "a customer who asked for a transfer).",
+    )
     state = fields.Selection(
         selection=[
             ("requested", "Requested"),
@@ -230,6 +244,7 @@ class AccountPartialRefund(models.Model):
         reason=None,
         date=None,
         reversal_values=None,
+        refund_via="gateway",
     ):
         """Refund the requested lines of a paid customer invoice.
 
@@ -252,6 +267,9 @@ class AccountPartialRefund(models.Model):
             (``account.move.reversal``) for what a localization asks when
             reversing an invoice, e.g. ``{"l10n_latam_document_type_id": id}``;
             the credit note takes them as Odoo's own "Credit Note" button does
+        :param refund_via: ``"gateway"``: each gateway payment's share goes
+            back through its gateway, the rest through the method;
+            ``"manual"``: all of it through the method, by hand
         :return: the ``account.partial.refund`` record
         """
         self._check_refund_group()
@@ -273,7 +291,9 @@ class AccountPartialRefund(models.Model):
             )
         )
         method_line = invoice._get_partial_refund_method_line(
-            journal_id=journal_id, payment_method_line_id=payment_method_line_id
+            journal_id=journal_id,
+            payment_method_line_id=payment_method_line_id,
+            refund_via=refund_via,
         )
         self._check_refund_date(invoice, method_line.journal_id, date)
 
@@ -289,6 +309,7 @@ class AccountPartialRefund(models.Model):
                     "reason": reason,
                     "journal_id": method_line.journal_id.id,
                     "payment_method_line_id": method_line.id,
+                    "refund_via": refund_via,
                     "refund_method": "immediate"
                     if method_line.journal_id.type == "cash"
                     else "manual",
@@ -578,11 +599,17 @@ class AccountPartialRefund(models.Model):
         """Send the refund back the way the money came: each gateway payment
         of the invoice takes what it can (refunded later through the gateway,
         see `account.partial.refund.gateway`), the rest is paid now through
-        the refund's manual method."""
+        the refund's manual method. Refunded by hand, all of it goes through
+        the manual method."""
         self.ensure_one()
         currency = self.currency_id
         remaining = self.credit_note_id.amount_total
-        for share in self.move_id._get_partial_refund_gateway_split(remaining):
+        shares = (
+            self.move_id._get_partial_refund_gateway_split(remaining)
+            if self.refund_via == "gateway"
+            else []
+        )
+        for share in shares:
             # Gateway refunds are written by the business code only (no ACL).
             self.env["account.partial.refund.gateway"].sudo().create(
                 {
