@@ -47,9 +47,25 @@ class AccountPartialRefundWizard(models.TransientModel):
         comodel_name="account.payment.method.line",
         compute="_compute_available_payment_method_line_ids",
     )
+    gateway_label = fields.Char(
+        compute="_compute_gateway_label",
+        help="The gateways that took the invoice's payments, if any.",
+    )
+    refund_via = fields.Selection(
+        selection=[
+            ("gateway", "Back through the gateway"),
+            ("manual", "By hand"),
+        ],
+        string="Money Back",
+        required=True,
+        default="gateway",
+        help="Back through the gateway that took the payment (its share; the "
+        "rest by hand), or all of it by hand through a bank or cash journal: "
+        "the customer's card was closed, the customer asked for a transfer.",
+    )
     payment_method_line_id = fields.Many2one(
         comodel_name="account.payment.method.line",
-        string="Refund Through",
+        string="Bank or Cash",
         compute="_compute_payment_method_line_id",
         store=True,
         precompute=True,
@@ -57,8 +73,10 @@ class AccountPartialRefundWizard(models.TransientModel):
         required=True,
         domain="[('id', 'in', available_payment_method_line_ids)]",
     )
-    amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_amounts")
-    amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts")
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Refunded Now", compute="_compute_amounts"
+    )
+    amount_tax = fields.Monetary(string="Tax Refunded Now", compute="_compute_amounts")
     amount_total = fields.Monetary(
         string="Total Refunded Now", compute="_compute_amounts"
     )
@@ -69,10 +87,27 @@ class AccountPartialRefundWizard(models.TransientModel):
         help="How the money goes back: each gateway payment's share through its "
         "gateway, the rest through the chosen method.",
     )
+    remaining_untaxed = fields.Monetary(
+        string="Untaxed Refundable After",
+        compute="_compute_amounts",
+        help="What stays refundable of the invoice's lines after this refund.",
+    )
+    remaining_tax = fields.Monetary(
+        string="Tax Refundable After", compute="_compute_amounts"
+    )
+    remaining_total = fields.Monetary(
+        string="Total Refundable After", compute="_compute_amounts"
+    )
     amount_remaining = fields.Monetary(
         string="Still Refundable After",
         compute="_compute_amounts",
-        help="What stays refundable on the invoice after this refund.",
+        help="What stays refundable on the invoice's lines after this refund, "
+        "on the basis the invoice shows its lines (see the lines' amounts).",
+    )
+    error_message = fields.Text(
+        string="Problems",
+        compute="_compute_error_message",
+        help="Each selected line's problem, in full.",
     )
 
     # ------------------------------------------------------------
@@ -109,6 +144,21 @@ class AccountPartialRefundWizard(models.TransientModel):
             )
 
     @api.depends("move_id")
+    def _compute_gateway_label(self):
+        gateways = dict(self.env["account.payment"]._fields["refund_gateway"].selection)
+        for wizard in self:
+            shares = (
+                wizard.move_id._get_partial_refund_gateway_split(
+                    0.0, include_empty=True
+                )
+                if wizard.move_id
+                else []
+            )
+            wizard.gateway_label = ", ".join(
+                dict.fromkeys(gateways[share["gateway"]] for share in shares)
+            )
+
+    @api.depends("move_id")
     def _compute_payment_method_line_id(self):
         for wizard in self:
             if not wizard.move_id:
@@ -122,22 +172,61 @@ class AccountPartialRefundWizard(models.TransientModel):
                 wizard.payment_method_line_id = False
 
     @api.depends(
-        "line_ids.amount_untaxed", "line_ids.amount_total", "line_ids.selected"
+        "line_ids.selected",
+        "line_ids.amount_untaxed",
+        "line_ids.amount_total",
+        "line_ids.amount_refunded_now",
+        "line_ids.refundable_amount",
+        "line_ids.error",
     )
     def _compute_amounts(self):
         for wizard in self:
+            currency = wizard.currency_id
             selected = wizard.line_ids.filtered("selected")
+            invoice_lines = wizard.line_ids.invoice_line_id
             wizard.amount_untaxed = sum(selected.mapped("amount_untaxed"))
             wizard.amount_total = sum(selected.mapped("amount_total"))
             wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
-            wizard.amount_remaining = sum(
-                wizard.line_ids.mapped("refundable_amount")
-            ) - sum(selected.mapped("amount_refunded_now"))
+            wizard.remaining_untaxed = currency.round(
+                sum(invoice_lines.mapped("price_subtotal"))
+                - sum(invoice_lines.mapped("refunded_price_subtotal"))
+                - wizard.amount_untaxed
+            )
+            wizard.remaining_total = currency.round(
+                sum(invoice_lines.mapped("price_total"))
+                - sum(invoice_lines.mapped("refunded_price_total"))
+                - wizard.amount_total
+            )
+            wizard.remaining_tax = wizard.remaining_total - wizard.remaining_untaxed
+            wizard.amount_remaining = currency.round(
+                sum(wizard.line_ids.mapped("refundable_amount"))
+                - sum(selected.mapped("amount_refunded_now"))
+            )
 
-    @api.depends("amount_total", "payment_method_line_id")
+    @api.depends("line_ids.selected", "line_ids.error")
+    def _compute_error_message(self):
+        for wizard in self:
+            wizard.error_message = (
+                "\n".join(
+                    filter(None, wizard.line_ids.filtered("selected").mapped("error"))
+                )
+                or False
+            )
+
+    @api.depends("amount_total", "payment_method_line_id", "refund_via")
     def _compute_split_html(self):
         for wizard in self:
             wizard.split_html = wizard._render_split()
+
+    @api.onchange("line_ids")
+    def _onchange_line_ids(self):
+        """Drop the lines' previews the web client sends back: the lines of
+        this new wizard come in as new records built from every value of the
+        list, computed ones included, which hold the previous onchange's
+        result. Without this, the breakdown lags one tick behind."""
+        self.line_ids.invalidate_recordset(
+            ["amount_refunded_now", "amount_untaxed", "amount_total", "error"]
+        )
 
     def _render_split(self):
         """The refund's split among the invoice's payments, with the limits
@@ -148,8 +237,12 @@ class AccountPartialRefundWizard(models.TransientModel):
             return False
         rows = []
         remaining = self.amount_total
-        shares = self.move_id._get_partial_refund_gateway_split(
-            self.amount_total, include_empty=True
+        shares = (
+            self.move_id._get_partial_refund_gateway_split(
+                self.amount_total, include_empty=True
+            )
+            if self.refund_via == "gateway"
+            else []
         )
         for share in shares:
             gateway = dict(
@@ -276,6 +369,7 @@ class AccountPartialRefundWizard(models.TransientModel):
             payment_method_line_id=self.payment_method_line_id.id,
             reason=self.reason or False,
             date=self.date,
+            refund_via=self.refund_via,
         )
         return (
             self.env["account.partial.refund"]
