@@ -34,6 +34,17 @@ class AccountMove(models.Model):
         compute="_compute_partial_refund_status",
     )
     can_partial_refund = fields.Boolean(compute="_compute_partial_refund_status")
+    partial_refunded_amount = fields.Monetary(
+        string="Refunded",
+        compute="_compute_partial_refunded_amount",
+        help="Total refunded so far, tax included: partial refunds not "
+        "cancelled and credit notes made with Odoo's own Credit Note button.",
+    )
+    partial_refundable_amount = fields.Monetary(
+        string="Still Refundable",
+        compute="_compute_partial_refunded_amount",
+        help="What the customer paid less what was refunded so far, tax included.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -92,6 +103,22 @@ class AccountMove(models.Model):
                 and status != "refunded"
                 and bool(lines)
             )
+
+    @api.depends(
+        "amount_total",
+        "partial_refund_ids.state",
+        "partial_refund_ids.amount_total",
+        "reversal_move_ids.state",
+        "reversal_move_ids.amount_total",
+    )
+    def _compute_partial_refunded_amount(self):
+        for move in self:
+            if move.move_type != "out_invoice" or move.state != "posted":
+                move.partial_refunded_amount = move.partial_refundable_amount = 0.0
+                continue
+            refunded, left = move._get_partial_refund_totals()
+            move.partial_refunded_amount = refunded
+            move.partial_refundable_amount = left
 
     def _compute_payments_widget_to_reconcile_info(self):
         """Override of `account` to keep out of the outstanding credits the
@@ -323,17 +350,7 @@ class AccountMove(models.Model):
         total, an early payment discount what was paid of it, and credit
         notes made with Odoo's own "Credit Note" button count too."""
         self.ensure_one()
-        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
-        native = self.reversal_move_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_refund"
-                and m not in self.partial_refund_ids.credit_note_id
-            )
-        )
-        refunded = sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
-        paid = self.amount_total - self._get_partial_refund_early_discount()
-        left = self.currency_id.round(paid - refunded)
+        left = self._get_partial_refund_totals()[1]
         if self.currency_id.compare_amounts(amount, left) > 0:
             raise UserError(
                 _(
@@ -384,6 +401,26 @@ class AccountMove(models.Model):
             )
         cache[key] = shares
         return shares
+
+    def _get_partial_refund_totals(self):
+        """Return ``(refunded, left)`` for this invoice, tax included: what its
+        refunds not cancelled and Odoo's own credit notes took back, and what
+        of what the customer paid stays refundable."""
+        self.ensure_one()
+        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
+        native = self.reversal_move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_refund"
+                and m not in self.partial_refund_ids.credit_note_id
+            )
+        )
+        currency = self.currency_id
+        refunded = currency.round(
+            sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
+        )
+        paid = self.amount_total - self._get_partial_refund_early_discount()
+        return refunded, currency.round(paid - refunded)
 
     def _get_partial_refund_paid_method_lines(self):
         """Inbound payment method lines of the payments reconciled with this
