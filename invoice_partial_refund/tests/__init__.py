@@ -19,3 +19,4 @@ from . import test_sale
 from . import test_localizations
 from . import test_gateway_job
 from . import test_access_matrix
+from . import test_refund_via

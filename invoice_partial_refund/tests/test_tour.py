@@ -26,6 +26,8 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
                 ],
             }
         )
+        tax = self.company_data["default_tax_sale"]
+        self.assertEqual(tax.amount, 15.0)
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
@@ -37,7 +39,7 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
                             "name": "Chair",
                             "quantity": 2,
                             "price_unit": 100.0,
-                            "tax_ids": [],
+                            "tax_ids": tax.ids,
                         }
                     ),
                     Command.create(
@@ -45,18 +47,25 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
                             "name": "Table",
                             "quantity": 1,
                             "price_unit": 300.0,
-                            "tax_ids": [],
+                            "tax_ids": tax.ids,
                         }
                     ),
                 ],
             }
         )
         invoice.action_post()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create(
-            {"journal_id": self.company_data["default_journal_bank"].id}
-        )._create_payments()
+        bank = self.company_data["default_journal_bank"]
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": bank.id})
+            ._create_payments()
+        )
+        # Paid through Stripe outside Odoo's payment flow: refunds go back
+        # through it unless the user chooses to refund by hand.
+        payment.write(
+            {"refund_gateway": "stripe", "refund_gateway_reference": "pi_3TourPayment"}
+        )
         self.assertEqual(invoice.payment_state, "paid")
 
         self.start_tour(
@@ -68,13 +77,22 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
         refund = invoice.partial_refund_ids
         self.assertEqual(len(refund), 1)
         self.assertEqual(refund.reason, "Damaged on delivery")
-        self.assertAlmostEqual(refund.amount_total, 240.0)
+        # Chair: 1 of 2 by quantity (100 + 15%); table: 40 by amount (+ 15%).
+        self.assertAlmostEqual(refund.amount_untaxed, 140.0)
+        self.assertAlmostEqual(refund.amount_total, 161.0)
+        self.assertEqual(refund.refund_via, "manual")
+        self.assertFalse(refund.gateway_ids, "nothing goes through Stripe")
+        self.assertEqual(refund.payment_id.journal_id, bank)
+        self.assertAlmostEqual(refund.payment_id.amount, 161.0)
         self.assertEqual(refund.state, "manual")
         chair, table = invoice.invoice_line_ids
-        self.assertAlmostEqual(chair.refunded_amount, 200.0)
+        self.assertAlmostEqual(chair.refunded_quantity, 1.0)
+        self.assertAlmostEqual(chair.refunded_amount, 100.0)
         self.assertAlmostEqual(table.refunded_amount, 40.0)
-        self.assertTrue(
-            refund.credit_note_id.currency_id.is_zero(
-                refund.credit_note_id.amount_residual
-            )
+        self.assertAlmostEqual(invoice.partial_refunded_amount, 161.0)
+        credit_note = refund.credit_note_id
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        receivable = (credit_note | refund.payment_id.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
         )
+        self.assertTrue(all(receivable.mapped("reconciled")))

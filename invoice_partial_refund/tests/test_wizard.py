@@ -42,6 +42,10 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertAlmostEqual(wizard_form.amount_tax, 34.5)
         self.assertAlmostEqual(wizard_form.amount_total, 264.5)
         self.assertAlmostEqual(wizard_form.amount_remaining, 600.0 - 230.0)
+        # What stays refundable after, on the same bases as what is refunded now.
+        self.assertAlmostEqual(wizard_form.remaining_untaxed, 600.0 - 230.0)
+        self.assertAlmostEqual(wizard_form.remaining_tax, 90.0 - 34.5)
+        self.assertAlmostEqual(wizard_form.remaining_total, 690.0 - 264.5)
         wizard_form.reason = "Broken"
         wizard_form.payment_method_line_id = (
             self.cash_journal.outbound_payment_method_line_ids[0]
@@ -65,6 +69,18 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertAlmostEqual(lamp.refunded_amount, 30.0)
         self.assertAlmostEqual(table.refunded_amount, 0.0)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
+        # The invoice's totals say what was refunded and what is left.
+        self.assertAlmostEqual(self.invoice.partial_refunded_amount, 264.5)
+        self.assertAlmostEqual(self.invoice.partial_refundable_amount, 690.0 - 264.5)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "account.report_invoice_with_payments", self.invoice.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("Still refundable", html)
+        self.assertIn("264.50", html)
 
         # Next time the wizard shows what is already refunded.
         wizard_form = self._open_wizard()
@@ -75,6 +91,129 @@ class TestPartialRefundWizard(PartialRefundCommon):
             line.refund_mode = "quantity"
             line.refund_quantity = 1
             self.assertAlmostEqual(line.amount_untaxed, 25.0)
+
+    def _web_client_onchange(self, lines, previews):
+        """Call the wizard's onchange as the web client does when a line of the
+        new wizard changes: every line as a create command carrying every
+        value of the list, computed previews included as the previous
+        onchange left them."""
+        Wizard = self.env["account.partial.refund.wizard"].with_context(
+            default_move_id=self.invoice.id
+        )
+        line_spec = {
+            name: {}
+            for name in (
+                "invoice_line_id",
+                "selected",
+                "refund_mode",
+                "amount",
+                "refund_quantity",
+                "amount_untaxed",
+                "amount_total",
+                "error",
+            )
+        }
+        spec = {
+            "move_id": {},
+            "refund_via": {},
+            "payment_method_line_id": {},
+            "amount_untaxed": {},
+            "amount_tax": {},
+            "amount_total": {},
+            "remaining_total": {},
+            "error_message": {},
+            "line_ids": {"fields": line_spec},
+        }
+        values = {
+            "move_id": self.invoice.id,
+            "refund_via": "gateway",
+            "payment_method_line_id": False,
+            "amount_untaxed": 0.0,
+            "amount_tax": 0.0,
+            "amount_total": 0.0,
+            "remaining_total": 0.0,
+            "error_message": False,
+            "line_ids": [
+                [
+                    0,
+                    f"virtual_{index}",
+                    {
+                        "invoice_line_id": invoice_line.id,
+                        "refund_mode": "full",
+                        "amount": 0.0,
+                        "refund_quantity": 0.0,
+                        "error": False,
+                        **values,
+                        **dict(
+                            zip(
+                                ("amount_untaxed", "amount_total"), preview, strict=True
+                            )
+                        ),
+                    },
+                ]
+                for index, (invoice_line, values, preview) in enumerate(
+                    zip(self.invoice.invoice_line_ids, lines, previews, strict=True)
+                )
+            ],
+        }
+        return Wizard.onchange(values, ["line_ids"], spec)["value"]
+
+    def test_breakdown_follows_each_change_of_the_web_client(self):
+        # The chair line was just ticked; its preview is still the unticked one.
+        result = self._web_client_onchange(
+            [{"selected": True}, {}, {}], [(0.0, 0.0)] * 3
+        )
+        self.assertAlmostEqual(result["amount_untaxed"], 200.0)
+        self.assertAlmostEqual(result["amount_total"], 230.0)
+        self.assertAlmostEqual(result["remaining_total"], 690.0 - 230.0)
+        chair_preview = result["line_ids"][0][2]
+        self.assertAlmostEqual(chair_preview["amount_total"], 230.0)
+        # Then the lamp line: the chair's preview comes back right, the lamp's not.
+        result = self._web_client_onchange(
+            [{"selected": True}, {}, {"selected": True}],
+            [(200.0, 230.0), (0.0, 0.0), (0.0, 0.0)],
+        )
+        self.assertAlmostEqual(result["amount_untaxed"], 300.0)
+        self.assertAlmostEqual(result["amount_total"], 345.0)
+        self.assertAlmostEqual(result["remaining_total"], 690.0 - 345.0)
+        # Unticked again, by amount, by quantity: each time from the request.
+        result = self._web_client_onchange(
+            [
+                {"selected": False},
+                {"selected": True, "refund_mode": "amount", "amount": 50.0},
+                {"selected": True, "refund_mode": "quantity", "refund_quantity": 1},
+            ],
+            [(200.0, 230.0), (0.0, 0.0), (100.0, 115.0)],
+        )
+        self.assertAlmostEqual(result["amount_untaxed"], 75.0)
+        self.assertAlmostEqual(result["amount_tax"], 11.25)
+        self.assertAlmostEqual(result["amount_total"], 86.25)
+        # A line's problem is shown in full.
+        result = self._web_client_onchange(
+            [{}, {"selected": True, "refund_mode": "amount", "amount": 400.0}, {}],
+            [(0.0, 0.0)] * 3,
+        )
+        self.assertIn("Table", result["error_message"])
+        self.assertIn("300.00", result["error_message"])
+
+    def test_fifty_lines(self):
+        invoice = self._create_paid_invoice(
+            [{"name": f"Item {n}", "price_unit": 10.0} for n in range(50)]
+        )
+        action = invoice.action_open_partial_refund_wizard()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(len(wizard_form.line_ids), 50)
+        for index in (0, 25, 49):
+            with wizard_form.line_ids.edit(index) as line:
+                line.selected = True
+        self.assertAlmostEqual(wizard_form.amount_total, 34.5)
+        # The list shows them all on one page: no ticking across pages.
+        view = self.env.ref(
+            "invoice_partial_refund.account_partial_refund_wizard_view_form"
+        )
+        self.assertIn('limit="500"', view.arch_db)
 
     def test_errors_are_shown_and_block_completion(self):
         wizard_form = self._open_wizard()

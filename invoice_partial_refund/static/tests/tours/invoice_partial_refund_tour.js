@@ -4,9 +4,11 @@
 import {registry} from "@web/core/registry";
 
 /**
- * Walks the wizard in the web client: open a paid invoice, Partial refund,
- * tick two lines (one in full, one by amount), check the breakdown, refund,
- * and see the refunded values under the invoice lines.
+ * Walks the wizard in the web client on an invoice paid through Stripe:
+ * open it, Partial refund, tick and untick lines, refund one by amount and
+ * one by quantity, checking the breakdown after each change, see a line's
+ * problem in full, choose to refund by hand, refund, and see the refunded
+ * values on the invoice lines and totals.
  * Started by tests/test_tour.py on the invoice it prepares.
  */
 function selectOption(label) {
@@ -18,6 +20,57 @@ function selectOption(label) {
     };
 }
 
+function breakdown(now, after) {
+    // With the currency symbol, so that "$ 0.00" does not match "$ 230.00"
+    // (:contains reads the non-breaking space as a space).
+    const money = (amount) => `$ ${amount}`;
+    return {
+        content: `The breakdown says ${now} refunded now, ${after} refundable after`,
+        trigger: `.modal table.o_partial_refund_breakdown tr:has(div[name=amount_total]:contains(${money(now)})):has(div[name=remaining_total]:contains(${money(after)}))`,
+    };
+}
+
+function editLine(row, field, value) {
+    return [
+        {
+            content: `Line ${row + 1}: ${field}`,
+            trigger: `.modal .o_data_row:eq(${row}) td[name=${field}]`,
+            run: "click",
+        },
+        {
+            trigger: `.modal .o_data_row:eq(${row}) td[name=${field}] input`,
+            run: `edit ${value}`,
+        },
+        {
+            content: "Leave the line",
+            trigger: ".modal div[name=reason] input",
+            run: "click",
+        },
+    ];
+}
+
+function setMode(row, label) {
+    return [
+        {
+            content: `Line ${row + 1}: refund by ${label}`,
+            trigger: `.modal .o_data_row:eq(${row}) td[name=refund_mode]`,
+            run: "click",
+        },
+        {
+            trigger: `.modal .o_data_row:eq(${row}) td[name=refund_mode] select`,
+            run: selectOption(label),
+        },
+    ];
+}
+
+function tick(row) {
+    return {
+        content: `Tick or untick line ${row + 1}`,
+        trigger: `.modal .o_data_row:eq(${row}) td[name=selected] input`,
+        run: "click",
+    };
+}
+
 registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
     steps: () => [
         {
@@ -26,38 +79,56 @@ registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
             run: "click",
         },
         {
-            content: "Tick the chair line: refunded in full",
-            trigger: ".modal .o_data_row:eq(0) td[name=selected] input",
+            content: "Paid through Stripe: by default the money goes back through it",
+            trigger: ".modal div[name=refund_via] input[data-value=gateway]:checked",
+        },
+        // The breakdown follows every tick and edit, in any order (chair
+        // 200 + 15% tax, table 300 + 15% tax).
+        tick(0),
+        breakdown("230.00", "345.00"),
+        {
+            content: "Stripe takes the refund",
+            trigger: ".modal div[name=split_html]:contains(Stripe):contains(230.00)",
+        },
+        tick(1),
+        breakdown("575.00", "0.00"),
+        tick(0),
+        breakdown("345.00", "230.00"),
+        ...setMode(1, "Amount"),
+        ...editLine(1, "amount", "400"),
+        {
+            content: "The line's problem is shown in full",
+            trigger: ".modal .alert-danger div[name=error_message]:contains(You cannot refund):contains(is still refundable)",
+        },
+        ...editLine(1, "amount", "40"),
+        breakdown("46.00", "529.00"),
+        {
+            content: "No problem left",
+            trigger: ".modal:not(:has(.alert-danger div[name=error_message]:visible))",
+        },
+        tick(0),
+        ...setMode(0, "Quantity"),
+        {
+            content: "A line by quantity shows the quantity only",
+            trigger: ".modal .o_data_row:eq(0):not(:has(td[name=amount] .o_field_widget)):has(td[name=refund_quantity] .o_field_widget)",
+        },
+        ...editLine(0, "refund_quantity", "1"),
+        breakdown("161.00", "414.00"),
+        {
+            content: "The card was closed: refund by hand",
+            trigger: ".modal div[name=refund_via] input[data-value=manual]",
             run: "click",
         },
         {
-            content: "Tick the table line",
-            trigger: ".modal .o_data_row:eq(1) td[name=selected] input",
-            run: "click",
+            content: "The breakdown follows: all of it through the bank",
+            trigger: ".modal div[name=split_html]:not(:contains(Stripe)):contains(Bank):contains(161.00)",
         },
         {
-            content: "Refund the table by amount",
-            trigger: ".modal .o_data_row:eq(1) td[name=refund_mode]",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_data_row:eq(1) td[name=refund_mode] select",
-            run: selectOption("Amount"),
-        },
-        {
-            content: "Type the amount",
-            trigger: ".modal .o_data_row:eq(1) td[name=amount] input",
-            run: "edit 40",
-        },
-        {
-            content: "Leave the line",
+            content: "Give a reason",
             trigger: ".modal div[name=reason] input",
             run: "edit Damaged on delivery",
         },
-        {
-            content: "The breakdown shows 200 in full plus 40",
-            trigger: ".modal div[name=amount_total]:contains(240.00)",
-        },
+        breakdown("161.00", "414.00"),
         {
             content: "Complete refund",
             trigger: ".modal button[name=action_complete]",
@@ -79,11 +150,18 @@ registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
         },
         {
             content: "The chair line shows its refund",
-            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(0) .o_refunded_amount:contains(200.00)",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(0) .o_refunded_amount:contains(100.00)",
         },
         {
             content: "The table line shows its refund",
             trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(1) .o_refunded_amount:contains(40.00)",
+        },
+        {
+            content: "The totals show what was refunded and what is left",
+            trigger: ".o_form_view div[name=partial_refunded_amount]:contains(161.00)",
+        },
+        {
+            trigger: ".o_form_view div[name=partial_refundable_amount]:contains(414.00)",
         },
         {
             content: "And the invoice says it is partially refunded",
