@@ -297,6 +297,22 @@ class TestMalformedCalls(MalformedCallsCommon):
                 "unknown options", one, {"currency_id": 1}, V, "Use date", "currency_id"
             ),
             Call(
+                "refund_via unknown",
+                one,
+                {"refund_via": "paypal"},
+                V,
+                "must be “gateway” or “manual”",
+                "refund_via",
+            ),
+            Call(
+                "refund_via list",
+                one,
+                {"refund_via": ["manual"]},
+                V,
+                "must be",
+                "refund_via",
+            ),
+            Call(
                 "journal_id str", one, {"journal_id": "abc"}, V, "the id", "journal_id"
             ),
             Call(
