@@ -2,6 +2,8 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_refund_reminder_mixin
 from . import account_partial_refund_notification_mixin
+from . import account_partial_refund_credit_note_mixin
+from . import account_partial_refund_booking
 from . import account_partial_refund
 from . import account_partial_refund_line
 from . import account_partial_refund_gateway

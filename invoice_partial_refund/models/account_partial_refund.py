@@ -4,9 +4,8 @@ import psycopg2
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, format_date
+from odoo.tools import format_date
 
-from .. import utils
 from ..gateways.const import GATEWAY_SELECTION
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
@@ -330,8 +329,9 @@ class AccountPartialRefund(models.Model):
             )
             .sudo(False)
         )
-        refund._create_credit_note(prepared, reversal_values=reversal_values)
-        refund._split_refund_payments()
+        booking = refund.env["account.partial.refund.booking"]
+        booking._create_credit_note(refund, prepared, reversal_values=reversal_values)
+        booking._book_money_back(refund)
         refund._update_state()
         refund._post_refund_messages()
         if refund.gateway_ids:
@@ -446,275 +446,6 @@ class AccountPartialRefund(models.Model):
                         locks=company._format_lock_dates(violated),
                     )
                 )
-
-    def _create_credit_note(self, prepared, reversal_values=None):
-        """Create and post the credit note of this refund through Odoo's
-        reversal, one line per request.
-
-        As Odoo's "Credit Note" button: the defaults of its reversal wizard
-        for the invoice (where localizations put their document types,
-        reasons and e-invoicing codes) and `account.move._reverse_moves`,
-        so that every module's reversal hooks run; only the lines are ours,
-        the refunded ones with the amounts computed for them.
-
-        :param prepared: list of ``(invoice line, request, CreditLine)``
-        :param reversal_values: see `_refund_invoice`
-        """
-        self.ensure_one()
-        invoice = self.move_id
-        defaults = self._prepare_reversal_defaults(reversal_values)
-        defaults["line_ids"] = [
-            Command.create(
-                self._prepare_credit_note_line_vals(line, request, credit_line)
-            )
-            for line, request, credit_line in prepared
-        ]
-        # The credit note reverses the invoice's amounts at the invoice's
-        # rate, whatever the rate of the refund date: Odoo 18's reversal
-        # recomputes the rate at the credit note's date (the field is not
-        # copied), the payment takes the refund date's rate and Odoo books
-        # the exchange difference at reconciliation.
-        defaults["invoice_currency_rate"] = invoice.invoice_currency_rate
-        credit_note = invoice._reverse_moves([defaults])
-        if credit_note.invoice_currency_rate != invoice.invoice_currency_rate:
-            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
-        credit_lines = {
-            credit_line.refund_origin_line_id: credit_line
-            for credit_line in credit_note.invoice_line_ids
-        }
-        currency = credit_note.currency_id
-        for refund_line in self.line_ids:
-            credit_line = credit_lines.get(refund_line.invoice_line_id)
-            if (
-                not credit_line
-                or currency.compare_amounts(
-                    credit_line.price_subtotal, refund_line.amount_untaxed
-                )
-                or currency.compare_amounts(
-                    credit_line.price_total, refund_line.amount_total
-                )
-            ):
-                # The credit note books what was computed: a difference
-                # means the amounts booked would not be the ones shown.
-                raise UserError(
-                    _(
-                        "The credit note line of “%(line)s” does not match the "
-                        "computed refund. Nothing was refunded; please report it.",
-                        line=refund_line.invoice_line_id.name,
-                    )
-                )
-        credit_note.action_post()
-        # The refund's own fields follow the money: business code only (see write).
-        self.sudo().credit_note_id = credit_note
-
-    def _prepare_reversal_defaults(self, reversal_values=None):
-        """The values Odoo's reversal wizard gives the credit note of this
-        refund's invoice, with the wizard's fields a localization adds set
-        from ``reversal_values``."""
-        self.ensure_one()
-        invoice = self.move_id
-        reversal_values = dict(reversal_values or {})
-        Reversal = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        )
-        ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
-        unknown = set(reversal_values) - (set(Reversal._fields) - ours)
-        if unknown:
-            raise UserError(
-                _(
-                    "Unknown credit note values: %(fields)s. Use the fields of the "
-                    "credit note wizard your localization adds.",
-                    fields=", ".join(sorted(unknown)),
-                )
-            )
-        reason = self.reason or _("Partial refund")
-        # A record in memory only: the wizard's defaults are wanted, not the
-        # wizard (nor the right to create one).
-        wizard = Reversal.new(
-            {
-                "move_ids": [Command.set(invoice.ids)],
-                "company_id": invoice.company_id.id,
-                "journal_id": invoice.journal_id.id,
-                "date": self.date,
-                "reason": _("%(refund)s: %(reason)s", refund=self.name, reason=reason),
-                **reversal_values,
-            }
-        )
-        # The customer's bank account, as the wizard's `reverse_moves` sets.
-        bank = self.env["res.partner.bank"].search(
-            [
-                ("partner_id", "=", invoice.commercial_partner_id.id),
-                ("company_id", "in", [invoice.company_id.id, False]),
-            ],
-            order="sequence DESC",
-            limit=1,
-        )
-        defaults = {
-            "partner_bank_id": bank.id,
-            **wizard._prepare_default_reversal(invoice),
-        }
-        # The reversal's own reference names the invoice; the refund's says
-        # which refund and why, as before.
-        defaults["ref"] = _("%(refund)s: %(reason)s", refund=self.name, reason=reason)
-        # Paid on the spot by the refund payment, not by a payment term.
-        defaults["auto_post"] = "no"
-        return defaults
-
-    @api.model
-    def _prepare_credit_note_line_vals(self, line, request, credit_line):
-        """The credit note line refunding ``request`` of invoice ``line``:
-        the line as Odoo's reversal copies it (its business fields included,
-        e.g. its sale order lines) with the refunded quantity, price and
-        discount, and the amounts computed for it (``credit_line``, a
-        `refund_amounts.CreditLine`)."""
-        vals = line.with_context(include_business_fields=True).copy_data(
-            {
-                "move_id": False,
-                "quantity": credit_line.quantity,
-                "price_unit": credit_line.price_unit,
-                "discount": credit_line.discount,
-                "refund_origin_line_id": line.id,
-                "refund_manual_tax_amounts": credit_line.manual_tax_amounts(),
-            }
-        )[0]
-        for field_name in ("balance", "amount_currency", "debit", "credit"):
-            vals.pop(field_name, None)
-        # Only a credit line carrying the refunded quantity is linked to the
-        # sale order line: a refund by amount is a price adjustment, and its
-        # quantity of 1 would lower the invoiced quantity and make Odoo
-        # invoice the product again.
-        if "sale_line_ids" in vals and not (
-            request["mode"] != "amount"
-            and credit_line.carries_quantity
-            and not float_compare(
-                credit_line.quantity,
-                request["quantity"],
-                precision_rounding=line.product_uom_id.rounding or 0.01,
-            )
-        ):
-            vals["sale_line_ids"] = [Command.clear()]
-        return vals
-
-    def _split_refund_payments(self):
-        """Send the refund back the way the money came: each gateway payment
-        of the invoice takes what it can (refunded later through the gateway,
-        see `account.partial.refund.gateway`), the rest is paid now through
-        the refund's manual method. Refunded by hand, all of it goes through
-        the manual method."""
-        self.ensure_one()
-        currency = self.currency_id
-        remaining = self.credit_note_id.amount_total
-        shares = (
-            self.move_id._get_partial_refund_gateway_split(remaining)
-            if self.refund_via == "gateway"
-            else []
-        )
-        for share in shares:
-            # Gateway refunds are written by the business code only (no ACL).
-            self.env["account.partial.refund.gateway"].sudo().create(
-                {
-                    "refund_id": self.id,
-                    "gateway": share["gateway"],
-                    "source_payment_id": share["payment"].id,
-                    "source_transaction_id": share["transaction"].id,
-                    "payment_reference": share["reference"],
-                    "amount": share["amount"],
-                }
-            )
-            remaining = currency.round(remaining - share["amount"])
-        if not currency.is_zero(remaining):
-            method_line = self.payment_method_line_id
-            payment = self._create_payment(
-                remaining, method_line.journal_id, method_line
-            )
-            # The refund's own fields follow the money: business code only (see write).
-            self.sudo().payment_id = payment
-
-    def _create_payment(
-        self,
-        amount,
-        journal,
-        method_line,
-        payment_type="outbound",
-        date=None,
-        memo=None,
-    ):
-        """Create and post a payment of ``amount`` for this refund.
-
-        An outbound payment (money to the customer) is reconciled with the
-        credit note, so the credit note is settled, never left as credit the
-        customer could use. An inbound one books money the customer's bank
-        sent back (see `account.partial.refund.gateway._book_return`); the
-        outbound payment made instead settles it.
-
-        :param date: the payment's date, the refund's by default
-        """
-        self.ensure_one()
-        outstanding_account = method_line.payment_account_id
-        if not outstanding_account and journal.type == "cash":
-            # Paid on the spot: the money moves in the cash register now.
-            outstanding_account = journal.default_account_id
-        payment = self.env["account.payment"].create(
-            {
-                "outstanding_account_id": outstanding_account.id,
-                "payment_type": payment_type,
-                "partner_type": "customer",
-                "partner_id": self.credit_note_id.commercial_partner_id.id,
-                "amount": amount,
-                "currency_id": self.currency_id.id,
-                "date": date or self.date,
-                "journal_id": journal.id,
-                "payment_method_line_id": method_line.id,
-                "memo": memo or self.name,
-            }
-        )
-        if not payment.outstanding_account_id:
-            payment.outstanding_account_id = payment._get_outstanding_account(
-                payment_type
-            )
-        payment.action_post()
-        if payment_type == "outbound":
-            self._reconcile_with_credit_note(payment)
-        return payment
-
-    def _open_receivable_lines(self, payments=None):
-        """The open receivable lines of this refund's entries, which settle
-        each other: its credit note, its payments and its gateway shares'
-        (the refunds made, the returns the customer's bank sent back), and
-        ``payments`` not linked to it yet."""
-        shares = self.gateway_ids
-        payments = (
-            (payments or self.env["account.payment"])
-            | self.payment_id
-            | shares.refund_payment_id
-            | shares.returned_payment_id
-            | shares.returned_from_payment_id
-        )
-        return (self.credit_note_id | payments.move_id).line_ids.filtered(
-            lambda line: (
-                line.parent_state == "posted"
-                and line.account_id.account_type == "asset_receivable"
-                and not line.reconciled
-            )
-        )
-
-    def _reconcile_with_credit_note(self, payment):
-        self._open_receivable_lines(payment).reconcile()
-        payment_lines = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        if not all(payment_lines.mapped("reconciled")):
-            # The credit note was used elsewhere meanwhile (reconciled by
-            # hand): say so rather than leave an open debit unnoticed.
-            utils.post_internal_note(
-                self,
-                _(
-                    "The refund payment %(payment)s could not be fully reconciled with "
-                    "the credit note %(credit_note)s: check the customer's account.",
-                    payment=payment._get_html_link(),
-                    credit_note=self.credit_note_id._get_html_link(),
-                ),
-            )
 
     def _update_state(self):
         """Derive the state from where the money is: at a gateway (requested,
@@ -839,48 +570,12 @@ class AccountPartialRefund(models.Model):
                     )
                 )
         for refund in self:
-            today = fields.Date.context_today(refund)
-            refund._cancel_payments(
-                refund.payment_id | refund.gateway_ids.refund_payment_id,
-                ref=_("Cancellation of %(refund)s", refund=refund.name),
-            )
             credit_note = refund.credit_note_id
-            reversal = credit_note._reverse_moves(
-                [
-                    {
-                        "date": today,
-                        "invoice_date": today,
-                        "ref": _("Cancellation of %(refund)s", refund=refund.name),
-                    }
-                ],
-                cancel=True,
+            reversal = refund.env["account.partial.refund.booking"]._book_cancellation(
+                refund
             )
-            # A gateway refund returned by the bank: the reversal took the
-            # credit note back from its payment, which now settles the return.
-            refund._open_receivable_lines().reconcile()
             # The state follows the money: written by the business code only.
             refund.sudo().state = "cancelled"
             refund._remove_manual_refund_reminder()
             refund._post_cancellation_notes(credit_note, reversal)
         return True
-
-    @api.model
-    def _cancel_payments(self, payments, ref=None):
-        """Cancel refund payments whose money will not go out (or came back)
-        by reversing their posted entries, never by resetting them to draft:
-        the reversal is reconciled with the payment's entry, and the credit
-        note is open again for what they settled.
-
-        :param ref: the reference of the reversal entries
-        """
-        payments = payments.filtered(lambda p: p.state != "canceled")
-        posted = payments.move_id.filtered(lambda m: m.state == "posted")
-        if posted:
-            today = fields.Date.context_today(self)
-            # `cancel=True` unreconciles the payments' lines first, then
-            # reconciles each reversal with its entry.
-            posted._reverse_moves(
-                [{"date": today, "ref": ref or move.ref} for move in posted],
-                cancel=True,
-            )
-        payments.state = "canceled"

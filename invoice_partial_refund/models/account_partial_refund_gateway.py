@@ -316,7 +316,7 @@ class AccountPartialRefundGateway(models.Model):
                 refunded_minor=self._refunded_minor_before(),
             )
         except GatewayRefused as error:
-            self._fail("failed", error.reason)
+            self._report_failure("failed", error.reason)
             return
         except GatewayError as error:
             # Unavailable (outcome unknown) or a conflict: stay requested;
@@ -359,7 +359,7 @@ class AccountPartialRefundGateway(models.Model):
                 )
         except GatewayRefused as error:
             if self.state == "requested":
-                self._fail("failed", error.reason)
+                self._report_failure("failed", error.reason)
             else:
                 self.last_error = str(error)[:500]
             return
@@ -390,7 +390,7 @@ class AccountPartialRefundGateway(models.Model):
         States only move forward: requested → pending → succeeded, and
         failed or canceled are final. A refund the gateway reports failed
         after it succeeded (returned by the customer's bank) has its return
-        booked (`_book_return`) and falls back to a manual refund. Events may
+        booked (`_report_return`) and falls back to a manual refund. Events may
         arrive in any order: a late "pending" changes nothing.
         """
         self.ensure_one()
@@ -415,7 +415,7 @@ class AccountPartialRefundGateway(models.Model):
                 self.refund_id._update_state()
         elif result.status == "succeeded":
             if self.state in ("requested", "pending"):
-                self._book_success(tx)
+                self._report_success(tx)
         else:
             if tx:
                 tx._set_canceled(
@@ -426,10 +426,12 @@ class AccountPartialRefundGateway(models.Model):
                 tx.is_post_processed = True
             date = None
             if self.state == "succeeded":
-                self._book_return()
+                self._report_return()
                 # Sent by hand from now on, not at the refund's date.
                 date = fields.Date.context_today(self)
-            self._fail(result.status, result.failure_reason or result.status, date=date)
+            self._report_failure(
+                result.status, result.failure_reason or result.status, date=date
+            )
 
     def _get_refund_transaction(self):
         """The Odoo refund transaction of this Stripe refund, created on the
@@ -461,7 +463,7 @@ class AccountPartialRefundGateway(models.Model):
         self.transaction_id = tx
         return tx.with_user(SUPERUSER_ID)
 
-    def _book_success(self, tx):
+    def _report_success(self, tx):
         """The money is back with the customer: book the refund payment and
         reconcile it with the credit note (once)."""
         now = fields.Datetime.now()
@@ -473,17 +475,9 @@ class AccountPartialRefundGateway(models.Model):
             return
         if tx:
             tx._set_done(extra_allowed_states=("done",))
-            if not tx.payment_id:
-                tx.with_company(tx.company_id)._create_payment()
-            tx.is_post_processed = True
-            payment = tx.payment_id
-            refund._reconcile_with_credit_note(payment)
-        else:
-            journal = self.source_payment_id.journal_id
-            method_line = journal.outbound_payment_method_line_ids.filtered(
-                lambda line: not line.payment_provider_id
-            )[:1]
-            payment = refund._create_payment(self.amount, journal, method_line)
+        payment = self.env["account.partial.refund.booking"]._book_gateway_success(
+            self, tx
+        )
         self.refund_payment_id = payment
         refund._update_state()
         utils.post_internal_note(
@@ -496,7 +490,7 @@ class AccountPartialRefundGateway(models.Model):
             ),
         )
 
-    def _book_return(self):
+    def _report_return(self):
         """The gateway refunded, then the customer's bank sent the money back
         (a closed card or account): book its return today on the gateway's
         journal, an inbound payment the customer is owed again, and leave
@@ -504,22 +498,7 @@ class AccountPartialRefundGateway(models.Model):
         period since closed or a payout since reconciled."""
         self.ensure_one()
         refunded = self.refund_payment_id
-        journal = refunded.journal_id
-        method_line = journal.inbound_payment_method_line_ids.filtered(
-            lambda line: not line.payment_provider_id
-        )[:1]
-        returned = self.refund_id._create_payment(
-            self.amount,
-            journal,
-            method_line,
-            payment_type="inbound",
-            date=fields.Date.context_today(self),
-            memo=_(
-                "%(refund)s: refund %(reference)s returned",
-                refund=self.refund_id.name,
-                reference=self.gateway_reference,
-            ),
-        )
+        returned = self.env["account.partial.refund.booking"]._book_gateway_return(self)
         self.write(
             {
                 "returned_payment_id": returned.id,
@@ -539,7 +518,7 @@ class AccountPartialRefundGateway(models.Model):
             ),
         )
 
-    def _fail(self, state, reason, date=None):
+    def _report_failure(self, state, reason, date=None):
         """The gateway did not refund: keep the credit note, record why, and
         fall back to a refund by hand through the refund's manual method.
 
@@ -557,10 +536,9 @@ class AccountPartialRefundGateway(models.Model):
                 "manual_fallback": True,
             }
         )
-        method_line = refund.payment_method_line_id
-        self.refund_payment_id = refund._create_payment(
-            self.amount, method_line.journal_id, method_line, date=date
-        )
+        self.refund_payment_id = self.env[
+            "account.partial.refund.booking"
+        ]._book_gateway_fallback(self, date=date)
         refund._update_state()
         utils.post_internal_note(
             refund,
@@ -570,7 +548,7 @@ class AccountPartialRefundGateway(models.Model):
                 gateway=dict(self._fields["gateway"].selection)[self.gateway],
                 amount=self.currency_id.format(self.amount),
                 reason=reason,
-                method=method_line.display_name,
+                method=refund.payment_method_line_id.display_name,
             ),
         )
 

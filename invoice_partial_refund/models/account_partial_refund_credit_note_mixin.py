@@ -1,0 +1,168 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The credit note of a refund, through Odoo's reversal: the booking
+service's first step (see `account.partial.refund.booking`)."""
+
+from odoo import Command, _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
+    """The credit note part of `account.partial.refund.booking` (its only
+    user)."""
+
+    _name = "account.partial.refund.credit.note.mixin"
+    _description = "Partial Refund Credit Note"
+
+    @api.model
+    def _create_credit_note(self, refund, prepared, reversal_values=None):
+        """Create and post the credit note of ``refund`` through Odoo's
+        reversal, one line per request.
+
+        As Odoo's "Credit Note" button: the defaults of its reversal wizard
+        for the invoice (where localizations put their document types,
+        reasons and e-invoicing codes) and `account.move._reverse_moves`,
+        so that every module's reversal hooks run; only the lines are ours,
+        the refunded ones with the amounts computed for them.
+
+        :param prepared: list of ``(invoice line, request, CreditLine)``
+        :param reversal_values: see `account.partial.refund._refund_invoice`
+        """
+        refund.ensure_one()
+        invoice = refund.move_id
+        defaults = self._prepare_reversal_defaults(refund, reversal_values)
+        defaults["line_ids"] = [
+            Command.create(
+                self._prepare_credit_note_line_vals(line, request, credit_line)
+            )
+            for line, request, credit_line in prepared
+        ]
+        # The credit note reverses the invoice's amounts at the invoice's
+        # rate, whatever the rate of the refund date: Odoo 18's reversal
+        # recomputes the rate at the credit note's date (the field is not
+        # copied), the payment takes the refund date's rate and Odoo books
+        # the exchange difference at reconciliation.
+        defaults["invoice_currency_rate"] = invoice.invoice_currency_rate
+        credit_note = invoice._reverse_moves([defaults])
+        if credit_note.invoice_currency_rate != invoice.invoice_currency_rate:
+            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
+        credit_lines = {
+            credit_line.refund_origin_line_id: credit_line
+            for credit_line in credit_note.invoice_line_ids
+        }
+        currency = credit_note.currency_id
+        for refund_line in refund.line_ids:
+            credit_line = credit_lines.get(refund_line.invoice_line_id)
+            if (
+                not credit_line
+                or currency.compare_amounts(
+                    credit_line.price_subtotal, refund_line.amount_untaxed
+                )
+                or currency.compare_amounts(
+                    credit_line.price_total, refund_line.amount_total
+                )
+            ):
+                # The credit note books what was computed: a difference
+                # means the amounts booked would not be the ones shown.
+                raise UserError(
+                    _(
+                        "The credit note line of “%(line)s” does not match the "
+                        "computed refund. Nothing was refunded; please report it.",
+                        line=refund_line.invoice_line_id.name,
+                    )
+                )
+        credit_note.action_post()
+        # The refund's own fields follow the money: business code only (see write).
+        refund.sudo().credit_note_id = credit_note
+
+    @api.model
+    def _prepare_reversal_defaults(self, refund, reversal_values=None):
+        """The values Odoo's reversal wizard gives the credit note of
+        ``refund``'s invoice, with the wizard's fields a localization adds set
+        from ``reversal_values``."""
+        refund.ensure_one()
+        invoice = refund.move_id
+        reversal_values = dict(reversal_values or {})
+        Reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
+        unknown = set(reversal_values) - (set(Reversal._fields) - ours)
+        if unknown:
+            raise UserError(
+                _(
+                    "Unknown credit note values: %(fields)s. Use the fields of the "
+                    "credit note wizard your localization adds.",
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
+        reason = refund.reason or _("Partial refund")
+        # A record in memory only: the wizard's defaults are wanted, not the
+        # wizard (nor the right to create one).
+        wizard = Reversal.new(
+            {
+                "move_ids": [Command.set(invoice.ids)],
+                "company_id": invoice.company_id.id,
+                "journal_id": invoice.journal_id.id,
+                "date": refund.date,
+                "reason": _(
+                    "%(refund)s: %(reason)s", refund=refund.name, reason=reason
+                ),
+                **reversal_values,
+            }
+        )
+        # The customer's bank account, as the wizard's `reverse_moves` sets.
+        bank = self.env["res.partner.bank"].search(
+            [
+                ("partner_id", "=", invoice.commercial_partner_id.id),
+                ("company_id", "in", [invoice.company_id.id, False]),
+            ],
+            order="sequence DESC",
+            limit=1,
+        )
+        defaults = {
+            "partner_bank_id": bank.id,
+            **wizard._prepare_default_reversal(invoice),
+        }
+        # The reversal's own reference names the invoice; the refund's says
+        # which refund and why, as before.
+        defaults["ref"] = _("%(refund)s: %(reason)s", refund=refund.name, reason=reason)
+        # Paid on the spot by the refund payment, not by a payment term.
+        defaults["auto_post"] = "no"
+        return defaults
+
+    @api.model
+    def _prepare_credit_note_line_vals(self, line, request, credit_line):
+        """The credit note line refunding ``request`` of invoice ``line``:
+        the line as Odoo's reversal copies it (its business fields included,
+        e.g. its sale order lines) with the refunded quantity, price and
+        discount, and the amounts computed for it (``credit_line``, a
+        `refund_amounts.CreditLine`)."""
+        vals = line.with_context(include_business_fields=True).copy_data(
+            {
+                "move_id": False,
+                "quantity": credit_line.quantity,
+                "price_unit": credit_line.price_unit,
+                "discount": credit_line.discount,
+                "refund_origin_line_id": line.id,
+                "refund_manual_tax_amounts": credit_line.manual_tax_amounts(),
+            }
+        )[0]
+        for field_name in ("balance", "amount_currency", "debit", "credit"):
+            vals.pop(field_name, None)
+        # Only a credit line carrying the refunded quantity is linked to the
+        # sale order line: a refund by amount is a price adjustment, and its
+        # quantity of 1 would lower the invoiced quantity and make Odoo
+        # invoice the product again.
+        if "sale_line_ids" in vals and not (
+            request["mode"] != "amount"
+            and credit_line.carries_quantity
+            and not float_compare(
+                credit_line.quantity,
+                request["quantity"],
+                precision_rounding=line.product_uom_id.rounding or 0.01,
+            )
+        ):
+            vals["sale_line_ids"] = [Command.clear()]
+        return vals
