@@ -265,14 +265,14 @@ class AccountPartialRefundGateway(models.Model):
         locked.invalidate_recordset()
         return locked
 
-    def _each_isolated(self, method_name):
-        """Run the method ``method_name`` of each record in a savepoint: one record that
+    def _each_isolated(self, handle):
+        """Run ``handle(record)`` for each record in a savepoint: one record that
         fails (a misconfigured journal, an unexpected answer) is noted on
         it and does not undo the others, nor stall the cron."""
         for record in self:
             try:
                 with self.env.cr.savepoint():
-                    getattr(record, method_name)()
+                    handle(record)
             except Exception as error:
                 _logger.exception(
                     "Gateway refund %s of %s failed", record.id, record.refund_id.name
@@ -296,7 +296,7 @@ class AccountPartialRefundGateway(models.Model):
         gets the same refund back."""
         self = self.sudo()  # internal records: written by the business code only
         self.filtered(lambda r: r.state == "requested")._lock()._each_isolated(
-            "_send_one"
+            lambda record: record._send_one()
         )
 
     def _send_one(self):
@@ -340,7 +340,7 @@ class AccountPartialRefundGateway(models.Model):
         # Noted before anything can fail, so the cron moves on to others.
         locked.last_sync_date = fields.Datetime.now()
         states = {record.id: record.state for record in locked}
-        locked._each_isolated("_sync_one")
+        locked._each_isolated(lambda record: record._sync_one())
         for record in locked:
             if record.state != states[record.id]:
                 record._notify_gateway_answer()
