@@ -1,7 +1,5 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-
 import psycopg2
 
 from odoo import Command, _, api, fields, models
@@ -10,12 +8,7 @@ from odoo.tools import format_date
 
 from ..gateways.const import GATEWAY_SELECTION
 
-_logger = logging.getLogger(__name__)
-
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
-#: A refund may be cancelled while no money left: requested of no gateway
-#: yet (see `_check_can_cancel`) or awaiting a manual refund.
-CANCELLABLE_STATES = ("requested", "manual")
 
 
 class AccountPartialRefund(models.Model):
@@ -24,6 +17,7 @@ class AccountPartialRefund(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
+        "account.partial.refund.state.mixin",
         "account.partial.refund.reminder.mixin",
         "account.partial.refund.notification.mixin",
     ]
@@ -453,121 +447,6 @@ class AccountPartialRefund(models.Model):
                         locks=company._format_lock_dates(violated),
                     )
                 )
-
-    # ------------------------------------------------------------
-    # STATE MACHINE: the state follows the money; one method per
-    # transition, each with the states it is allowed from.
-    # ------------------------------------------------------------
-
-    def _update_state(self):
-        """Move each refund to where its money is, through the transition
-        that leads there: at a gateway (pending), to be sent by hand
-        (manual), or back with the customer (done). Called by the refund
-        itself and by its gateway shares when they report an outcome."""
-        for refund in self:
-            if refund.state == "cancelled":
-                continue
-            state = refund._get_money_state()
-            if refund.state == state:
-                continue
-            # Never back to "requested": gateway shares start there and only
-            # move forward, so a refund leaves it once and for all.
-            if state == "pending":
-                refund._set_pending()
-            elif state == "manual":
-                refund._set_manual()
-            elif state == "done":
-                refund._set_done()
-
-    def _get_money_state(self):
-        """Where this refund's money is: still requested of a gateway,
-        pending there, to be sent by hand, or back with the customer."""
-        self.ensure_one()
-        gateways = self.gateway_ids
-        needs_hand = (self.payment_id and self.refund_method == "manual") or any(
-            gateways.mapped("manual_fallback")
-        )
-        if any(g.state == "requested" for g in gateways):
-            return "requested"
-        if any(g.state == "pending" for g in gateways):
-            return "pending"
-        if needs_hand and not self.manual_refund_date:
-            return "manual"
-        return "done"
-
-    def _filter_allowed(self, target, allowed_from):
-        """The refunds of ``self`` that may move to ``target``; the others
-        are logged and left as they are (as `payment.transaction` does)."""
-        allowed = self.filtered(lambda refund: refund.state in allowed_from)
-        for refund in self - allowed:
-            _logger.warning(
-                "Refund %s cannot go from %s to %s; left as it is.",
-                refund.name,
-                refund.state,
-                target,
-            )
-        return allowed
-
-    def _set_pending(self):
-        """A gateway accepted the refund; the money is on its way."""
-        refunds = self._filter_allowed("pending", ("requested",))
-        # The state follows the money: written by the business code only.
-        refunds.sudo().write({"state": "pending"})
-
-    def _set_manual(self):
-        """Someone must send (some of) the money by hand: due in the
-        company's delay, reminded by an activity. From "done" when a gateway
-        refund the customer's bank returned falls back to a manual one."""
-        for refund in self._filter_allowed("manual", ("requested", "pending", "done")):
-            # The state follows the money: written by the business code only.
-            refund.sudo().write(
-                {
-                    "state": "manual",
-                    "manual_due_date": fields.Date.add(
-                        fields.Date.context_today(refund),
-                        days=refund.company_id.partial_refund_delay,
-                    ),
-                }
-            )
-            refund._ensure_manual_refund_activities()
-
-    def _set_done(self):
-        """The money is back with the customer, who is told so."""
-        for refund in self._filter_allowed("done", ("requested", "pending", "manual")):
-            # The state follows the money: written by the business code only.
-            refund.sudo().write({"state": "done"})
-            refund._notify_customer()
-
-    def _check_can_cancel(self):
-        """Refuse to cancel a refund whose money may already be out, before
-        anything is written."""
-        for refund in self:
-            if refund.state not in CANCELLABLE_STATES:
-                raise UserError(
-                    _(
-                        "Only a refund awaiting a manual refund can be cancelled; "
-                        "%(refund)s is %(state)s.",
-                        refund=refund.name,
-                        state=dict(self._fields["state"].selection)[refund.state],
-                    )
-                )
-            if refund.gateway_ids.filtered(
-                lambda g: g.state in ("requested", "pending", "succeeded")
-            ):
-                raise UserError(
-                    _(
-                        "%(refund)s went through a gateway: it cannot be cancelled in "
-                        "Odoo. Wait for the gateway's answer.",
-                        refund=refund.name,
-                    )
-                )
-
-    def _set_cancelled(self):
-        """The refund will not happen (its books are reversed)."""
-        refunds = self._filter_allowed("cancelled", CANCELLABLE_STATES)
-        # The state follows the money: written by the business code only.
-        refunds.sudo().state = "cancelled"
-        refunds._remove_manual_refund_reminder()
 
     # ------------------------------------------------------------
     # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
