@@ -467,10 +467,14 @@ class AccountMoveLine(models.Model):
         the shares of all lines add up to the invoice exactly.
         """
         shares = {}
-        for invoice in self.move_id:
-            for line_id, share in invoice._refund_invoice_shares().items():
-                shares[self.browse(line_id)] = share
-        return {line: share for line, share in shares.items() if line in self}
+        # Looked up line by line in the invoice's shares (computed once per
+        # invoice and transaction): building the whole invoice's mapping for
+        # each line made a refund of N lines cost N² lookups.
+        for line in self:
+            share = line.move_id._refund_invoice_shares().get(line.id)
+            if share is not None:
+                shares[line] = share
+        return shares
 
     def _refund_left(self):
         """``{invoice line: Share}``: what is still refundable of each of
