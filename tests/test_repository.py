@@ -24,20 +24,38 @@ def test_manifest_data_files_exist():
 
 def _declared_models(path):
     """The ``_name`` of the models with records a file declares: abstract
-    models (mixins) have none, and Odoo asks no access rights of them."""
+    models (mixins) have none, and Odoo asks no access rights of them; nor
+    does a class that names the model it extends (``_name = "account.move"``
+    with ``_inherit = ["account.move", <a mixin>]``): as Odoo, a model is
+    declared when its ``_name`` is not in its ``_inherit``."""
     for node in ast.walk(ast.parse(path.read_text())):
         if not isinstance(node, ast.ClassDef) or any(
             isinstance(base, ast.Attribute) and base.attr == "AbstractModel"
             for base in node.bases
         ):
             continue
-        for statement in node.body:
-            if (
-                isinstance(statement, ast.Assign)
-                and [getattr(t, "id", None) for t in statement.targets] == ["_name"]
-                and isinstance(statement.value, ast.Constant)
-            ):
-                yield statement.value.value
+        assigned = {
+            statement.targets[0].id: statement.value
+            for statement in node.body
+            if isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        }
+        name = assigned.get("_name")
+        if not isinstance(name, ast.Constant):
+            continue
+        inherit = assigned.get("_inherit")
+        parents = (
+            [inherit.value]
+            if isinstance(inherit, ast.Constant)
+            else [
+                e.value
+                for e in getattr(inherit, "elts", ())
+                if isinstance(e, ast.Constant)
+            ]
+        )
+        if name.value not in parents:
+            yield name.value
 
 
 def test_every_model_has_access_rights():

@@ -1,3 +1,4 @@
+from . import account_move_refund_routing_mixin
 from . import account_move
 from . import account_move_line
 from . import account_partial_refund_reminder_mixin

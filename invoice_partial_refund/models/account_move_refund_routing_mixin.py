@@ -1,0 +1,262 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The money-back routing of an invoice's refunds: which payment method lines
+a refund may use, how it splits among the invoice's gateway payments, and the
+tax shares of the invoice's lines."""
+
+from odoo import _, models
+from odoo.exceptions import UserError
+
+from .. import refund_amounts
+
+
+class AccountMoveRefundRoutingMixin(models.AbstractModel):
+    """The money-back routing part of `account.move` (its only user)."""
+
+    _name = "account.move.refund.routing.mixin"
+    _description = "Invoice Partial Refund Routing"
+
+    def _get_partial_refund_paid_method_lines(self):
+        """Inbound payment method lines of the payments reconciled with this
+        invoice."""
+        self.ensure_one()
+        return self._get_reconciled_payments().payment_method_line_id
+
+    def _get_partial_refund_method_lines(self, paid_method_lines=None):
+        """Outbound payment method lines a refund of this invoice may use: the
+        journals the invoice was paid through, then the company's bank and
+        cash journals. Gateway methods are not offered: their refunds go
+        through the gateway itself.
+
+        :param paid_method_lines: `_get_partial_refund_paid_method_lines`,
+            when the caller has it already
+        """
+        self.ensure_one()
+        if paid_method_lines is None:
+            paid_method_lines = self._get_partial_refund_paid_method_lines()
+        paid_journals = paid_method_lines.journal_id
+        company_journals = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "in", ("bank", "cash")),
+            ]
+        )
+        journals = paid_journals.filtered(lambda j: j.type in ("bank", "cash")) | (
+            company_journals
+        )
+        return journals.outbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_provider_id
+        )
+
+    def _get_partial_refund_gateway_split(self, amount, include_empty=False):
+        """Split a refund of ``amount`` among the gateway payments of this
+        invoice: each takes at most what is left of it after earlier refunds.
+
+        :return: list of dicts with ``payment``, ``gateway``, ``reference``,
+            ``transaction``, ``amount`` (taken now), ``available`` (before),
+            ``refund_count`` and ``pending_count`` (earlier refunds)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        payments = self._get_reconciled_payments().filtered(
+            lambda p: p.payment_type == "inbound" and p.currency_id == currency
+        )
+        GatewayRefund = self.env["account.partial.refund.gateway"]
+        earlier = GatewayRefund.search(
+            [
+                ("source_payment_id", "in", payments.ids),
+                ("state", "not in", ("failed", "canceled")),
+            ]
+        )
+        split = []
+        remaining = amount
+        for payment in payments.sorted(lambda p: (p.date, p.id)):
+            gateway, reference, tx = payment._get_refund_gateway()
+            if not gateway:
+                continue
+            previous = earlier.filtered(lambda g, p=payment: g.source_payment_id == p)
+            available = currency.round(payment.amount - sum(previous.mapped("amount")))
+            take = min(max(available, 0.0), max(remaining, 0.0))
+            split.append(
+                {
+                    "payment": payment,
+                    "gateway": gateway,
+                    "reference": reference,
+                    "transaction": tx or self.env["payment.transaction"],
+                    "amount": currency.round(take),
+                    "available": available,
+                    "refund_count": len(previous),
+                    "pending_count": len(
+                        previous.filtered(lambda g: g.state in ("requested", "pending"))
+                    ),
+                }
+            )
+            remaining = currency.round(remaining - take)
+        if include_empty:
+            return split
+        return [share for share in split if not currency.is_zero(share["amount"])]
+
+    def _get_partial_refund_method_line(
+        self, journal_id=None, payment_method_line_id=None, refund_via="gateway"
+    ):
+        """Return the outbound payment method line a refund of this invoice
+        uses, after checking it is allowed.
+
+        :param refund_via: ``"manual"`` refuses a gateway's method: the money
+            goes back by hand through a bank or cash journal
+        """
+        self.ensure_one()
+        paid_method_lines = self._get_partial_refund_paid_method_lines()
+        available = self._get_partial_refund_method_lines(paid_method_lines)
+        MethodLine = self.env["account.payment.method.line"]
+        if payment_method_line_id:
+            # Read as superuser: a method of another company must get a clear
+            # error, not an access error.
+            method_line = MethodLine.sudo().browse(payment_method_line_id).exists()
+            if not method_line:
+                raise UserError(
+                    _(
+                        "The payment method with id %(id)s "
+                        "(“payment_method_line_id”) does not exist: pass the id of "
+                        "an outbound payment method of a bank or cash journal.",
+                        id=payment_method_line_id,
+                    )
+                )
+            if journal_id and method_line.journal_id.id != journal_id:
+                raise UserError(
+                    _(
+                        "The payment method %(method)s (“payment_method_line_id”) "
+                        "is not of the journal with id %(journal)s "
+                        "(“journal_id”): pass only one of them.",
+                        method=method_line.display_name,
+                        journal=journal_id,
+                    )
+                )
+            if method_line.payment_provider_id:
+                paid_providers = paid_method_lines.payment_provider_id
+                if method_line.payment_provider_id not in paid_providers:
+                    raise UserError(
+                        _(
+                            "%(invoice)s was not paid through %(gateway)s: a refund "
+                            "can only go through the gateway that took the payment. "
+                            "Choose another “payment_method_line_id”.",
+                            invoice=self.name,
+                            gateway=method_line.payment_provider_id.name,
+                        )
+                    )
+                if refund_via == "manual":
+                    raise UserError(
+                        _(
+                            "%(method)s is a gateway's method: a refund by hand "
+                            "goes through a bank or cash journal; choose one of "
+                            "their outbound methods.",
+                            method=method_line.display_name,
+                        )
+                    )
+                # The gateway's share goes back through it anyway (see
+                # `_get_partial_refund_gateway_split`): what it cannot take
+                # goes through the default manual method.
+                return self._get_partial_refund_method_line()
+            if method_line.journal_id.company_id != self.company_id:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s belongs to another company than "
+                        "%(invoice)s: choose a “payment_method_line_id” of the "
+                        "invoice's company.",
+                        journal=method_line.journal_id.display_name,
+                        invoice=self.name,
+                    )
+                )
+            if method_line not in available:
+                raise UserError(
+                    _(
+                        "%(method)s cannot refund this invoice: choose as "
+                        "“payment_method_line_id” an outbound method of a bank or "
+                        "cash journal.",
+                        method=method_line.display_name,
+                    )
+                )
+            return method_line.sudo(False)
+        if journal_id:
+            # Read as superuser, as the method line above: a clear error.
+            journal = self.env["account.journal"].sudo().browse(journal_id).exists()
+            if not journal:
+                raise UserError(
+                    _(
+                        "The journal with id %(id)s (“journal_id”) does not exist: "
+                        "pass the id of a bank or cash journal of the invoice's "
+                        "company.",
+                        id=journal_id,
+                    )
+                )
+            if journal.company_id != self.company_id:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s belongs to another company than "
+                        "%(invoice)s: choose a “journal_id” of the invoice's "
+                        "company.",
+                        journal=journal.display_name,
+                        invoice=self.name,
+                    )
+                )
+            method_lines = available.filtered(lambda line: line.journal_id == journal)
+            if not method_lines:
+                raise UserError(
+                    _(
+                        "The journal %(journal)s has no outbound payment method to "
+                        "refund with: choose another “journal_id”, a bank or cash "
+                        "journal.",
+                        journal=journal.display_name,
+                    )
+                )
+            return method_lines[0]
+        paid_journals = paid_method_lines.journal_id
+        preferred = available.filtered(lambda line: line.journal_id in paid_journals)
+        method_line = (preferred or available)[:1]
+        if not method_line:
+            raise UserError(
+                _(
+                    "The company has no bank or cash journal with an outbound payment "
+                    "method to refund with."
+                )
+            )
+        return method_line
+
+    def _refund_invoice_shares(self):
+        """``{invoice line id: refund_amounts.Share}`` of this invoice's
+        product lines (see ``account.move.line._refund_shares``).
+
+        One run of the tax engine over the invoice, remembered for the
+        transaction as long as the invoice's lines are unchanged: the wizard
+        and a refund ask for it once per line.
+        """
+        self.ensure_one()
+        lines = self.line_ids
+        fingerprint = tuple(
+            (line.id, line.amount_currency, line.price_unit, line.quantity)
+            + (line.discount, tuple(line.tax_ids.ids), line.tax_repartition_line_id.id)
+            for line in lines
+        )
+        cache = self.env.cr.cache.setdefault("invoice_partial_refund.shares", {})
+        key = (self.id, fingerprint)
+        if key in cache:
+            return cache[key]
+        shares = {}
+        base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        for base_line in base_lines:
+            line = base_line["record"]
+            if not isinstance(line, models.BaseModel) or line.display_type != "product":
+                continue
+            taxes = {}
+            for tax_data in base_line["tax_details"]["taxes_data"]:
+                if tax_data["is_reverse_charge"]:
+                    continue  # the mirror of its tax
+                key_tax = str(tax_data["tax"].id)
+                taxes[key_tax] = (
+                    taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
+                )
+            shares[line.id] = refund_amounts.Share(
+                untaxed=self.direction_sign * line.amount_currency, taxes=taxes
+            )
+        cache[key] = shares
+        return shares
