@@ -1,5 +1,6 @@
 from . import account_move_refund_routing_mixin
 from . import account_move
+from . import account_move_line_refund_request_mixin
 from . import account_move_line
 from . import account_partial_refund_reminder_mixin
 from . import account_partial_refund_notification_mixin
