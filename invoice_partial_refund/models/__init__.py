@@ -11,6 +11,7 @@ from . import account_partial_refund_gateway_job_mixin
 from . import account_partial_refund_request_mixin
 from . import account_partial_refund
 from . import account_partial_refund_line
+from . import account_partial_refund_gateway_client_mixin
 from . import account_partial_refund_gateway
 from . import account_partial_refund_webhook_event
 from . import account_payment
