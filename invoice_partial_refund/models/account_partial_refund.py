@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from ..gateways.const import GATEWAY_SELECTION
 
@@ -16,6 +16,7 @@ class AccountPartialRefund(models.Model):
         "mail.activity.mixin",
         "account.partial.refund.state.mixin",
         "account.partial.refund.request.mixin",
+        "account.partial.refund.manual.mixin",
         "account.partial.refund.reminder.mixin",
         "account.partial.refund.notification.mixin",
     ]
@@ -353,82 +354,3 @@ class AccountPartialRefund(models.Model):
                     "Ask your accounting administrator for it."
                 )
             )
-
-    # ------------------------------------------------------------
-    # MANUAL REFUNDS: confirmation, cancellation (their reminders are in
-    # account_partial_refund_reminder_mixin.py, their notes and emails in
-    # account_partial_refund_notification_mixin.py)
-    # ------------------------------------------------------------
-
-    def _manual_amount(self):
-        """What has to be sent by hand: the manual payment and the gateway
-        shares that fell back to it."""
-        self.ensure_one()
-        fallbacks = self.gateway_ids.filtered("manual_fallback")
-        return self.payment_id.amount + sum(fallbacks.mapped("amount"))
-
-    def action_open_confirm_wizard(self):
-        self.ensure_one()
-        self._check_refund_access()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Mark as Refunded"),
-            "res_model": "account.partial.refund.confirm.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_refund_id": self.id},
-        }
-
-    def _confirm_manual_refund(self, date, reference, means):
-        """Someone sent the money by hand: record how, close the reminder.
-
-        Behind the confirmation wizard's button: checks the user may change
-        this refund before anything is written."""
-        self.ensure_one()
-        self._check_refund_access()
-        if self.state != "manual":
-            raise UserError(
-                _(
-                    "%(refund)s is not awaiting a manual refund.",
-                    refund=self.name,
-                )
-            )
-        # The refund's own fields follow the money: business code only (see write).
-        self.sudo().write(
-            {
-                "manual_refund_date": date,
-                "manual_refund_reference": reference,
-                "manual_refund_means": means,
-            }
-        )
-        means_label = dict(self._fields["manual_refund_means"].selection)[means]
-        self._close_manual_refund_reminder(
-            _(
-                "Sent by %(means)s, %(reference)s",
-                means=means_label,
-                reference=reference,
-            )
-        )
-        self._post_manual_refund_sent_note(date, reference, means_label)
-        self._update_state()
-
-    def action_cancel_refund(self):
-        """The refund will not happen: undo its books by booked reversals.
-
-        Nothing posted is deleted or reset to draft (Odoo's audit trail, and
-        a later payment in the same journal may follow it in the sequence):
-        each refund payment's entry is reversed, the payment marked
-        cancelled, and the credit note is reversed by an invoice reconciled
-        with it. The customer's balance is back where it was, nothing stays
-        open, and the invoice lines are refundable again.
-        """
-        self._check_refund_access()
-        self._check_can_cancel()
-        for refund in self:
-            credit_note = refund.credit_note_id
-            reversal = refund.env["account.partial.refund.booking"]._book_cancellation(
-                refund
-            )
-            refund._set_cancelled()
-            refund._post_cancellation_notes(credit_note, reversal)
-        return True

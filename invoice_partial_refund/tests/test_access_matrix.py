@@ -138,7 +138,7 @@ ROWS = [
         ("billing",),
     ),
     (
-        "account.partial.refund.action_open_confirm_wizard",
+        "account.partial.refund.manual.mixin.action_open_confirm_wizard",
         lambda env, fx: (
             env["account.partial.refund"]
             .browse(fx.refund.id)
@@ -147,7 +147,7 @@ ROWS = [
         (),
     ),
     (
-        "account.partial.refund.action_cancel_refund",
+        "account.partial.refund.manual.mixin.action_cancel_refund",
         lambda env, fx: (
             env["account.partial.refund"].browse(fx.refund.id).action_cancel_refund()
         ),
