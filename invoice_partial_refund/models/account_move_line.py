@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, float_round
@@ -320,14 +322,18 @@ class AccountMoveLine(models.Model):
         engine's dispatch of the invoice's tax lines over its lines, so that
         the shares of all lines add up to the invoice exactly.
         """
-        shares = {}
-        # Looked up line by line in the invoice's shares (computed once per
-        # invoice and transaction): building the whole invoice's mapping for
-        # each line made a refund of N lines cost N² lookups.
+        # One look at each invoice's shares (its cache check reads all its
+        # lines), then each line looked up in them: building the invoice's
+        # whole mapping for each line cost N² lookups.
+        lines_by_invoice = defaultdict(list)
         for line in self:
-            share = line.move_id._refund_invoice_shares().get(line.id)
-            if share is not None:
-                shares[line] = share
+            lines_by_invoice[line.move_id].append(line)
+        shares = {}
+        for invoice, lines in lines_by_invoice.items():
+            invoice_shares = invoice._refund_invoice_shares()
+            for line in lines:
+                if line.id in invoice_shares:
+                    shares[line] = invoice_shares[line.id]
         return shares
 
     def _refund_left(self):
