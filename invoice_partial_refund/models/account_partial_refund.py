@@ -6,6 +6,11 @@ from odoo.exceptions import AccessError
 from ..gateways.const import GATEWAY_SELECTION
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
+#: How the money goes back, chosen per refund (the refund and its wizard).
+REFUND_VIA_SELECTION = [
+    ("gateway", "Back through the gateway"),
+    ("manual", "By hand"),
+]
 
 
 class AccountPartialRefund(models.Model):
@@ -99,10 +104,7 @@ class AccountPartialRefund(models.Model):
         "outside Odoo (bank transfer, cheque) and confirm it.",
     )
     refund_via = fields.Selection(
-        selection=[
-            ("gateway", "Back through the gateway"),
-            ("manual", "By hand"),
-        ],
+        selection=REFUND_VIA_SELECTION,
         string="Money Back",
         required=True,
         readonly=True,

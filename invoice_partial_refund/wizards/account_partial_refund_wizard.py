@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.account_partial_refund import REFUND_VIA_SELECTION
+
 
 class AccountPartialRefundWizard(models.TransientModel):
     _name = "account.partial.refund.wizard"
@@ -52,10 +54,7 @@ class AccountPartialRefundWizard(models.TransientModel):
         help="The gateways that took the invoice's payments, if any.",
     )
     refund_via = fields.Selection(
-        selection=[
-            ("gateway", "Back through the gateway"),
-            ("manual", "By hand"),
-        ],
+        selection=REFUND_VIA_SELECTION,
         string="Money Back",
         required=True,
         default="gateway",
