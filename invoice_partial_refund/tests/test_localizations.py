@@ -45,7 +45,9 @@ class LocalizationCases:
 
     @classmethod
     def _setup_localization(cls):
-        """Hook: what the chart's invoices need (partners' tax ids, …)."""
+        """Hook: what the chart's invoices need (partners' tax ids, …); by
+        default the common partner as it is."""
+        cls.partner = cls.partner_a
 
     @classmethod
     def setUpClass(cls):
@@ -111,10 +113,6 @@ class TestBelgium(LocalizationCases, PartialRefundCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
-
 
 @tagged("post_install", "-at_install")
 class TestGermany(LocalizationCases, PartialRefundCommon):
@@ -122,10 +120,6 @@ class TestGermany(LocalizationCases, PartialRefundCommon):
     @AccountTestInvoicingCommon.setup_chart_template("de_skr03")
     def setUpClass(cls):
         super().setUpClass()
-
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
 
 
 @tagged("post_install", "-at_install")
@@ -135,10 +129,6 @@ class TestFrance(LocalizationCases, PartialRefundCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
-
 
 @tagged("post_install", "-at_install")
 class TestSpain(LocalizationCases, PartialRefundCommon):
@@ -146,10 +136,6 @@ class TestSpain(LocalizationCases, PartialRefundCommon):
     @AccountTestInvoicingCommon.setup_chart_template("es_pymes")
     def setUpClass(cls):
         super().setUpClass()
-
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
 
 
 @tagged("post_install", "-at_install")
@@ -159,10 +145,6 @@ class TestItaly(LocalizationCases, PartialRefundCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
-
 
 @tagged("post_install", "-at_install")
 class TestMexico(LocalizationCases, PartialRefundCommon):
@@ -170,10 +152,6 @@ class TestMexico(LocalizationCases, PartialRefundCommon):
     @AccountTestInvoicingCommon.setup_chart_template("mx")
     def setUpClass(cls):
         super().setUpClass()
-
-    @classmethod
-    def _setup_localization(cls):
-        cls.partner = cls.partner_a
 
 
 @tagged("post_install", "-at_install")
