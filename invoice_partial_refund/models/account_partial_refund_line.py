@@ -94,7 +94,9 @@ class AccountPartialRefundLine(models.Model):
         for line in self:
             untaxed += line.amount_untaxed
             line_taxes = line.tax_amounts
-            if line_taxes is None:
+            # Stored empty (a line without tax) or not at all (refunds
+            # recorded before the tax per tax), it reads as False.
+            if not line_taxes:
                 weights = share.taxes or {}
                 total_weight = sum(weights.values())
                 line_taxes = {
