@@ -179,10 +179,13 @@ class AccountMoveLine(models.Model):
             - self._refund_basis_value(refunded=True)
         )
 
-    def _prepare_refund_amounts(self, request):
+    def _prepare_refund_amounts(self, request, left=None):
         """The credit note line that refunds ``request`` (see
         `_prepare_refund_request`) of this invoice line: what it shows and
         what it books, as a `refund_amounts.CreditLine`.
+
+        :param left: what is left of the line (its `_refund_left` value),
+            when the caller looked it up for all the lines it refunds
 
         Computed once per request, with one run of Odoo's tax engine, and
         used both by the wizard's preview and by the booking. No price unit
@@ -194,7 +197,8 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         currency = self.currency_id
         basis = self._refund_basis()
-        left = self._refund_left()[self]
+        if left is None:
+            left = self._refund_left()[self]
         own_price = request["mode"] == "quantity" or (
             request["mode"] == "full"
             and not any(
@@ -266,6 +270,31 @@ class AccountMoveLine(models.Model):
             carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
         )
 
+    def _prepare_refund_lines(self, requests):
+        """Check the requested refunds of these invoice lines and compute
+        their credit note lines: ``[(line, request, CreditLine)]`` in the
+        order of ``requests``, as the wizard's preview and the booking use
+        them.
+
+        :param requests: ``(amount, quantity)`` per line of ``self``, in its
+            order (see `_prepare_refund_request`)
+        """
+        # The lines' shares of their invoices looked up once for all of them
+        # (a look checks all the invoice's lines): per line, N² in the lines.
+        shares = self._refund_shares()
+        left = self._refund_left(shares=shares)
+        prepared = []
+        for line, (amount, quantity) in zip(self, requests, strict=True):
+            request = line._prepare_refund_request(
+                amount=amount,
+                quantity=quantity,
+                share=shares.get(line, refund_amounts.Share()),
+            )
+            prepared.append(
+                (line, request, line._prepare_refund_amounts(request, left=left[line]))
+            )
+        return prepared
+
     def _refund_tax_engine(self, price_unit, quantity, discount, special_mode=False):
         """Raw figures of Odoo's tax engine for a credit note line refunding
         this line with these values, at the invoice's rate.
@@ -336,10 +365,14 @@ class AccountMoveLine(models.Model):
                     shares[line] = invoice_shares[line.id]
         return shares
 
-    def _refund_left(self):
+    def _refund_left(self, shares=None):
         """``{invoice line: Share}``: what is still refundable of each of
-        these invoice lines, refunds in progress counted."""
-        shares = self._refund_shares()
+        these invoice lines, refunds in progress counted.
+
+        :param shares: their `_refund_shares`, when the caller has them
+        """
+        if shares is None:
+            shares = self._refund_shares()
         left = {}
         for line in self:
             share = shares.get(line, refund_amounts.Share())

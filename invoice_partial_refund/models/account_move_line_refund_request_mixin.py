@@ -17,13 +17,16 @@ class AccountMoveLineRefundRequestMixin(models.AbstractModel):
     _name = "account.move.line.refund.request.mixin"
     _description = "Invoice Line Partial Refund Request"
 
-    def _prepare_refund_request(self, amount=None, quantity=None):
+    def _prepare_refund_request(self, amount=None, quantity=None, share=None):
         """Validate one requested refund of this invoice line and return what it
         refunds.
 
         :param amount: amount to refund on the refund basis, or None
         :param quantity: quantity to refund, or None; with neither, the line's
             whole remainder is refunded
+        :param share: the line's `refund_amounts.Share`, when the caller
+            looked up the shares of all the lines it refunds (see
+            `_refund_shares`: one look per invoice, not one per line)
         :return: dict with ``amount`` (on the refund basis), ``quantity``
             (refunded quantity, 0 for a refund by amount), ``mode`` and
             ``final`` (True when it takes exactly the line's remainder)
@@ -31,7 +34,8 @@ class AccountMoveLineRefundRequestMixin(models.AbstractModel):
         self.ensure_one()
         currency = self.currency_id
         label = self.name or self.product_id.display_name or str(self.id)
-        share = self._refund_shares().get(self, refund_amounts.Share())
+        if share is None:
+            share = self._refund_shares().get(self, refund_amounts.Share())
         if (
             float_compare(
                 self._refund_basis_value(share=share),

@@ -280,12 +280,9 @@ class AccountPartialRefund(models.Model):
         requests = self._parse_requests(invoice, lines)
         invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
         self._lock_invoice(invoice, invoice_lines)
-        prepared = []
-        # Iterate the recordset, not ids browsed one by one: its lines are
-        # read together (no query per line).
-        for line, (_id, amount, quantity) in zip(invoice_lines, requests, strict=True):
-            request = line._prepare_refund_request(amount=amount, quantity=quantity)
-            prepared.append((line, request, line._prepare_refund_amounts(request)))
+        prepared = invoice_lines._prepare_refund_lines(
+            [(amount, quantity) for _id, amount, quantity in requests]
+        )
         invoice._check_partial_refund_total(
             invoice.currency_id.round(
                 sum(credit_line.total for _line, _request, credit_line in prepared)

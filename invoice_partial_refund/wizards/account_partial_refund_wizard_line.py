@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import refund_amounts
+
 
 class AccountPartialRefundWizardLine(models.TransientModel):
     _name = "account.partial.refund.wizard.line"
@@ -47,15 +49,25 @@ class AccountPartialRefundWizardLine(models.TransientModel):
 
     @api.depends("invoice_line_id")
     def _compute_line_amount(self):
+        # The shares of all the lines in one look per invoice.
+        shares = self.invoice_line_id._refund_shares()
         for line in self:
+            invoice_line = line.invoice_line_id
             line.line_amount = (
-                line.invoice_line_id._refund_basis_value()
-                if line.invoice_line_id
+                invoice_line._refund_basis_value(
+                    share=shares.get(invoice_line, refund_amounts.Share())
+                )
+                if invoice_line
                 else 0.0
             )
 
     @api.depends("selected", "refund_mode", "amount", "refund_quantity")
     def _compute_preview(self):
+        # What is left of all the selected lines in one look per invoice;
+        # each line checked on its own, its error shown on it.
+        invoice_lines = self.filtered("selected").invoice_line_id
+        shares = invoice_lines._refund_shares()
+        left = invoice_lines._refund_left(shares=shares)
         for line in self:
             line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
             line.error = False
@@ -65,10 +77,14 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             request = line._to_request()
             try:
                 prepared = invoice_line._prepare_refund_request(
-                    amount=request.get("amount"), quantity=request.get("quantity")
+                    amount=request.get("amount"),
+                    quantity=request.get("quantity"),
+                    share=shares.get(invoice_line, refund_amounts.Share()),
                 )
                 # The same figures the booking uses.
-                credit_line = invoice_line._prepare_refund_amounts(prepared)
+                credit_line = invoice_line._prepare_refund_amounts(
+                    prepared, left=left[invoice_line]
+                )
             except UserError as error:
                 line.error = error.args[0]
                 continue
