@@ -161,6 +161,20 @@ class AccountMove(models.Model):
             )
         return super().js_assign_outstanding_line(line_id)
 
+    @api.depends("reversed_entry_id")
+    def _compute_invoice_currency_rate(self):
+        """Override of `account`: a partial refund's credit note reverses its
+        invoice's amounts at the invoice's rate (Odoo's credit note takes its
+        own date's); the refund payment takes its date's rate, and Odoo books
+        the exchange difference when it settles the credit note. Its lines
+        (`refund_origin_line_id`) are known from its creation on."""
+        res = super()._compute_invoice_currency_rate()
+        for move in self:
+            invoice = move.reversed_entry_id
+            if invoice and move.line_ids.refund_origin_line_id:
+                move.invoice_currency_rate = invoice.invoice_currency_rate
+        return res
+
     def _prepare_product_base_line_for_taxes_computation(self, product_line):
         """Override of `account` to hand the tax engine the amounts a partial
         refund computed for its credit note line (see

@@ -38,15 +38,7 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
             )
             for line, request, credit_line in prepared
         ]
-        # The credit note reverses the invoice's amounts at the invoice's
-        # rate, whatever the rate of the refund date: Odoo 18's reversal
-        # recomputes the rate at the credit note's date (the field is not
-        # copied), the payment takes the refund date's rate and Odoo books
-        # the exchange difference at reconciliation.
-        defaults["invoice_currency_rate"] = invoice.invoice_currency_rate
         credit_note = invoice._reverse_moves([defaults])
-        if credit_note.invoice_currency_rate != invoice.invoice_currency_rate:
-            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
         credit_lines = {
             credit_line.refund_origin_line_id: credit_line
             for credit_line in credit_note.invoice_line_ids
