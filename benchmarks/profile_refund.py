@@ -51,23 +51,49 @@ def origin():
     return "?"
 
 
+def step(function):
+    """The frame that ``function`` called and that issued the query, from the
+    outside: which step of ``function`` a query belongs to."""
+    stack = traceback.extract_stack()[:-3]
+    for index, frame in enumerate(stack[:-1]):
+        if frame.name == function:
+            called = stack[index + 1]
+            return f"{os.path.basename(called.filename)}:{called.lineno} {called.name}"
+    return "outside " + function
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--path", default="c")
     parser.add_argument("--lines", type=int, default=100)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--dump", help="write the cProfile stats to this file (pstats)")
+    parser.add_argument(
+        "--show-step",
+        help="list the queries of the steps whose call contains this text",
+    )
+    parser.add_argument(
+        "--step",
+        default="_refund_invoice",
+        help="also count the queries by the call of this function they come from",
+    )
     options, odoo_args = parser.parse_known_args(argv)
     config.parse_config(odoo_args)
     registry = odoo.modules.registry.Registry(config["db_name"].split(",")[0])
     cr = registry.cursor()
     queries = collections.Counter()
+    steps = collections.Counter()
+    shown = collections.Counter()
     recording = [False]
     execute = sql_db.Cursor.execute
 
     def logged_execute(self, query, params=None, log_exceptions=True):
         if recording[0]:
             queries[shape(query), origin()] += 1
+            where = step(options.step)
+            steps[where] += 1
+            if options.show_step and options.show_step in where:
+                shown[where, shape(query), origin()] += 1
         return execute(self, query, params, log_exceptions)
 
     try:
@@ -98,6 +124,11 @@ def main(argv):
             f"path {options.path}, {options.lines} lines: "
             f"{count} queries, {elapsed:.3f} s"
         )
+        print(f"\n# queries by step of {options.step} (count, call)")
+        for where, number in steps.most_common():
+            print(f"{number:5d}  {where}")
+        for (where, query, issuer), number in sorted(shown.items()):
+            print(f"{number:5d}  {where} < {issuer}\n       {query}")
         print("\n# queries by shape and origin (count, shape, origin)")
         for (query, where), number in queries.most_common(options.top):
             print(f"{number:5d}  {where}\n       {query}")
