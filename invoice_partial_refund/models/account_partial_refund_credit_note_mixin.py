@@ -32,9 +32,14 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         refund.ensure_one()
         invoice = refund.move_id
         defaults = self._prepare_reversal_defaults(refund, reversal_values)
+        tax_tags = self._get_credit_note_tax_tags(
+            self.env["account.move.line"].union(*(line for line, _r, _c in prepared))
+        )
         defaults["line_ids"] = [
             Command.create(
-                self._prepare_credit_note_line_vals(line, request, credit_line)
+                self._prepare_credit_note_line_vals(
+                    line, request, credit_line, tax_tags[line]
+                )
             )
             for line, request, credit_line in prepared
         ]
@@ -125,10 +130,35 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         return defaults
 
     @api.model
-    def _prepare_credit_note_line_accounting(self, line, credit_line):
+    def _get_credit_note_tax_tags(self, lines):
+        """``{invoice line: account.account.tag}``: the tax report tags Odoo's
+        tax engine gives the credit note line refunding each of ``lines``,
+        its taxes' refund base tags and its product's. They depend on the
+        product and the taxes only: the engine runs once for each pair."""
+        AccountTax = self.env["account.tax"]
+        tags = {}
+        groups = lines.grouped(lambda line: (line.product_id, line.tax_ids))
+        for group in groups.values():
+            company = group[0].company_id
+            base_line = AccountTax._prepare_base_line_for_taxes_computation(
+                group[0], price_unit=1.0, quantity=1.0, discount=0.0, is_refund=True
+            )
+            AccountTax._add_tax_details_in_base_line(base_line, company)
+            AccountTax._round_base_lines_tax_details([base_line], company)
+            # An invoice's cash basis taxes get their tags on payment, not on
+            # the invoice (`account.move.always_tax_exigible` is False).
+            AccountTax._add_accounting_data_to_base_line_tax_details(
+                base_line, company, include_caba_tags=False
+            )
+            for line in group:
+                tags[line] = base_line["tax_tag_ids"]
+        return tags
+
+    @api.model
+    def _prepare_credit_note_line_accounting(self, line, credit_line, tax_tags):
         """What Odoo's tax engine will book on the credit note line refunding
         ``credit_line`` of invoice ``line``: its amounts and its tax report
-        tags (the taxes' refund tags).
+        tags (``tax_tags``, see `_get_credit_note_tax_tags`).
 
         Only an optimization: creating the credit note, Odoo's line sync
         (`account.move._sync_tax_lines`) recomputes these values and writes
@@ -137,40 +167,22 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         """
         invoice = line.move_id
         amount_currency = -invoice.direction_sign * credit_line.untaxed
-        company_currency = invoice.company_currency_id
         rate = invoice.invoice_currency_rate
-        AccountTax = self.env["account.tax"]
-        base_line = AccountTax._prepare_base_line_for_taxes_computation(
-            line,
-            price_unit=credit_line.price_unit,
-            quantity=credit_line.quantity,
-            discount=credit_line.discount,
-            rate=rate,
-            is_refund=True,
-            manual_tax_amounts=credit_line.manual_tax_amounts(),
-        )
-        AccountTax._add_tax_details_in_base_line(base_line, invoice.company_id)
-        AccountTax._round_base_lines_tax_details([base_line], invoice.company_id)
-        # An invoice's cash basis taxes get their tags on payment, not on
-        # the invoice (`account.move.always_tax_exigible` is False).
-        AccountTax._add_accounting_data_to_base_line_tax_details(
-            base_line, invoice.company_id, include_caba_tags=False
-        )
         return {
             "amount_currency": amount_currency,
-            "balance": company_currency.round(amount_currency / rate)
+            "balance": invoice.company_currency_id.round(amount_currency / rate)
             if rate
             else amount_currency,
-            "tax_tag_ids": [Command.set(base_line["tax_tag_ids"].ids)],
+            "tax_tag_ids": [Command.set(tax_tags.ids)],
         }
 
     @api.model
-    def _prepare_credit_note_line_vals(self, line, request, credit_line):
+    def _prepare_credit_note_line_vals(self, line, request, credit_line, tax_tags):
         """The credit note line refunding ``request`` of invoice ``line``:
         the line as Odoo's reversal copies it (its business fields included,
         e.g. its sale order lines) with the refunded quantity, price and
-        discount, and the amounts computed for it (``credit_line``, a
-        `refund_amounts.CreditLine`)."""
+        discount, the amounts computed for it (``credit_line``, a
+        `refund_amounts.CreditLine`) and its tax report tags (``tax_tags``)."""
         vals = line.with_context(include_business_fields=True).copy_data(
             {
                 "move_id": False,
@@ -183,7 +195,9 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         )[0]
         for field_name in ("debit", "credit"):
             vals.pop(field_name, None)
-        vals.update(self._prepare_credit_note_line_accounting(line, credit_line))
+        vals.update(
+            self._prepare_credit_note_line_accounting(line, credit_line, tax_tags)
+        )
         # Only a credit line carrying the refunded quantity is linked to the
         # sale order line: a refund by amount is a price adjustment, and its
         # quantity of 1 would lower the invoiced quantity and make Odoo
