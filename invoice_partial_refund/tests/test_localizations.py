@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The credit notes go through Odoo's reversal: on the charts of several
-countries, an invoice refunded partly then fully gives credit notes that post
+countries (those of Odoo's tree that have taxes), an invoice refunded partly then fully gives credit notes that post
 and together book what Odoo's own credit note of an identical invoice books
 (per account, tax and tax grid), with the same localization fields.
 
@@ -241,3 +241,43 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
         )
         self.assertEqual(refund.credit_note_id.l10n_latam_document_type_id, chosen)
         self.assertRefundSettled(refund)
+
+
+@tagged("post_install", "-at_install")
+class TestNetherlands(LocalizationCases, PartialRefundCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("nl")
+    def setUpClass(cls):
+        super().setUpClass()
+
+
+@tagged("post_install", "-at_install")
+class TestSwitzerland(LocalizationCases, PartialRefundCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("ch")
+    def setUpClass(cls):
+        super().setUpClass()
+
+
+@tagged("post_install", "-at_install")
+class TestUnitedKingdom(LocalizationCases, PartialRefundCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("uk")
+    def setUpClass(cls):
+        super().setUpClass()
+
+
+@tagged("post_install", "-at_install")
+class TestAustralia(LocalizationCases, PartialRefundCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("au")
+    def setUpClass(cls):
+        super().setUpClass()
+
+
+@tagged("post_install", "-at_install")
+class TestBrazil(LocalizationCases, PartialRefundCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("br")
+    def setUpClass(cls):
+        super().setUpClass()
