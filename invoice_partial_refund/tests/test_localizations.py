@@ -1,9 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The credit notes go through Odoo's reversal: on the charts of several
-countries (those of Odoo's tree that have taxes), an invoice refunded partly then fully gives credit notes that post
-and together book what Odoo's own credit note of an identical invoice books
-(per account, tax and tax grid), with the same localization fields.
+countries (those of Odoo's tree that have taxes), an invoice refunded partly
+then fully gives credit notes that post and together book what Odoo's own
+credit note of an identical invoice books (per account, tax and tax grid),
+with the same localization fields.
 
 Each chart needs its ``l10n_*`` module installed in the test database; the
 class of a chart whose module is missing is skipped (see
