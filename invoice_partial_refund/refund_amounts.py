@@ -20,6 +20,21 @@ of an invoice gives back exactly the invoice: untaxed, tax per tax, total.
 
 from dataclasses import dataclass, field
 
+#: A reverse charge tax books its amount and the opposite (its mirror), and
+#: the customer pays neither: the mirror is kept under the tax's key with
+#: this suffix, so that the tax of a line (the sum of its taxes) is what the
+#: customer paid, while the engine is handed the tax's own amount.
+MIRROR = "/mirror"
+
+
+def mirror_key(key):
+    """The key of the mirror of the reverse charge tax ``key``."""
+    return key + MIRROR
+
+
+def is_mirror(key):
+    return key.endswith(MIRROR)
+
 
 @dataclass(frozen=True)
 class Share:
@@ -91,6 +106,8 @@ class CreditLine:
                 "base_amount_currency": self.bases.get(key, self.untaxed),
             }
             for key, amount in self.taxes.items()
+            # The engine books a reverse charge tax's mirror from the tax.
+            if not is_mirror(key)
         }
 
 
@@ -117,12 +134,21 @@ def refund_amounts(request, left, basis, engine, round_):
     """
     if request["final"]:
         return left.untaxed, dict(left.taxes)
-    taxes = {key: round_(amount) for key, amount in engine["taxes"].items()}
+    taxes = {
+        key: round_(amount)
+        for key, amount in engine["taxes"].items()
+        if not is_mirror(key)
+    }
+    # Reverse charge taxes: the customer pays none, their mirrors cancel them.
+    mirrored = {key for key in taxes if mirror_key(key) in engine["taxes"]}
+    paid = [key for key in taxes if key not in mirrored]
     if basis == "price_total":
         untaxed = round_(engine["total_excluded"])
-        difference = round_(request["amount"] - untaxed - sum(taxes.values()))
-        if difference and taxes:
-            largest = max(taxes, key=lambda key: abs(taxes[key]))
+        difference = round_(
+            request["amount"] - untaxed - sum(taxes[key] for key in paid)
+        )
+        if difference and paid:
+            largest = max(paid, key=lambda key: abs(taxes[key]))
             taxes[largest] = round_(taxes[largest] + difference)
     else:
         untaxed = round_(request["amount"])
@@ -130,6 +156,8 @@ def refund_amounts(request, left, basis, engine, round_):
         cap = left.taxes.get(key, 0.0)
         if 0.0 <= cap < amount:
             taxes[key] = cap
-            if basis == "price_total":
+            if basis == "price_total" and key not in mirrored:
                 untaxed = round_(untaxed + amount - cap)
+    for key in mirrored:
+        taxes[mirror_key(key)] = -taxes[key]
     return untaxed, taxes

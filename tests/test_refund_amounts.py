@@ -77,3 +77,43 @@ def test_share_minus_and_credit_line():
     assert line.manual_tax_amounts() == {
         "1": {"tax_amount_currency": 4.2, "base_amount_currency": 20.0}
     }
+
+
+def test_reverse_charge_tax_is_booked_but_not_paid():
+    # 21 % reverse charge: the engine books 2.10 and its mirror -2.10; the
+    # customer paid the untaxed amount only.
+    left = Share(untaxed=100.0, taxes={"1": 21.0, "1/mirror": -21.0})
+    engine = {"total_excluded": 10.0, "taxes": {"1": 2.1, "1/mirror": -2.1}}
+    untaxed, taxes = refund_amounts(
+        request(10.0), left, "price_subtotal", engine, cents
+    )
+    assert (untaxed, taxes) == (10.0, {"1": 2.1, "1/mirror": -2.1})
+    line = CreditLine(
+        quantity=1.0,
+        price_unit=10.0,
+        discount=0.0,
+        untaxed=untaxed,
+        taxes=taxes,
+        bases={},
+        carries_quantity=False,
+    )
+    assert line.total == 10.0
+    # The engine is handed the tax; it books the mirror itself.
+    assert line.manual_tax_amounts() == {
+        "1": {"tax_amount_currency": 2.1, "base_amount_currency": 10.0}
+    }
+
+
+def test_reverse_charge_tax_included_total_is_the_amount_typed():
+    # A paid 6 % tax and a 21 % reverse charge tax, 10.60 typed tax included:
+    # the rounding cent never goes to the reverse charge tax, whose mirror
+    # stays its exact opposite.
+    left = Share(untaxed=100.0, taxes={"6": 6.0, "21": 21.0, "21/mirror": -21.0})
+    engine = {
+        "total_excluded": 10.0,
+        "taxes": {"6": 0.6, "21": 2.1049, "21/mirror": -2.1049},
+    }
+    untaxed, taxes = refund_amounts(request(10.6), left, "price_total", engine, cents)
+    assert untaxed == 10.0
+    assert taxes == {"6": 0.6, "21": 2.1, "21/mirror": -2.1}
+    assert cents(untaxed + sum(taxes.values())) == 10.6

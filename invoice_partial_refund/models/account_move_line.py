@@ -324,9 +324,11 @@ class AccountMoveLine(models.Model):
         total_excluded = tax_details["raw_total_excluded_currency"]
         taxes, offsets = {}, {}
         for tax_data in tax_details["taxes_data"]:
-            if tax_data["is_reverse_charge"]:
-                continue  # the mirror of its tax, which the engine derives
             key = str(tax_data["tax"].id)
+            if tax_data["is_reverse_charge"]:
+                key = refund_amounts.mirror_key(key)
+                taxes[key] = tax_data["raw_tax_amount_currency"]
+                continue
             taxes[key] = tax_data["raw_tax_amount_currency"]
             offset = tax_data["raw_base_amount_currency"] - total_excluded
             if not float_is_zero(offset, 9):

@@ -249,9 +249,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 continue
             taxes = {}
             for tax_data in base_line["tax_details"]["taxes_data"]:
-                if tax_data["is_reverse_charge"]:
-                    continue  # the mirror of its tax
                 key_tax = str(tax_data["tax"].id)
+                if tax_data["is_reverse_charge"]:
+                    key_tax = refund_amounts.mirror_key(key_tax)
                 taxes[key_tax] = (
                     taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
                 )

@@ -1,0 +1,207 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Every kind of tax Odoo computes: an invoice refunded partly (a quantity,
+an amount) then fully gives credit notes that post, settle and together book
+what Odoo's own credit note of an identical invoice books, per account, tax
+and tax grid, to the cent."""
+
+import unittest
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import PartialRefundCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTaxKinds(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax_account = cls.company_data["default_account_tax_sale"]
+        cls.other_tax_account = cls.tax_account.copy()
+        cls.tags = cls.env["account.account.tag"].create(
+            [
+                {"name": f"{name} {document}", "applicability": "taxes"}
+                for name in ("base", "tax", "tax bis")
+                for document in ("invoice", "refund")
+            ]
+        )
+
+    def _tag(self, name):
+        return self.tags.filtered(lambda tag: tag.name == name)
+
+    def _repartition(self, document, *tax_lines):
+        """Repartition lines: the base (tagged), then ``tax_lines`` as
+        ``(factor_percent, account, tag name)``."""
+        return [
+            Command.create(
+                {
+                    "repartition_type": "base",
+                    "tag_ids": [Command.set(self._tag(f"base {document}").ids)],
+                }
+            )
+        ] + [
+            Command.create(
+                {
+                    "repartition_type": "tax",
+                    "factor_percent": factor,
+                    "account_id": account.id,
+                    "tag_ids": [Command.set(self._tag(f"{tag} {document}").ids)],
+                }
+            )
+            for factor, account, tag in tax_lines
+        ]
+
+    def _tax(self, amount, amount_type="percent", tax_lines=None, **values):
+        tax_lines = tax_lines or [(100.0, self.tax_account, "tax")]
+        return self.env["account.tax"].create(
+            {
+                "name": f"{amount_type} {amount} ({len(values)}, {tax_lines})",
+                "amount_type": amount_type,
+                "amount": amount,
+                "invoice_repartition_line_ids": self._repartition(
+                    "invoice", *tax_lines
+                ),
+                "refund_repartition_line_ids": self._repartition("refund", *tax_lines),
+                **values,
+            }
+        )
+
+    def _check_partly_then_fully(self, taxes):
+        lines = [
+            {"price_unit": 99.99, "quantity": 3, "tax_ids": taxes.ids},
+            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": taxes.ids},
+            {"price_unit": 0.99, "quantity": 7, "discount": 10, "tax_ids": taxes.ids},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        line_1, line_2, line_3 = invoice.invoice_line_ids
+        first = self._refund(
+            invoice,
+            [
+                {"line_id": line_1.id, "quantity": 1},
+                {"line_id": line_2.id, "amount": 33.33},
+            ],
+        )
+        rest = self._refund(
+            invoice, [{"line_id": line.id} for line in (line_1, line_2, line_3)]
+        )
+        for refund in first | rest:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(
+            sum((first | rest).mapped("amount_total")), invoice.amount_total
+        )
+        self.assertSameBooks((first | rest).credit_note_id, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_fixed_amount_tax(self):
+        self._check_partly_then_fully(
+            self._tax(1.5, "fixed", include_base_amount=True) | self._tax(21.0)
+        )
+
+    def test_division_tax(self):
+        self._check_partly_then_fully(self._tax(7.0, "division"))
+
+    def test_group_of_taxes(self):
+        group = self.env["account.tax"].create(
+            {
+                "name": "group 10 + 5",
+                "amount_type": "group",
+                "children_tax_ids": [
+                    Command.set((self._tax(10.0) | self._tax(5.0)).ids)
+                ],
+            }
+        )
+        self._check_partly_then_fully(group)
+
+    def test_tax_in_the_base_of_the_next(self):
+        self._check_partly_then_fully(
+            self._tax(10.0, include_base_amount=True, sequence=1)
+            | self._tax(5.0, is_base_affected=True, sequence=2)
+        )
+
+    def test_tax_included_in_price_with_a_tax_excluded(self):
+        self._check_partly_then_fully(
+            self._tax(21.0, price_include_override="tax_included")
+            | self._tax(4.0, price_include_override="tax_excluded")
+        )
+
+    def test_tax_split_over_two_accounts(self):
+        self._check_partly_then_fully(
+            self._tax(
+                19.0,
+                tax_lines=[
+                    (40.0, self.tax_account, "tax"),
+                    (60.0, self.other_tax_account, "tax bis"),
+                ],
+            )
+        )
+
+    def test_reverse_charge_tax(self):
+        self._check_partly_then_fully(
+            self._tax(
+                21.0,
+                tax_lines=[
+                    (100.0, self.tax_account, "tax"),
+                    (-100.0, self.other_tax_account, "tax bis"),
+                ],
+            )
+        )
+
+    def test_zero_rate_tax(self):
+        self._check_partly_then_fully(self._tax(0.0))
+
+    def test_cash_basis_tax(self):
+        self.env.company.tax_exigibility = True
+        self._check_partly_then_fully(
+            self._tax(
+                21.0,
+                tax_exigibility="on_payment",
+                cash_basis_transition_account_id=self.other_tax_account.id,
+            )
+        )
+
+    def test_every_kind_at_once(self):
+        """Odoo's own test tax: a group of a price-included tax in the base
+        of the next, split over an account and none, and a cash basis
+        tax."""
+        self.env.company.tax_exigibility = True
+        self._check_partly_then_fully(
+            self.setup_armageddon_tax("armageddon", self.company_data)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTaxKindsRoundGlobally(TestTaxKinds):
+    """The same, taxes rounded globally: the rounding cents the engine
+    spreads over the lines are refunded with them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.tax_calculation_rounding_method = "round_globally"
+
+
+@tagged("post_install", "-at_install")
+class TestTaxKindsTaxIncludedBasis(TestTaxKinds):
+    """The same, on a company that shows and takes amounts tax included:
+    the amount typed is the total refunded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.account_price_include = "tax_included"
+
+    @unittest.expectedFailure
+    def test_tax_split_over_two_accounts(self):
+        """Known limitation: refunds are exact per tax, not per repartition
+        line. Odoo's engine splits each credit note line's tax over the
+        tax's repartition lines (40 % / 60 % here) and rounds each part; the
+        parts of several refunds can add up a cent away from the invoice's
+        on one account (the tax itself is exact). Odoo 18 takes manual tax
+        amounts per tax only."""
+        return super().test_tax_split_over_two_accounts()
