@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -74,3 +76,61 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             refund.amount_total + rest.amount_total, line.price_total
         )
         self._check_rate_and_balance(invoice, rest)
+
+    def test_partly_then_fully_books_the_invoice_in_company_currency(self):
+        """In another currency, the partial refunds of an invoice together
+        book what Odoo's credit note of it books, in the company's currency
+        too (the rate unchanged since the invoice)."""
+        currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
+        self._check_partly_then_fully(currency)
+
+    @unittest.expectedFailure
+    def test_partly_then_fully_in_company_currency_round_globally(self):
+        """Known limitation: in the company's currency, a line's refunds
+        can add up a cent away from the line. Odoo's engine converts each
+        credit note line on its own (and, rounding globally, spreads the
+        invoice's conversion cents over its lines); Odoo 18 takes the
+        amounts of a line in the document's currency only. The document's
+        currency is exact; the payment's exchange difference closes the
+        customer's account."""
+        currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        self._check_partly_then_fully(currency)
+
+    def _check_partly_then_fully(self, currency):
+        lines = [
+            {"price_unit": 99.99, "quantity": 3},
+            {"price_unit": 12.12, "quantity": 12.12},
+            {"price_unit": 0.99, "quantity": 7, "discount": 10},
+            {"price_unit": 17.33, "quantity": 0.7},
+        ]
+        invoice = self._create_paid_invoice(lines, currency=currency)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, currency=currency, pay=False)
+        )
+        invoice_lines = invoice.invoice_line_ids
+        first = self._refund(
+            invoice,
+            [
+                {"line_id": invoice_lines[0].id, "quantity": 1},
+                {"line_id": invoice_lines[1].id, "amount": 33.33},
+                {"line_id": invoice_lines[3].id, "amount": 3.37},
+            ],
+        )
+        second = self._refund(
+            invoice,
+            [
+                {"line_id": invoice_lines[1].id, "amount": 44.44},
+                {"line_id": invoice_lines[2].id, "quantity": 3},
+            ],
+        )
+        rest = self._refund(invoice, [{"line_id": line.id} for line in invoice_lines])
+        refunds = first | second | rest
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        credit_notes = refunds.credit_note_id
+        self.assertAlmostEqual(
+            sum(credit_notes.mapped("amount_total_signed")),
+            -invoice.amount_total_signed,
+        )
