@@ -213,8 +213,7 @@ class AccountMove(models.Model):
     def action_partial_refund(self, lines, **options):
         """Refund chosen lines of this paid customer invoice in one call.
 
-        Public for integrations over JSON-RPC or XML-RPC; the wizard calls it
-        too.
+        Public for integrations over JSON-RPC or XML-RPC; the wizard calls it.
 
         :param lines: list of ``{"line_id": id}`` (the line's whole
             remainder), ``{"line_id": id, "amount": x}`` (on the basis the
@@ -228,6 +227,8 @@ class AccountMove(models.Model):
             through the bank or cash journal)
         :return: the id of the ``account.partial.refund`` record
         """
+        # The group first: without it, refused whatever the arguments.
+        self.env["account.partial.refund"]._check_refund_group()
         invoice, requests, options = self._parse_partial_refund_call(lines, options)
         # Callers' defaults (the wizard's ``default_move_id``, an action's
         # ``default_journal_id``) must not leak into the records created here.

@@ -43,6 +43,14 @@ class TestPartialRefundSecurity(PartialRefundCommon):
         invoice = self.invoice.with_user(self.billing_user)
         with self.assertRaisesRegex(AccessError, "Issue refunds"):
             invoice.action_partial_refund([{"line_id": invoice.invoice_line_ids.id}])
+        # Refused for who they are, whatever they sent.
+        for lines, options in (
+            ("not a list", {}),
+            ([{"line_id": -1, "amount": "ten"}], {}),
+            ([{"line_id": invoice.invoice_line_ids.id}], {"journal_id": "bank"}),
+        ):
+            with self.assertRaisesRegex(AccessError, "Issue refunds"):
+                invoice.action_partial_refund(lines, **options)
         with self.assertRaises(AccessError):
             self.env["account.partial.refund.wizard"].with_user(
                 self.billing_user
