@@ -170,7 +170,11 @@ class AccountPartialRefundWebhookEvent(models.Model):
                     f"Gateway refund {share.id} is being processed; retry later."
                 )
             refund = share._get_gateway_client().fetch_refund(event.refund_reference)
+            state = locked.state
             locked._apply(refund)
+            if locked.state != state:
+                # Told as the job's answers are (sent on commit only).
+                locked._notify_gateway_answer()
         self.env.cr.execute(
             "INSERT INTO account_partial_refund_webhook_event "
             "(gateway, event_id, event_type, refund_reference, gateway_refund_id, "

@@ -86,6 +86,35 @@ class TestGatewayJob(GatewayRefundCommon):
         self.assertIn("send it back by hand", notification["message"])
         self.assertBooked(refund)
 
+    def test_webhook_answer_is_notified(self):
+        """An answer that comes by webhook is told to the accountant as the
+        job's answers are: here a refund the customer's bank sent back."""
+        _invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual(share.state, "succeeded")
+        (success,) = self._notifications()
+        self.assertEqual(success["type"], "success")
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event(
+            "charge.refund.updated", stored
+        )
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(share.state, "failed")
+        notifications = self._notifications()
+        self.assertEqual(len(notifications), 2)
+        self.assertEqual(
+            (notifications[-1]["type"], notifications[-1]["sticky"]),
+            ("warning", True),
+        )
+        self.assertIn("send it back by hand", notifications[-1]["message"])
+        # The same event again: applied once, told once.
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(len(self._notifications()), 2)
+        self.assertBooked(refund)
+
     def test_gocardless_server_error_after_refunding_is_no_refusal(self):
         # GoCardless refunds, then answers a 502 whose body its SDK does not
         # know: a refusal would book a manual refund too, paying twice.
