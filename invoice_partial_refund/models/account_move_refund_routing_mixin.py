@@ -260,3 +260,34 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             )
         cache[key] = shares
         return shares
+
+    def _get_partial_refund_cash_rounding(self, final_lines):
+        """What the invoice's cash rounding (its rounding lines: what the
+        customer paid beyond the lines, or short of them) gives back with a
+        refund that takes the whole remainder of ``final_lines``: all of it
+        when no line is left to refund after it, nothing before. Credit
+        notes are not rounded themselves: each refunds exactly its lines.
+        (Rounding in the biggest tax is a tax line, in the lines' shares
+        already.)"""
+        self.ensure_one()
+        rounding_lines = self.line_ids.filtered(
+            lambda line: (
+                line.display_type == "rounding" and not line.tax_repartition_line_id
+            )
+        )
+        if not rounding_lines:
+            return 0.0
+        currency = self.currency_id
+        others = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and line not in final_lines
+        )
+        # Lines that cannot be refunded (discounts, zero lines) left aside.
+        if any(
+            currency.compare_amounts(left.untaxed, 0.0) > 0
+            or currency.compare_amounts(left.total, 0.0) > 0
+            for left in others._refund_left().values()
+        ):
+            return 0.0
+        return currency.round(
+            self.direction_sign * sum(rounding_lines.mapped("amount_currency"))
+        )

@@ -169,6 +169,12 @@ class AccountPartialRefund(models.Model):
         string="Untaxed", compute="_compute_amounts", store=True
     )
     amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts", store=True)
+    amount_rounding = fields.Monetary(
+        string="Cash Rounding",
+        readonly=True,
+        help="The invoice's cash rounding, given back with the refund that "
+        "leaves none of its lines to refund (untaxed).",
+    )
     amount_total = fields.Monetary(
         string="Total", compute="_compute_amounts", store=True
     )
@@ -177,11 +183,15 @@ class AccountPartialRefund(models.Model):
     # COMPUTES
     # ------------------------------------------------------------
 
-    @api.depends("line_ids.amount_untaxed", "line_ids.amount_total")
+    @api.depends("line_ids.amount_untaxed", "line_ids.amount_total", "amount_rounding")
     def _compute_amounts(self):
         for refund in self:
-            refund.amount_untaxed = sum(refund.line_ids.mapped("amount_untaxed"))
-            refund.amount_total = sum(refund.line_ids.mapped("amount_total"))
+            refund.amount_untaxed = (
+                sum(refund.line_ids.mapped("amount_untaxed")) + refund.amount_rounding
+            )
+            refund.amount_total = (
+                sum(refund.line_ids.mapped("amount_total")) + refund.amount_rounding
+            )
             refund.amount_tax = refund.amount_total - refund.amount_untaxed
 
     @api.depends("gateway_ids.gateway")
@@ -283,9 +293,15 @@ class AccountPartialRefund(models.Model):
         prepared = invoice_lines._prepare_refund_lines(
             [(amount, quantity) for _id, amount, quantity in requests]
         )
+        rounding = invoice._get_partial_refund_cash_rounding(
+            self.env["account.move.line"].union(
+                *(line for line, request, _c in prepared if request["final"])
+            )
+        )
         invoice._check_partial_refund_total(
             invoice.currency_id.round(
                 sum(credit_line.total for _line, _request, credit_line in prepared)
+                + rounding
             )
         )
         method_line = invoice._get_partial_refund_method_line(
@@ -308,6 +324,7 @@ class AccountPartialRefund(models.Model):
                     "journal_id": method_line.journal_id.id,
                     "payment_method_line_id": method_line.id,
                     "refund_via": refund_via,
+                    "amount_rounding": rounding,
                     "refund_method": "immediate"
                     if method_line.journal_id.type == "cash"
                     else "manual",

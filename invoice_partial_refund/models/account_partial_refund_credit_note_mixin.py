@@ -43,6 +43,10 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
             )
             for line, request, credit_line in prepared
         ]
+        if not refund.currency_id.is_zero(refund.amount_rounding):
+            defaults["line_ids"].append(
+                Command.create(self._prepare_credit_note_rounding_vals(refund))
+            )
         credit_note = invoice._reverse_moves([defaults])
         credit_lines = {
             credit_line.refund_origin_line_id: credit_line
@@ -127,7 +131,36 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         defaults["ref"] = _("%(refund)s: %(reason)s", refund=refund.name, reason=reason)
         # Paid on the spot by the refund payment, not by a payment term.
         defaults["auto_post"] = "no"
+        # Not rounded to the cash unit: it refunds exactly what was asked; the
+        # invoice's rounding goes back with its last refund (see
+        # `_prepare_credit_note_rounding_vals`).
+        defaults["invoice_cash_rounding_id"] = False
         return defaults
+
+    @api.model
+    def _prepare_credit_note_rounding_vals(self, refund):
+        """The credit note line giving back the invoice's cash rounding
+        (``refund.amount_rounding``), booked as Odoo's credit note of the
+        whole invoice books its rounding line: on the rounding's loss
+        account when it gives money back, on its profit account otherwise
+        (`account.move._recompute_cash_rounding_lines`)."""
+        invoice = refund.move_id
+        cash_rounding = invoice.invoice_cash_rounding_id
+        account = (
+            cash_rounding.loss_account_id
+            if refund.amount_rounding > 0 and cash_rounding.loss_account_id
+            else cash_rounding.profit_account_id
+        ) or invoice.line_ids.filtered(lambda line: line.display_type == "rounding")[
+            :1
+        ].account_id
+        return {
+            "name": cash_rounding.name
+            or _("Cash rounding of %(invoice)s", invoice=invoice.name),
+            "account_id": account.id,
+            "quantity": 1.0,
+            "price_unit": refund.amount_rounding,
+            "tax_ids": [Command.clear()],
+        }
 
     @api.model
     def _get_credit_note_tax_tags(self, lines):

@@ -6,6 +6,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.account_partial_refund import REFUND_VIA_SELECTION
+from .account_partial_refund_wizard_line import PREVIEW_FIELDS
 
 
 class AccountPartialRefundWizard(models.TransientModel):
@@ -76,6 +77,9 @@ class AccountPartialRefundWizard(models.TransientModel):
         string="Untaxed Refunded Now", compute="_compute_amounts"
     )
     amount_tax = fields.Monetary(string="Tax Refunded Now", compute="_compute_amounts")
+    amount_rounding = fields.Monetary(
+        string="Cash Rounding Refunded Now", compute="_compute_amounts"
+    )
     amount_total = fields.Monetary(
         string="Total Refunded Now", compute="_compute_amounts"
     )
@@ -177,24 +181,34 @@ class AccountPartialRefundWizard(models.TransientModel):
         "line_ids.amount_refunded_now",
         "line_ids.refundable_amount",
         "line_ids.error",
+        "line_ids.is_final",
     )
     def _compute_amounts(self):
         for wizard in self:
             currency = wizard.currency_id
             selected = wizard.line_ids.filtered("selected")
             invoice_lines = wizard.line_ids.invoice_line_id
-            wizard.amount_untaxed = sum(selected.mapped("amount_untaxed"))
-            wizard.amount_total = sum(selected.mapped("amount_total"))
+            lines_untaxed = sum(selected.mapped("amount_untaxed"))
+            lines_total = sum(selected.mapped("amount_total"))
+            wizard.amount_rounding = (
+                wizard.move_id._origin._get_partial_refund_cash_rounding(
+                    selected.filtered("is_final").invoice_line_id
+                )
+                if selected
+                else 0.0
+            )
+            wizard.amount_untaxed = lines_untaxed + wizard.amount_rounding
+            wizard.amount_total = lines_total + wizard.amount_rounding
             wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
             wizard.remaining_untaxed = currency.round(
                 sum(invoice_lines.mapped("price_subtotal"))
                 - sum(invoice_lines.mapped("refunded_price_subtotal"))
-                - wizard.amount_untaxed
+                - lines_untaxed
             )
             wizard.remaining_total = currency.round(
                 sum(invoice_lines.mapped("price_total"))
                 - sum(invoice_lines.mapped("refunded_price_total"))
-                - wizard.amount_total
+                - lines_total
             )
             wizard.remaining_tax = wizard.remaining_total - wizard.remaining_untaxed
             wizard.amount_remaining = currency.round(
@@ -223,9 +237,7 @@ class AccountPartialRefundWizard(models.TransientModel):
         this new wizard come in as new records built from every value of the
         list, computed ones included, which hold the previous onchange's
         result. Without this, the breakdown lags one tick behind."""
-        self.line_ids.invalidate_recordset(
-            ["amount_refunded_now", "amount_untaxed", "amount_total", "error"]
-        )
+        self.line_ids.invalidate_recordset(PREVIEW_FIELDS)
 
     def _render_split(self):
         """The refund's split among the invoice's payments, with the limits

@@ -5,6 +5,15 @@ from odoo.exceptions import UserError
 
 from .. import refund_amounts
 
+#: What each line's preview computes (see `_compute_preview`).
+PREVIEW_FIELDS = [
+    "amount_refunded_now",
+    "amount_untaxed",
+    "amount_total",
+    "error",
+    "is_final",
+]
+
 
 class AccountPartialRefundWizardLine(models.TransientModel):
     _name = "account.partial.refund.wizard.line"
@@ -46,6 +55,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     amount_untaxed = fields.Monetary(string="Untaxed", compute="_compute_preview")
     amount_total = fields.Monetary(string="Total", compute="_compute_preview")
     error = fields.Char(compute="_compute_preview")
+    #: the line's whole remainder is refunded (see `_prepare_refund_request`)
+    is_final = fields.Boolean(compute="_compute_preview")
 
     @api.depends("invoice_line_id")
     def _compute_line_amount(self):
@@ -71,6 +82,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
         for line in self:
             line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
             line.error = False
+            line.is_final = False
             if not line.selected or not line.invoice_line_id:
                 continue
             invoice_line = line.invoice_line_id
@@ -89,6 +101,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                 line.error = error.args[0]
                 continue
             line.amount_refunded_now = prepared["amount"]
+            line.is_final = prepared["final"]
             line.amount_untaxed = credit_line.untaxed
             line.amount_total = credit_line.total
 

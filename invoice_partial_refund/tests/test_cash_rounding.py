@@ -1,0 +1,124 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Invoices rounded to the cash unit (Swiss francs to 0.05, for instance):
+the refunds of all lines give back what the customer paid, the rounded
+total, and the credit notes book what Odoo's own credit note books."""
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import PartialRefundCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCashRounding(PartialRefundCommon):
+    def _rounding(self, strategy):
+        return self.env["account.cash.rounding"].create(
+            {
+                "name": f"0.05 {strategy}",
+                "rounding": 0.05,
+                "strategy": strategy,
+                "rounding_method": "HALF-UP",
+                "profit_account_id": self.company_data["default_account_revenue"]
+                .copy()
+                .id,
+                "loss_account_id": self.company_data["default_account_expense"]
+                .copy()
+                .id,
+            }
+        )
+
+    def _invoice(self, rounding, pay=True):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_a.id,
+                "invoice_date": "2019-01-01",
+                "invoice_cash_rounding_id": rounding.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "price_unit": price,
+                            "quantity": 1,
+                            "tax_ids": [Command.set(self.tax_sale_a.ids)],
+                        }
+                    )
+                    for name, price in (("a", 10.01), ("b", 7.77), ("c", 3.33))
+                ],
+            }
+        )
+        invoice.action_post()
+        if pay:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"journal_id": self.bank_journal.id})._create_payments()
+        return invoice
+
+    def _check(self, strategy):
+        rounding = self._rounding(strategy)
+        invoice = self._invoice(rounding)
+        self.assertEqual(invoice.payment_state, "paid")
+        odoo_credit_note = self._odoo_credit_note(self._invoice(rounding, pay=False))
+        line_a, line_b, line_c = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        # 3.47 is no multiple of 0.05: refunded as asked, not rounded.
+        first = self._refund(invoice, [{"line_id": line_a.id, "amount": 3.02}])
+        self.assertAlmostEqual(first.amount_total, 3.47)
+        self.assertAlmostEqual(first.credit_note_id.amount_total, 3.47)
+        self.assertAlmostEqual(first.payment_id.amount, 3.47)
+        self.assertFalse(first.amount_rounding)
+        rest = self._refund(
+            invoice, [{"line_id": line.id} for line in (line_a, line_b, line_c)]
+        )
+        refunds = first | rest
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+            self.assertAlmostEqual(
+                refund.amount_total, refund.credit_note_id.amount_total
+            )
+        # All of what the customer paid, the invoice's rounding included.
+        self.assertAlmostEqual(
+            sum(refunds.payment_id.mapped("amount")), invoice.amount_total
+        )
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        return rest
+
+    def test_rounding_line(self):
+        rest = self._check("add_invoice_line")
+        # 24.28 rounded to 24.30: the last refund gives the 0.02 back.
+        self.assertAlmostEqual(rest.amount_rounding, 0.02)
+
+    def test_rounding_in_the_biggest_tax(self):
+        rest = self._check("biggest_tax")
+        self.assertFalse(rest.amount_rounding)
+
+    def test_wizard_shows_the_rounding_with_the_last_refund(self):
+        invoice = self._invoice(self._rounding("add_invoice_line"))
+        action = invoice.action_open_partial_refund_wizard()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+        self.assertFalse(wizard_form.amount_rounding)
+        for index in (1, 2):
+            with wizard_form.line_ids.edit(index) as line:
+                line.selected = True
+        # 24.28 of lines, 24.30 paid: the breakdown shows what is booked.
+        self.assertAlmostEqual(wizard_form.amount_rounding, 0.02)
+        self.assertAlmostEqual(wizard_form.amount_untaxed, 21.13)
+        self.assertAlmostEqual(wizard_form.amount_total, 24.30)
+        self.assertAlmostEqual(wizard_form.remaining_total, 0.0)
+        wizard = wizard_form.save()
+        wizard.action_complete()
+        refund = self.env["account.partial.refund"].browse(
+            wizard.action_refund_now()["res_id"]
+        )
+        self.assertAlmostEqual(refund.amount_total, 24.30)
+        self.assertAlmostEqual(refund.credit_note_id.amount_total, 24.30)
+        self.assertRefundSettled(refund)
