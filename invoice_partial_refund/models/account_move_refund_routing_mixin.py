@@ -241,13 +241,16 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         key = (self.id, fingerprint)
         if key in cache:
             return cache[key]
-        shares = {}
+        shares, early_discount_taxes = {}, {}
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         for base_line in base_lines:
             line = base_line["record"]
-            if not isinstance(line, models.BaseModel) or line.display_type != "product":
+            if not isinstance(line, models.BaseModel) or line.display_type not in (
+                "product",
+                "epd",
+            ):
                 continue
-            taxes = {}
+            taxes = early_discount_taxes if line.display_type == "epd" else {}
             for tax_data in base_line["tax_details"]["taxes_data"]:
                 key_tax = str(tax_data["tax"].id)
                 if tax_data["is_reverse_charge"]:
@@ -255,11 +258,33 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 taxes[key_tax] = (
                     taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
                 )
-            shares[line.id] = refund_amounts.Share(
-                untaxed=self.direction_sign * line.amount_currency, taxes=taxes
-            )
+            if line.display_type == "product":
+                shares[line.id] = refund_amounts.Share(
+                    untaxed=self.direction_sign * line.amount_currency, taxes=taxes
+                )
+        self._spread_early_discount_taxes(shares, early_discount_taxes)
         cache[key] = shares
         return shares
+
+    def _spread_early_discount_taxes(self, shares, early_discount_taxes):
+        """Give the product lines' ``shares`` the tax the invoice's early
+        payment discount lines take off ("mixed" payment terms: the tax is
+        computed on the discounted base, whether paid early or not), over
+        the lines bearing each tax by their untaxed amounts, the last line
+        taking the rest: the shares then add up to the invoice's tax."""
+        currency = self.currency_id
+        for key, amount in early_discount_taxes.items():
+            holders = [share for share in shares.values() if key in share.taxes]
+            weight = sum(share.untaxed for share in holders)
+            left = amount
+            for index, share in enumerate(holders):
+                part = (
+                    left
+                    if index == len(holders) - 1 or not weight
+                    else currency.round(amount * share.untaxed / weight)
+                )
+                share.taxes[key] = currency.round(share.taxes[key] + part)
+                left -= part
 
     def _get_partial_refund_cash_rounding(self, final_lines):
         """What the invoice's cash rounding (its rounding lines: what the

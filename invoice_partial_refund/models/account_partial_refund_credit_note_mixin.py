@@ -129,8 +129,12 @@ class AccountPartialRefundCreditNoteMixin(models.AbstractModel):
         # The reversal's own reference names the invoice; the refund's says
         # which refund and why, as before.
         defaults["ref"] = _("%(refund)s: %(reason)s", refund=refund.name, reason=reason)
-        # Paid on the spot by the refund payment, not by a payment term.
+        # Paid on the spot by the refund payment, not by a payment term: no
+        # installments, no early payment discount lines (Odoo's reversal
+        # keeps a "mixed" term, whose lines would lower the tax the lines'
+        # shares already give, see `_spread_early_discount_taxes`).
         defaults["auto_post"] = "no"
+        defaults["invoice_payment_term_id"] = False
         # Not rounded to the cash unit: it refunds exactly what was asked; the
         # invoice's rounding goes back with its last refund (see
         # `_prepare_credit_note_rounding_vals`).

@@ -182,6 +182,41 @@ class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
             }
         )
 
+    def test_mixed_early_payment_discount_paid_late(self):
+        """A "mixed" early payment discount lowers the invoice's tax whether
+        paid early or not: the lines' refunds carry it, and refunding every
+        line gives back exactly what was paid, never refused."""
+        term = self._early_discount_term()
+        term.early_pay_discount_computation = "mixed"
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}],
+            payment_term=term,
+            pay=False,
+        )
+        # 150 + 15 % of 147.
+        self.assertAlmostEqual(invoice.amount_total, 172.05)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"journal_id": self.bank_journal.id, "payment_date": "2019-03-15"}
+        )._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        line_1, line_2 = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line_1.id, "amount": 50.0}])
+        rest = self._refund(invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}])
+        refunds = first | rest
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+            self.assertAlmostEqual(
+                refund.amount_total, refund.credit_note_id.amount_total
+            )
+        credit_notes = refunds.credit_note_id
+        self.assertAlmostEqual(sum(refunds.mapped("amount_total")), 172.05)
+        self.assertAlmostEqual(sum(credit_notes.mapped("amount_tax")), 22.05)
+        self.assertAlmostEqual(sum(refunds.payment_id.mapped("amount")), 172.05)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_early_payment_discount_counts(self):
         # The customer paid 112.70 of 115.
         invoice = self._create_paid_invoice(
