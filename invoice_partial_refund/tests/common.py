@@ -178,6 +178,41 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             add(("total", field_name), sum(moves.mapped(field_name)))
         return {key: amount for key, amount in books.items() if round(amount, 6)}
 
+    def _refund_partly_then_fully(self, lines, partner=None):
+        """Refund a paid invoice of ``lines`` (three or more) partly, a
+        quantity of its first line and an amount of its second, then fully,
+        and check it gave back what Odoo's own credit note of an identical
+        invoice books: the refunds settled, the books per account, tax and
+        tax grid, the invoice refunded, the customer's balance nil.
+
+        :return: ``(invoice, refunds, Odoo's credit note)``
+        """
+        invoice = self._create_paid_invoice(lines, partner=partner)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, partner=partner, pay=False)
+        )
+        line_1, line_2 = invoice.invoice_line_ids[:2]
+        first = self._refund(
+            invoice,
+            [
+                {"line_id": line_1.id, "quantity": 1},
+                {"line_id": line_2.id, "amount": 33.33},
+            ],
+        )
+        rest = self._refund(
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+        )
+        refunds = first | rest
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_total")), invoice.amount_total
+        )
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(partner), 0.0)
+        return invoice, refunds, odoo_credit_note
+
     def assertSameBooks(self, moves, expected_moves):
         """``moves`` book exactly what ``expected_moves`` book (see
         `_books`), to the cent."""

@@ -78,33 +78,16 @@ class LocalizationCases:
 
     def test_partly_then_fully(self):
         self.assertTrue(self.company_data["default_tax_sale"], "the chart has a tax")
-        invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(self._lines(), partner=self.partner, pay=False)
+        _invoice, refunds, odoo_credit_note = self._refund_partly_then_fully(
+            self._lines(), partner=self.partner
         )
-        line_1, line_2, line_3 = invoice.invoice_line_ids
-        first = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
-        )
-        rest = self._refund(
-            invoice, [{"line_id": line.id} for line in (line_1, line_2, line_3)]
-        )
-        for refund in first | rest:
-            self.assertRefundSettled(refund)
-            credit_note = refund.credit_note_id
+        for credit_note in refunds.credit_note_id:
             self.assertEqual(credit_note.date, self.refund_date)
             self.assertEqual(credit_note.journal_id, odoo_credit_note.journal_id)
             self.assertEqual(
                 self._localization_fields(credit_note),
                 self._localization_fields(odoo_credit_note),
             )
-        self.assertSameBooks((first | rest).credit_note_id, odoo_credit_note)
-        self.assertEqual(invoice.partial_refund_status, "refunded")
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
 
 @tagged("post_install", "-at_install")

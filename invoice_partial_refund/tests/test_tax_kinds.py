@@ -69,34 +69,18 @@ class TestTaxKinds(PartialRefundCommon):
         )
 
     def _check_partly_then_fully(self, taxes):
-        lines = [
-            {"price_unit": 99.99, "quantity": 3, "tax_ids": taxes.ids},
-            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": taxes.ids},
-            {"price_unit": 0.99, "quantity": 7, "discount": 10, "tax_ids": taxes.ids},
-        ]
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
-        line_1, line_2, line_3 = invoice.invoice_line_ids
-        first = self._refund(
-            invoice,
+        self._refund_partly_then_fully(
             [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
+                {"price_unit": 99.99, "quantity": 3, "tax_ids": taxes.ids},
+                {"price_unit": 12.12, "quantity": 12.12, "tax_ids": taxes.ids},
+                {
+                    "price_unit": 0.99,
+                    "quantity": 7,
+                    "discount": 10,
+                    "tax_ids": taxes.ids,
+                },
+            ]
         )
-        rest = self._refund(
-            invoice, [{"line_id": line.id} for line in (line_1, line_2, line_3)]
-        )
-        for refund in first | rest:
-            self.assertRefundSettled(refund)
-        self.assertAlmostEqual(
-            sum((first | rest).mapped("amount_total")), invoice.amount_total
-        )
-        self.assertSameBooks((first | rest).credit_note_id, odoo_credit_note)
-        self.assertEqual(invoice.partial_refund_status, "refunded")
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_fixed_amount_tax(self):
         self._check_partly_then_fully(
