@@ -221,3 +221,34 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             {key: round(amount, 2) for key, amount in books.items()},
             {key: round(amount, 2) for key, amount in expected.items()},
         )
+
+
+class RefusedRefundCommon(PartialRefundCommon):
+    """A paid invoice of two lines (the second of quantity 4) and another
+    company, for the tests of refused requests; `_counts` is what a refund
+    writes, to check a refusal wrote nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.invoice = cls._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 40.0, "quantity": 4}]
+        )
+        cls.line, cls.line_qty = cls.invoice.invoice_line_ids
+
+    def _counts(self, invoice=None):
+        """What a refund writes: refunds, moves, payments, the invoice's
+        messages and what its lines show as refunded."""
+        invoice = invoice or self.invoice
+        # Counted as superuser: records of every company.
+        env = self.env(su=True)
+        return {
+            "account.partial.refund": env["account.partial.refund"].search_count([]),
+            "account.move": env["account.move"].search_count([]),
+            "account.payment": env["account.payment"].search_count([]),
+            "mail.message": env["mail.message"].search_count(
+                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+            ),
+            "refunded": invoice.invoice_line_ids.mapped("refunded_price_total"),
+        }

@@ -14,7 +14,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import Transport
 
-from .common import PartialRefundCommon
+from .common import RefusedRefundCommon
 
 # What a message must never show: the caller cannot act on it.
 NOT_FOR_USERS = re.compile(
@@ -36,35 +36,8 @@ class Call(NamedTuple):
     setup: Any = None  # a function run before the call (rolled back after)
 
 
-class MalformedCallsCommon(PartialRefundCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_data_2 = cls.setup_other_company()
-        cls.invoice = cls._create_paid_invoice(
-            [{"price_unit": 100.0}, {"price_unit": 40.0, "quantity": 4}]
-        )
-        cls.line, cls.line_qty = cls.invoice.invoice_line_ids
-
-    def _counts(self, invoice=None):
-        """What a refund writes: refunds, moves, payments, the invoice's
-        messages and what its lines show as refunded."""
-        invoice = invoice or self.invoice
-        # Counted as superuser: records of every company.
-        env = self.env(su=True)
-        return {
-            "account.partial.refund": env["account.partial.refund"].search_count([]),
-            "account.move": env["account.move"].search_count([]),
-            "account.payment": env["account.payment"].search_count([]),
-            "mail.message": env["mail.message"].search_count(
-                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
-            ),
-            "refunded": invoice.invoice_line_ids.mapped("refunded_price_total"),
-        }
-
-
 @tagged("post_install", "-at_install")
-class TestMalformedCalls(MalformedCallsCommon):
+class TestMalformedCalls(RefusedRefundCommon):
     """Each malformed call is refused with a readable message, nothing
     written."""
 
@@ -494,7 +467,7 @@ class TestMalformedCalls(MalformedCallsCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMalformedCallsOverXmlRpc(MalformedCallsCommon, HttpCase):
+class TestMalformedCallsOverXmlRpc(RefusedRefundCommon, HttpCase):
     """Over XML-RPC a refused call comes back as a fault with the message
     (code 2, Odoo's warning), not as the traceback of an unhandled error."""
 

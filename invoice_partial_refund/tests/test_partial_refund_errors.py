@@ -6,40 +6,21 @@ from odoo.tests import tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
-from .common import PartialRefundCommon
+from .common import RefusedRefundCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPartialRefundErrors(PartialRefundCommon, AccountPaymentCommon):
+class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
     """Each bad request gets a clear error and writes nothing."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_data_2 = cls.setup_other_company()
-        cls.invoice = cls._create_paid_invoice(
-            [{"price_unit": 100.0}, {"price_unit": 40.0, "quantity": 4}]
-        )
-        cls.line, cls.line_qty = cls.invoice.invoice_line_ids
 
     def assertRefused(self, message, invoice=None, lines=None, **options):
         """Assert the refund is refused with ``message`` and writes nothing."""
         invoice = invoice or self.invoice
         lines = [{"line_id": self.line.id, "amount": 10.0}] if lines is None else lines
-        counts = self._counts()
+        counts = self._counts(invoice)
         with self.assertRaisesRegex(UserError, message):
             self._refund(invoice, lines, **options)
-        self.assertEqual(self._counts(), counts)
-
-    def _counts(self):
-        return (
-            self.env["account.partial.refund"].search_count([]),
-            self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
-            self.env["account.payment"].search_count(
-                [("payment_type", "=", "outbound")]
-            ),
-            self.line.refunded_price_total,
-        )
+        self.assertEqual(self._counts(invoice), counts)
 
     def test_no_line(self):
         self.assertRefused("Select at least one invoice line", lines=[])
