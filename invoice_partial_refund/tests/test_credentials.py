@@ -235,29 +235,9 @@ class TestCredentialsPerCompany(CredentialsCommon):
     verified with its own secrets."""
 
     def _pay_with_stripe_b(self, invoice):
-        intent = self.fake_stripe_b.add_payment_intent(
-            self._minor(invoice.amount_residual, invoice.currency_id),
-            invoice.currency_id.name,
+        intent = self._pay_with_stripe(
+            invoice, provider=self.stripe_b, fake=self.fake_stripe_b
         )
-        tx = (
-            self.env["payment.transaction"]
-            .with_company(self.company_b)
-            .create(
-                {
-                    "provider_id": self.stripe_b.id,
-                    "payment_method_id": self.env.ref("payment.payment_method_card").id,
-                    "reference": f"TX-{intent}",
-                    "amount": invoice.amount_residual,
-                    "currency_id": invoice.currency_id.id,
-                    "partner_id": invoice.partner_id.id,
-                    "operation": "online_direct",
-                    "provider_reference": intent,
-                    "invoice_ids": [Command.set(invoice.ids)],
-                }
-            )
-        )
-        tx._set_done()
-        tx._post_process()
         self.assertEqual(invoice.payment_state, "paid")
         return intent
 

@@ -65,25 +65,34 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         currency = currency or self.env.company.currency_id
         return round(amount * 10**currency.decimal_places)
 
-    def _pay_with_stripe(self, invoice, amount=None):
+    def _pay_with_stripe(self, invoice, amount=None, provider=None, fake=None):
         """Pay the invoice through a Stripe transaction, as the payment flow
-        does; return the PaymentIntent id."""
+        does; return the PaymentIntent id.
+
+        :param provider: the Stripe provider, the company's by default
+            (``self.stripe``), with ``fake`` the fake Stripe behind it
+        """
         amount = amount or invoice.amount_residual
-        intent = self.fake_stripe.add_payment_intent(
+        provider, fake = provider or self.stripe, fake or self.fake_stripe
+        intent = fake.add_payment_intent(
             self._minor(amount, invoice.currency_id), invoice.currency_id.name
         )
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.stripe.id,
-                "payment_method_id": self.env.ref("payment.payment_method_card").id,
-                "reference": f"TX-{intent}",
-                "amount": amount,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": invoice.partner_id.id,
-                "operation": "online_direct",
-                "provider_reference": intent,
-                "invoice_ids": [Command.set(invoice.ids)],
-            }
+        tx = (
+            self.env["payment.transaction"]
+            .with_company(provider.company_id)
+            .create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_card").id,
+                    "reference": f"TX-{intent}",
+                    "amount": amount,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "operation": "online_direct",
+                    "provider_reference": intent,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                }
+            )
         )
         tx._set_done()
         tx._post_process()
