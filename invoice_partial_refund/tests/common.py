@@ -29,6 +29,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         company=None,
         pay=True,
         payment_term=None,
+        salesperson=None,
     ):
         """Create, post and (unless ``pay`` is False) fully pay a customer
         invoice.
@@ -37,6 +38,8 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             required, ``quantity`` defaults to 1, ``tax_ids`` to the default
             sale tax of the company
         :param journal: the bank or cash journal of the payment
+        :param salesperson: the invoice's salesperson (``invoice_user_id``):
+            by default the current user; an empty recordset for none
         """
         company = company or cls.env.company
         company_data = (
@@ -53,6 +56,11 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                     "date": "2019-01-01",
                     "currency_id": (currency or company.currency_id).id,
                     "invoice_payment_term_id": payment_term and payment_term.id,
+                    **(
+                        {"invoice_user_id": salesperson.id}
+                        if salesperson is not None
+                        else {}
+                    ),
                     "invoice_line_ids": [
                         Command.create(
                             {
@@ -82,6 +90,22 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         if pay:
             cls._pay(invoice, journal or company_data["default_journal_bank"])
         return invoice
+
+    @classmethod
+    def _create_user(cls, login, groups, companies=None):
+        """An internal user of ``groups`` in ``companies`` (the current
+        company by default), with an email address."""
+        companies = companies or cls.env.company
+        return cls.env["res.users"].create(
+            {
+                "name": login.title(),
+                "login": login,
+                "email": f"{login}@example.com",
+                "groups_id": [Command.set(groups.ids)],
+                "company_id": companies[:1].id,
+                "company_ids": [Command.set(companies.ids)],
+            }
+        )
 
     @classmethod
     def _pay(cls, invoice, journal, amount=None):

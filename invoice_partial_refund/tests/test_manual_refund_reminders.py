@@ -51,27 +51,12 @@ class TestManualRefundReminders(PartialRefundCommon):
         cls.partner_a.email = "partner_a@example.com"
         cls.env.user.partner_id.email = "accountant@example.com"
 
-    @classmethod
-    def _create_user(cls, login, groups, companies=None):
-        companies = companies or cls.env.company
-        return cls.env["res.users"].create(
-            {
-                "name": login.title(),
-                "login": login,
-                "email": f"{login}@example.com",
-                "groups_id": [Command.set(groups.ids)],
-                "company_id": companies[:1].id,
-                "company_ids": [Command.set(companies.ids)],
-            }
-        )
-
     def _invoice(self, salesperson=None):
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
-        invoice.button_draft()
-        invoice.invoice_user_id = salesperson
-        invoice.action_post()
-        self._pay(invoice, self.bank_journal)
-        return invoice
+        return self._create_paid_invoice(
+            [{"price_unit": 100.0}],
+            salesperson=salesperson or self.env["res.users"],
+            journal=self.bank_journal,
+        )
 
     def _manual_refund(self, invoice, user=None, context=None):
         invoice = invoice.with_user(user or self.env.user)

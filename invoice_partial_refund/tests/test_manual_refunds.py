@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -37,25 +37,12 @@ class TestManualRefunds(PartialRefundCommon):
         cls.partner_a.email = "partner_a@example.com"
         cls.env.user.partner_id.email = "accountant@example.com"
 
-    @classmethod
-    def _create_user(cls, login, group):
-        return cls.env["res.users"].create(
-            {
-                "name": login.title(),
-                "login": login,
-                "email": f"{login}@example.com",
-                "groups_id": [Command.set(group.ids)],
-                "company_id": cls.env.company.id,
-                "company_ids": [Command.set(cls.env.company.ids)],
-            }
-        )
-
     def _manual_refund(self, salesperson=None, amount=10.0):
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
-        invoice.button_draft()
-        invoice.invoice_user_id = salesperson
-        invoice.action_post()
-        self._pay(invoice, self.bank_journal)
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}],
+            salesperson=salesperson or self.env["res.users"],
+            journal=self.bank_journal,
+        )
         return self._refund(
             invoice,
             [{"line_id": invoice.invoice_line_ids.id, "amount": amount}],
