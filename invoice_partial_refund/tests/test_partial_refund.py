@@ -409,3 +409,33 @@ class TestPartialRefundTaxes(PartialRefundCommon):
             refund.credit_note_id.invoice_line_ids.tax_ids, self.tax_21 | self.tax_7
         )
         self.assertTrue(all(tax_lines.mapped(lambda line: line.balance > 0)))
+
+    def test_invoice_paid_by_a_bank_statement_line(self):
+        """Paid by reconciling a bank statement line (no payment record):
+        refunded by hand through that bank journal, the books settled."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": "2019-01-15",
+                "payment_ref": invoice.name,
+                "partner_id": self.partner_a.id,
+                "amount": invoice.amount_total,
+            }
+        )
+        _liquidity, suspense, _other = statement_line._seek_for_lines()
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        statement_line.move_id.button_draft()
+        suspense.account_id = receivable.account_id
+        statement_line.move_id.action_post()
+        (suspense | receivable).reconcile()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}]
+        )
+        self.assertEqual(refund.journal_id, self.bank_journal)
+        self.assertEqual(refund.state, "manual")
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
