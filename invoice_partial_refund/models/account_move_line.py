@@ -184,15 +184,15 @@ class AccountMoveLine(models.Model):
         `_prepare_refund_request`) of this invoice line: what it shows and
         what it books, as a `refund_amounts.CreditLine`.
 
-        :param left: what is left of the line (its `_refund_left` value),
-            when the caller looked it up for all the lines it refunds
-
         Computed once per request, with one run of Odoo's tax engine, and
         used both by the wizard's preview and by the booking. No price unit
         is searched for: the amounts booked are handed to the engine as the
         line's manual tax amounts, and the price unit, computed directly, is
         only what the line shows (on a line without tax, where the engine
         takes no manual amount, it must be exact: see below).
+
+        :param left: what is left of the line (its `_refund_left` value),
+            when the caller looked it up for all the lines it refunds
         """
         self.ensure_one()
         currency = self.currency_id
