@@ -1,8 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The money-back routing of an invoice's refunds: which payment method lines
-a refund may use, how it splits among the invoice's gateway payments, and the
-tax shares of the invoice's lines."""
+a refund may use, how it splits among the invoice's gateway payments; and
+what the refunds of the invoice may give back in all: the shares of its
+lines (their untaxed amounts and taxes as booked, early payment discounts
+included) and its cash rounding."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
