@@ -50,9 +50,7 @@ class TestCashRounding(PartialRefundCommon):
         )
         invoice.action_post()
         if pay:
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"journal_id": self.bank_journal.id})._create_payments()
+            self._pay(invoice, self.bank_journal)
         return invoice
 
     def _check(self, strategy):
