@@ -90,6 +90,24 @@ class TestCashRounding(PartialRefundCommon):
         rest = self._check("add_invoice_line")
         # 24.28 rounded to 24.30: the last refund gives the 0.02 back.
         self.assertAlmostEqual(rest.amount_rounding, 0.02)
+        # Cancelled, the last refund takes its rounding back with it; the
+        # next refund of the lines gives it back again.
+        invoice = rest.move_id
+        rest.action_cancel_refund()
+        self.assertEqual(rest.state, "cancelled")
+        self.assertTrue(
+            rest.credit_note_id.currency_id.is_zero(rest.credit_note_id.amount_residual)
+        )
+        self.assertAlmostEqual(invoice.partial_refundable_amount, rest.amount_total)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        again = self._refund(
+            invoice, [{"line_id": line.id} for line in rest.line_ids.invoice_line_id]
+        )
+        self.assertAlmostEqual(again.amount_rounding, 0.02)
+        self.assertAlmostEqual(again.amount_total, rest.amount_total)
+        self.assertRefundSettled(again)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_rounding_in_the_biggest_tax(self):
         rest = self._check("biggest_tax")
