@@ -1,12 +1,17 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""What a credit note line refunding (part of) an invoice line books.
+"""What a refund request of an invoice line takes, and what the credit note
+line refunding it books.
 
 Computed once per refund request and used both by the wizard's preview and
-by the booking, so that the amounts shown are the amounts booked.
+by the booking, so that the amounts shown are the amounts booked:
+`check_request` decides what a request refunds (its mode, its amount on the
+refund basis, whether it is the line's last), `refund_amounts` what the
+credit note line books.
 
 Odoo-free: the invoice line's share of its invoice's books, the tax engine's
-raw figures and the currency's rounding are given; nothing is read here.
+raw figures and the currency (its rounding and formatting) are given;
+nothing is read here.
 Taxes are keyed by the tax id as a string, as Odoo's tax engine keys its
 ``manual_tax_amounts``.
 
@@ -111,12 +116,224 @@ class CreditLine:
         }
 
 
+@dataclass(frozen=True)
+class LineLeft:
+    """What a refund request of one invoice line is checked against, on the
+    refund basis (tax excluded or included, as the invoice shows its lines)."""
+
+    #: how messages name the line
+    label: str
+    #: the line's share of its invoice's books
+    value: float
+    #: what is still refundable of it, refunds in progress counted
+    remaining: float
+    quantity: float
+    remaining_quantity: float
+    #: the decimals of the unit of measure precision
+    quantity_digits: int
+
+
+class RequestError(ValueError):
+    """A refund request that cannot be taken; the message says why."""
+
+
+def _untranslated(source, **params):
+    return source % params if params else source
+
+
+def check_request(amount, quantity, line, currency, _=_untranslated):
+    """What a request of ``amount`` or ``quantity`` of an invoice line
+    refunds, or `RequestError` saying why it cannot.
+
+    :param amount: amount on the refund basis, or None
+    :param quantity: quantity, or None; with neither, the line's whole
+        remainder
+    :param line: the `LineLeft` of the invoice line
+    :param currency: the invoice's currency (``res.currency``: its
+        ``compare_amounts``, ``is_zero``, ``round``, ``format``, ``name``
+        and ``decimal_places``)
+    :param _: the translation function (``env._`` in Odoo)
+    :return: dict with ``mode`` (``full``, ``amount`` or ``quantity``),
+        ``amount`` (on the refund basis), ``quantity`` (0 for a refund by
+        amount) and ``final`` (it takes exactly the line's remainder)
+    """
+    digits = line.quantity_digits
+    if currency.compare_amounts(line.value, 0.0) <= 0:
+        raise RequestError(
+            _(
+                "The line “%(line)s” is a discount or a zero line: it cannot be "
+                "refunded. Refund the lines it applies to by amount instead.",
+                line=line.label,
+            )
+        )
+    remaining = line.remaining
+    if currency.compare_amounts(remaining, 0.0) <= 0:
+        raise RequestError(
+            _("The line “%(line)s” is already fully refunded.", line=line.label)
+        )
+    if amount is None and quantity is None:
+        return {
+            "mode": "full",
+            "amount": remaining,
+            "quantity": max(line.remaining_quantity, 0.0),
+            "final": True,
+        }
+    if amount is not None:
+        if not _is_number(amount):
+            raise RequestError(
+                _(
+                    "The amount to refund on “%(line)s” must be a number.",
+                    line=line.label,
+                )
+            )
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise RequestError(
+                _(
+                    "The amount to refund on “%(line)s” must be positive.",
+                    line=line.label,
+                )
+            )
+        if not _has_at_most_decimals(amount, currency.decimal_places):
+            raise RequestError(
+                _(
+                    "The amount %(amount)s on “%(line)s” has more decimals than "
+                    "%(currency)s allows (%(digits)s). Round it to the currency.",
+                    amount=amount,
+                    line=line.label,
+                    currency=currency.name,
+                    digits=currency.decimal_places,
+                )
+            )
+        if currency.compare_amounts(amount, remaining) > 0:
+            raise RequestError(
+                _(
+                    "You cannot refund an amount of %(amount)s on “%(line)s”: "
+                    "only %(remaining)s is still refundable.",
+                    amount=currency.format(amount),
+                    line=line.label,
+                    remaining=currency.format(remaining),
+                )
+            )
+        return {
+            "mode": "amount",
+            "amount": currency.round(amount),
+            "quantity": 0.0,
+            "final": currency.is_zero(amount - remaining),
+        }
+    if not _is_number(quantity):
+        raise RequestError(
+            _(
+                "The quantity to refund on “%(line)s” must be a number.",
+                line=line.label,
+            )
+        )
+    if _compare(quantity, 0.0, digits) <= 0:
+        raise RequestError(
+            _(
+                "The quantity to refund on “%(line)s” must be positive.",
+                line=line.label,
+            )
+        )
+    if not _has_at_most_decimals(quantity, digits):
+        raise RequestError(
+            _(
+                "The quantity %(quantity)s on “%(line)s” has more decimals than "
+                "the unit of measure precision allows (%(digits)s).",
+                quantity=quantity,
+                line=line.label,
+                digits=digits,
+            )
+        )
+    left = _compare(quantity, line.remaining_quantity, digits)
+    if left > 0:
+        raise RequestError(
+            _(
+                "You cannot refund a quantity of %(quantity)s on “%(line)s”: only "
+                "%(remaining)s is still refundable.",
+                quantity=quantity,
+                line=line.label,
+                remaining=line.remaining_quantity,
+            )
+        )
+    if left == 0:
+        amount = remaining
+    else:
+        amount = currency.round(line.value * quantity / line.quantity)
+    if currency.compare_amounts(amount, remaining) > 0:
+        raise RequestError(
+            _(
+                "Refunding a quantity of %(quantity)s on “%(line)s” would refund "
+                "%(amount)s, but only %(remaining)s is still refundable. Refund "
+                "an amount instead.",
+                quantity=quantity,
+                line=line.label,
+                amount=currency.format(amount),
+                remaining=currency.format(remaining),
+            )
+        )
+    return {
+        "mode": "quantity",
+        "amount": amount,
+        "quantity": quantity,
+        "final": currency.is_zero(amount - remaining),
+    }
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _has_at_most_decimals(value, digits):
+    """True when ``value`` has no more than ``digits`` decimals (float noise
+    aside)."""
+    # Python's round, correctly rounded: Odoo's `float_round` adds an epsilon
+    # that outweighs the cents of amounts beyond about 1e12 and refused them.
+    return abs(value - round(value, digits)) < 5e-10
+
+
+def _compare(value, other, digits):
+    """-1, 0 or 1 as ``value`` is below, equal to or above ``other`` at
+    ``digits`` decimals (both hold at most that many here)."""
+    delta = round(value - other, digits)
+    return (delta > 0) - (delta < 0)
+
+
+def shown_line(untaxed, included, quantity, own, has_tax, round_price):
+    """The quantity, unit price and discount a credit note line booking
+    ``untaxed`` shows, or None when none fits.
+
+    The line books its amounts through the engine's manual tax amounts
+    (`CreditLine.manual_tax_amounts`), so its price is only shown: the
+    invoice line's own price and discount for a quantity refunded at it
+    (``own``), else the amount per unit refunded, else one unit at the
+    amount. Without a tax the engine takes no manual amount: the price must
+    then give ``untaxed`` exactly.
+
+    :param included: the taxes included in the price (they are part of it)
+    :param quantity: the refunded quantity, 0 for a refund by amount
+    :param own: the invoice line's ``(price_unit, discount)``, or None
+    :param round_price: rounds a unit price to the "Product Price" accuracy
+    :return: ``(quantity, price_unit, discount)`` or None
+    """
+    candidates = []
+    if own:
+        candidates.append((quantity, *own))
+    elif quantity > 0:
+        candidates.append((quantity, (untaxed + included) / quantity, 0.0))
+    candidates.append((1.0, untaxed + included, 0.0))
+    for quantity_shown, price_unit, discount in candidates:
+        price_unit = round_price(price_unit)
+        raw = price_unit * quantity_shown * (1 - discount / 100.0)
+        if has_tax or abs(raw - untaxed) < 5e-10:
+            return quantity_shown, price_unit, discount
+    return None
+
+
 def refund_amounts(request, left, basis, engine, round_):
     """Untaxed amount and tax per tax that ``request`` refunds.
 
     :param request: the validated request (``mode``, ``amount`` on the
-        basis, ``quantity``, ``final``), see
-        ``account.move.line._prepare_refund_request``
+        basis, ``quantity``, ``final``), see `check_request`
     :param left: `Share` still refundable on the invoice line
     :param basis: ``"price_subtotal"`` (amounts typed tax excluded) or
         ``"price_total"`` (tax included)

@@ -1,15 +1,30 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Refunding chosen lines of a paid customer invoice: the entry point
+(`action_partial_refund`, also the wizard's), the checks on the invoice,
+and what its partial refunds' credit notes take from it (rate, amounts).
+
+Its smart buttons and outstanding credits: `account.move.refund.display.mixin`;
+how the money goes back and what each line weighs in the books:
+`account.move.refund.routing.mixin`."""
+
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context
+from odoo.tools import clean_context, format_date
 
 from .. import refund_request
+from .account_move_line import REFUNDED_TOTALS
 
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "account.move.refund.routing.mixin"]
+    _inherit = [
+        "account.move",
+        "account.move.refund.display.mixin",
+        "account.move.refund.routing.mixin",
+    ]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -121,45 +136,9 @@ class AccountMove(models.Model):
             move.partial_refunded_amount = refunded
             move.partial_refundable_amount = left
 
-    def _compute_payments_widget_to_reconcile_info(self):
-        """Override of `account` to keep out of the outstanding credits the
-        credit notes whose money is still on its way back through a gateway:
-        they are settled by the gateway's refund, never by another invoice."""
-        super()._compute_payments_widget_to_reconcile_info()
-        in_transit = self._get_partial_refund_credit_notes_in_transit()
-        if not in_transit:
-            return
-        for move in self.filtered("invoice_has_outstanding"):
-            widget = move.invoice_outstanding_credits_debits_widget
-            content = [
-                item
-                for item in widget["content"]
-                if item["move_id"] not in in_transit.ids
-            ]
-            if content:
-                move.invoice_outstanding_credits_debits_widget = dict(
-                    widget, content=content
-                )
-            else:
-                move.invoice_outstanding_credits_debits_widget = False
-                move.invoice_has_outstanding = False
-
-    def js_assign_outstanding_line(self, line_id):
-        """Override of `account` to refuse using a credit note whose money is
-        on its way back through a gateway."""
-        # Before the lookup below, which reads refunds as superuser.
-        self.check_access("write")
-        line = self.env["account.move.line"].browse(line_id)
-        line.check_access("write")
-        if line.move_id in self._get_partial_refund_credit_notes_in_transit():
-            raise UserError(
-                _(
-                    "%(credit_note)s is being refunded through a gateway: it cannot "
-                    "pay another invoice.",
-                    credit_note=line.move_id.name,
-                )
-            )
-        return super().js_assign_outstanding_line(line_id)
+    # ------------------------------------------------------------
+    # CREDIT NOTES OF PARTIAL REFUNDS
+    # ------------------------------------------------------------
 
     @api.depends("reversed_entry_id")
     def _compute_invoice_currency_rate(self):
@@ -187,24 +166,6 @@ class AccountMove(models.Model):
         if product_line.refund_manual_tax_amounts and self.is_invoice():
             base_line["manual_tax_amounts"] = product_line.refund_manual_tax_amounts
         return base_line
-
-    def _get_partial_refund_credit_notes_in_transit(self):
-        partners = self.commercial_partner_id
-        if not partners:
-            return self.env["account.move"]
-        # All refunds of these customers, also those of companies the user
-        # does not see: a credit note of theirs still must not be used here.
-        refunds = (
-            self.env["account.partial.refund"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", partners.ids),
-                    ("state", "in", ("requested", "pending")),
-                ]
-            )
-        )
-        return refunds.credit_note_id.sudo(False)
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -251,27 +212,6 @@ class AccountMove(models.Model):
             "target": "new",
             "context": {"default_move_id": self.id, "dialog_size": "extra-large"},
         }
-
-    def action_view_partial_refunds(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_partial_refund.account_partial_refund_action"
-        )
-        action["domain"] = [("move_id", "=", self.id)]
-        action["context"] = {"create": False}
-        if self.partial_refund_count == 1:
-            action["view_mode"] = "form"
-            action["views"] = [(False, "form")]
-            action["res_id"] = self.partial_refund_ids.id
-        return action
-
-    def action_view_partial_refund_credit_notes(self):
-        self.ensure_one()
-        self.check_access("read")
-        return self.partial_refund_ids.credit_note_id._get_records_action(
-            name=_("Credit Notes")
-        )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -340,25 +280,97 @@ class AccountMove(models.Model):
                 )
             )
 
-    def _get_partial_refund_early_discount(self):
-        """What the customer did not pay of this invoice for paying early.
+    def _check_partial_refund_lines(self, requests):
+        """The invoice lines of ``requests``, each a product line of this
+        invoice, or a UserError naming the one that is not.
 
-        Each installment of the invoice (payment term line) carries the
-        amount due when paid early; Odoo books the difference on the entry
-        that settles it, the payment or the bank statement line, as its
-        "epd" lines. The installments settled by such an entry count.
+        :param requests: ``(line_id, amount, quantity)`` tuples, type-checked
+            by `refund_request.parse_lines`
         """
         self.ensure_one()
-        discount = 0.0
-        for term_line in self.line_ids.filtered(
-            lambda line: line.display_type == "payment_term" and line.discount_date
-        ):
-            settling = term_line.matched_credit_ids.credit_move_id.move_id
-            if any(line.display_type == "epd" for line in settling.line_ids):
-                discount += (
-                    term_line.amount_currency - term_line.discount_amount_currency
+        product_lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        for line_id, _amount, _quantity in requests:
+            if line_id not in product_lines.ids:
+                raise UserError(
+                    _(
+                        "The line %(line)s (“line_id”) is not a product line of "
+                        "invoice %(invoice)s: pass the id of one of its product "
+                        "lines (not a section, a note, a tax line or a line of "
+                        "another invoice).",
+                        line=line_id,
+                        invoice=self._get_partial_refund_label(),
+                    )
                 )
-        return self.currency_id.round(discount)
+        return self.env["account.move.line"].browse([r[0] for r in requests])
+
+    def _lock_for_partial_refund(self, invoice_lines):
+        """Serialize the refunds of this invoice until the transaction ends.
+
+        A concurrent refund of the same invoice fails at once with a clear
+        error instead of waiting. The invoice row is also rewritten (its
+        write date): a refund that committed after this transaction started
+        has done the same, so PostgreSQL refuses the lock with a
+        serialization failure and Odoo retries the whole request, which then
+        sees the new remainders and what is left of each gateway payment.
+        The refunded lines are locked likewise (their refunded totals are
+        written by the refund).
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM account_move WHERE id = %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [self.id],
+                )
+                self.env.cr.execute(
+                    "SELECT id FROM account_move_line WHERE id IN %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [tuple(invoice_lines.ids)],
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "Another refund of this invoice is being recorded right now. "
+                    "Wait a moment and try again."
+                )
+            ) from None
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = now() at time zone 'UTC' "
+            "WHERE id = %s",
+            [self.id],
+        )
+        invoice_lines.invalidate_recordset(list(REFUNDED_TOTALS))
+
+    def _check_partial_refund_date(self, payment_journal, date):
+        """Refuse a refund on ``date`` before this invoice or in a period
+        locked for it or for the journal the money leaves by."""
+        self.ensure_one()
+        if self.invoice_date and date < self.invoice_date:
+            raise UserError(
+                _(
+                    "The refund date %(date)s is before the invoice date "
+                    "%(invoice_date)s: choose a “date” on or after it.",
+                    date=format_date(self.env, date),
+                    invoice_date=format_date(self.env, self.invoice_date),
+                )
+            )
+        company = self.company_id
+        for journal, has_tax in ((self.journal_id, True), (payment_journal, False)):
+            violated = company._get_violated_lock_dates(date, has_tax, journal)
+            if violated:
+                raise UserError(
+                    _(
+                        "The refund date %(date)s is in a locked period "
+                        "(%(locks)s). Choose a later “date”.",
+                        date=format_date(self.env, date),
+                        # The lock dates by their labels, as Odoo's own
+                        # messages name them ("Global Lock Date (…)").
+                        locks=company._format_lock_dates(violated),
+                    )
+                )
 
     def _check_partial_refund_total(self, amount):
         """Refuse a refund of ``amount`` that would take the refunds of this
@@ -378,23 +390,3 @@ class AccountMove(models.Model):
                     left=self.currency_id.format(left),
                 )
             )
-
-    def _get_partial_refund_totals(self):
-        """Return ``(refunded, left)`` for this invoice, tax included: what its
-        refunds not cancelled and Odoo's own credit notes took back, and what
-        of what the customer paid stays refundable."""
-        self.ensure_one()
-        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
-        native = self.reversal_move_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_refund"
-                and m not in self.partial_refund_ids.credit_note_id
-            )
-        )
-        currency = self.currency_id
-        refunded = currency.round(
-            sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
-        )
-        paid = self.amount_total - self._get_partial_refund_early_discount()
-        return refunded, currency.round(paid - refunded)

@@ -8,10 +8,17 @@ from odoo.tools import float_is_zero, float_round
 
 from .. import refund_amounts
 
+#: What the refunds of an invoice line took, stored (see the fields).
+REFUNDED_TOTALS = (
+    "refunded_price_subtotal",
+    "refunded_price_total",
+    "refunded_quantity",
+)
+
 
 class AccountMoveLine(models.Model):
     _name = "account.move.line"
-    _inherit = ["account.move.line", "account.move.line.refund.request.mixin"]
+    _inherit = "account.move.line"
 
     # ------------------------------------------------------------
     # FIELDS
@@ -37,21 +44,19 @@ class AccountMoveLine(models.Model):
         help="On a credit note line of a partial refund: the untaxed amount and "
         "tax per tax it books, handed to the tax engine as manual tax amounts.",
     )
-    # Stored so that a refund writes the invoice line rows it consumes: a
-    # concurrent refund of the same line then collides on these rows (see
-    # `account.partial.refund._lock_invoice_lines`) instead of reading stale
+    # Stored: a refund writes the rows of the invoice lines it takes, so that
+    # a concurrent refund of the same line collides on them (see
+    # `account.move._lock_for_partial_refund`) instead of reading stale
     # remainders from its snapshot.
     refunded_price_subtotal = fields.Monetary(
         string="Refunded Untaxed",
         compute="_compute_refunded_totals",
         store=True,
-        currency_field="currency_id",
     )
     refunded_price_total = fields.Monetary(
         string="Refunded Total",
         compute="_compute_refunded_totals",
         store=True,
-        currency_field="currency_id",
     )
     refunded_quantity = fields.Float(
         compute="_compute_refunded_totals",
@@ -61,14 +66,12 @@ class AccountMoveLine(models.Model):
     refunded_amount = fields.Monetary(
         string="Refunded",
         compute="_compute_refundable_amount",
-        currency_field="currency_id",
         help="Refunded so far, refunds in progress included, on the basis the "
         "invoice shows its line amounts (tax excluded or tax included).",
     )
     refundable_amount = fields.Monetary(
         string="Still Refundable",
         compute="_compute_refundable_amount",
-        currency_field="currency_id",
     )
 
     # ------------------------------------------------------------
@@ -121,12 +124,7 @@ class AccountMoveLine(models.Model):
     def write(self, vals):
         # Refunded totals follow the refund records; the ORM stores them
         # without calling write(), so a write here is someone forcing them.
-        protected = {
-            "refunded_price_subtotal",
-            "refunded_price_total",
-            "refunded_quantity",
-        }
-        if protected & set(vals) and not self.env.su:
+        if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
             raise AccessError(
                 _("Refunded amounts follow the refunds and cannot be written.")
             )
@@ -145,10 +143,9 @@ class AccountMoveLine(models.Model):
     # ------------------------------------------------------------
 
     def _refund_basis(self):
-        """Return the figure the invoice shows for its lines, which is also the
-        basis on which refund amounts are entered: ``'price_subtotal'`` (tax
-        excluded) or ``'price_total'`` (tax included), per the company's
-        setting."""
+        """The figure the invoice shows for its lines, on which refund amounts
+        are typed: ``'price_subtotal'`` (tax excluded) or ``'price_total'``
+        (tax included), per the company's setting."""
         company = self.company_id or self.env.company
         if company.account_price_include == "tax_included":
             return "price_total"
@@ -179,6 +176,35 @@ class AccountMoveLine(models.Model):
             - self._refund_basis_value(refunded=True)
         )
 
+    def _prepare_refund_request(self, amount=None, quantity=None, share=None):
+        """Check a refund of ``amount`` or ``quantity`` (neither: the whole
+        remainder) of this invoice line: what it refunds, see
+        `refund_amounts.check_request`.
+
+        :param share: the line's `refund_amounts.Share`, when the caller
+            looked up those of all the lines it refunds (`_refund_shares`)
+        """
+        self.ensure_one()
+        if share is None:
+            share = self._refund_shares().get(self, refund_amounts.Share())
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        line = refund_amounts.LineLeft(
+            label=self.name or self.product_id.display_name or str(self.id),
+            value=self._refund_basis_value(share=share),
+            remaining=self._refund_remaining(share=share),
+            quantity=self.quantity,
+            remaining_quantity=float_round(
+                self.quantity - self.refunded_quantity, precision_digits=digits
+            ),
+            quantity_digits=digits,
+        )
+        try:
+            return refund_amounts.check_request(
+                amount, quantity, line, self.currency_id, _=self.env._
+            )
+        except refund_amounts.RequestError as error:
+            raise UserError(str(error)) from None
+
     def _prepare_refund_amounts(self, request, left=None):
         """The credit note line that refunds ``request`` (see
         `_prepare_refund_request`) of this invoice line: what it shows and
@@ -186,10 +212,7 @@ class AccountMoveLine(models.Model):
 
         Computed once per request, with one run of Odoo's tax engine, and
         used both by the wizard's preview and by the booking. No price unit
-        is searched for: the amounts booked are handed to the engine as the
-        line's manual tax amounts, and the price unit, computed directly, is
-        only what the line shows (on a line without tax, where the engine
-        takes no manual amount, it must be exact: see below).
+        is searched for (see `refund_amounts.shown_line`).
 
         :param left: what is left of the line (its `_refund_left` value),
             when the caller looked it up for all the lines it refunds
@@ -234,21 +257,16 @@ class AccountMoveLine(models.Model):
             amount for key, amount in taxes.items() if key in engine["price_included"]
         )
         quantity = request["quantity"] if request["mode"] != "amount" else 0.0
-        candidates = []
-        if own_price:
-            candidates.append((quantity, self.price_unit, self.discount))
-        elif quantity > 0:
-            candidates.append((quantity, (untaxed + included) / quantity, 0.0))
-        candidates.append((1.0, untaxed + included, 0.0))
         price_digits = self.env["decimal.precision"].precision_get("Product Price")
-        for quantity_shown, price_unit, discount in candidates:
-            price_unit = float_round(price_unit, precision_digits=price_digits)
-            raw = price_unit * quantity_shown * (1 - discount / 100.0)
-            # Without a tax, the engine takes no manual amount: the price
-            # must give the untaxed amount exactly, or one unit at it.
-            if self.tax_ids or float_is_zero(raw - untaxed, 9):
-                break
-        else:
+        shown = refund_amounts.shown_line(
+            untaxed,
+            included,
+            quantity,
+            own=(self.price_unit, self.discount) if own_price else None,
+            has_tax=bool(self.tax_ids),
+            round_price=lambda price: float_round(price, precision_digits=price_digits),
+        )
+        if not shown:
             raise UserError(
                 _(
                     "%(amount)s cannot be refunded exactly on “%(line)s” with a "
@@ -260,6 +278,7 @@ class AccountMoveLine(models.Model):
                     digits=price_digits,
                 )
             )
+        quantity_shown, price_unit, discount = shown
         return refund_amounts.CreditLine(
             quantity=quantity_shown,
             price_unit=price_unit,
@@ -279,8 +298,7 @@ class AccountMoveLine(models.Model):
         :param requests: ``(amount, quantity)`` per line of ``self``, in its
             order (see `_prepare_refund_request`)
         """
-        # The lines' shares of their invoices looked up once for all of them
-        # (a look checks all the invoice's lines): per line, N² in the lines.
+        # Looked up once for all the lines: per line, N² in the lines.
         shares = self._refund_shares()
         left = self._refund_left(shares=shares)
         prepared = []
@@ -299,13 +317,11 @@ class AccountMoveLine(models.Model):
         """Raw figures of Odoo's tax engine for a credit note line refunding
         this line with these values, at the invoice's rate.
 
-        :param special_mode: the engine's, ``"total_excluded"`` for an amount
-            typed tax excluded, ``"total_included"`` for one typed tax
-            included
-        :return: dict with ``total_excluded``, ``taxes`` (raw tax amount per
-            tax), ``base_offsets`` (per tax whose base is not the untaxed
-            amount, the difference) and ``price_included`` (the taxes
-            included in the line's price)
+        :param special_mode: the engine's: ``"total_excluded"`` or
+            ``"total_included"`` for an amount typed tax excluded or included
+        :return: dict with ``total_excluded``, ``taxes`` (raw amount per tax),
+            ``base_offsets`` (per tax based on more than the untaxed amount,
+            the difference) and ``price_included`` (taxes included in price)
         """
         self.ensure_one()
         AccountTax = self.env["account.tax"]
@@ -326,8 +342,9 @@ class AccountMoveLine(models.Model):
         for tax_data in tax_details["taxes_data"]:
             key = str(tax_data["tax"].id)
             if tax_data["is_reverse_charge"]:
-                key = refund_amounts.mirror_key(key)
-                taxes[key] = tax_data["raw_tax_amount_currency"]
+                taxes[refund_amounts.mirror_key(key)] = tax_data[
+                    "raw_tax_amount_currency"
+                ]
                 continue
             taxes[key] = tax_data["raw_tax_amount_currency"]
             offset = tax_data["raw_base_amount_currency"] - total_excluded
@@ -353,9 +370,7 @@ class AccountMoveLine(models.Model):
         engine's dispatch of the invoice's tax lines over its lines, so that
         the shares of all lines add up to the invoice exactly.
         """
-        # One look at each invoice's shares (its cache check reads all its
-        # lines), then each line looked up in them: building the invoice's
-        # whole mapping for each line cost N² lookups.
+        # One look per invoice (its cache check reads all its lines), not per line.
         lines_by_invoice = defaultdict(list)
         for line in self:
             lines_by_invoice[line.move_id].append(line)
@@ -369,10 +384,8 @@ class AccountMoveLine(models.Model):
 
     def _refund_left(self, shares=None):
         """``{invoice line: Share}``: what is still refundable of each of
-        these invoice lines, refunds in progress counted.
-
-        :param shares: their `_refund_shares`, when the caller has them
-        """
+        these invoice lines, refunds in progress counted (``shares``: their
+        `_refund_shares`, when the caller has them)."""
         if shares is None:
             shares = self._refund_shares()
         left = {}

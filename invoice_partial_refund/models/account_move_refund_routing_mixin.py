@@ -4,7 +4,8 @@
 a refund may use, how it splits among the invoice's gateway payments; and
 what the refunds of the invoice may give back in all: the shares of its
 lines (their untaxed amounts and taxes as booked, early payment discounts
-included) and its cash rounding."""
+included), its cash rounding, and what the customer paid and was refunded
+(`_get_partial_refund_totals`)."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -318,3 +319,43 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return currency.round(
             self.direction_sign * sum(rounding_lines.mapped("amount_currency"))
         )
+
+    def _get_partial_refund_early_discount(self):
+        """What the customer did not pay of this invoice for paying early.
+
+        Each installment of the invoice (payment term line) carries the
+        amount due when paid early; Odoo books the difference on the entry
+        that settles it, the payment or the bank statement line, as its
+        "epd" lines. The installments settled by such an entry count.
+        """
+        self.ensure_one()
+        discount = 0.0
+        for term_line in self.line_ids.filtered(
+            lambda line: line.display_type == "payment_term" and line.discount_date
+        ):
+            settling = term_line.matched_credit_ids.credit_move_id.move_id
+            if any(line.display_type == "epd" for line in settling.line_ids):
+                discount += (
+                    term_line.amount_currency - term_line.discount_amount_currency
+                )
+        return self.currency_id.round(discount)
+
+    def _get_partial_refund_totals(self):
+        """Return ``(refunded, left)`` for this invoice, tax included: what its
+        refunds not cancelled and Odoo's own credit notes took back, and what
+        of what the customer paid stays refundable."""
+        self.ensure_one()
+        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
+        native = self.reversal_move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_refund"
+                and m not in self.partial_refund_ids.credit_note_id
+            )
+        )
+        currency = self.currency_id
+        refunded = currency.round(
+            sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
+        )
+        paid = self.amount_total - self._get_partial_refund_early_discount()
+        return refunded, currency.round(paid - refunded)

@@ -20,7 +20,6 @@ class AccountPartialRefund(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "account.partial.refund.state.mixin",
-        "account.partial.refund.request.mixin",
         "account.partial.refund.manual.mixin",
         "account.partial.refund.reminder.mixin",
         "account.partial.refund.notification.mixin",
@@ -287,11 +286,10 @@ class AccountPartialRefund(models.Model):
         invoice.check_access("write")
         invoice._check_partial_refundable()
         date = date or fields.Date.context_today(self)
-        requests = self._parse_requests(invoice, lines)
-        invoice_lines = self.env["account.move.line"].browse([r[0] for r in requests])
-        self._lock_invoice(invoice, invoice_lines)
+        invoice_lines = invoice._check_partial_refund_lines(lines)
+        invoice._lock_for_partial_refund(invoice_lines)
         prepared = invoice_lines._prepare_refund_lines(
-            [(amount, quantity) for _id, amount, quantity in requests]
+            [(amount, quantity) for _id, amount, quantity in lines]
         )
         rounding = invoice._get_partial_refund_cash_rounding(
             self.env["account.move.line"].union(
@@ -309,7 +307,7 @@ class AccountPartialRefund(models.Model):
             payment_method_line_id=payment_method_line_id,
             refund_via=refund_via,
         )
-        self._check_refund_date(invoice, method_line.journal_id, date)
+        invoice._check_partial_refund_date(method_line.journal_id, date)
 
         # Refund records are written by this business code only (the group
         # reads them): created as superuser once the request was checked; the

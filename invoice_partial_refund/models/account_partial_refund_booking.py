@@ -1,11 +1,14 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The books of a refund: its credit note through Odoo's reversal, its
-payments and their reconciliation, its cancellation as booked reversals, and
-what a gateway's outcome books. It decides no state and calls no gateway:
-the refund document and the gateway shares call it and decide."""
+payments and their reconciliation. It decides no state and calls no
+gateway: the refund document and the gateway shares call it and decide.
+What it books after the refund (its cancellation, a gateway's outcome):
+`account.partial.refund.booking.outcome.mixin`."""
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from .. import utils
 
@@ -15,8 +18,248 @@ class AccountPartialRefundBooking(models.AbstractModel):
     gateway shares (`account.partial.refund.gateway`); no record of its own."""
 
     _name = "account.partial.refund.booking"
-    _inherit = ["account.partial.refund.credit.note.mixin"]
+    _inherit = ["account.partial.refund.booking.outcome.mixin"]
     _description = "Partial Refund Booking"
+
+    # ------------------------------------------------------------
+    # CREDIT NOTE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _create_credit_note(self, refund, prepared, reversal_values=None):
+        """Create and post the credit note of ``refund`` through Odoo's
+        reversal, one line per request.
+
+        As Odoo's "Credit Note" button: the defaults of its reversal wizard
+        for the invoice (where localizations put their document types,
+        reasons and e-invoicing codes) and `account.move._reverse_moves`,
+        so that every module's reversal hooks run; only the lines are ours,
+        the refunded ones with the amounts computed for them.
+
+        :param prepared: list of ``(invoice line, request, CreditLine)``
+        :param reversal_values: see `account.partial.refund._refund_invoice`
+        """
+        refund.ensure_one()
+        invoice = refund.move_id
+        defaults = self._prepare_reversal_defaults(refund, reversal_values)
+        tax_tags = self._get_credit_note_tax_tags(
+            self.env["account.move.line"].union(*(line for line, _r, _c in prepared))
+        )
+        defaults["line_ids"] = [
+            Command.create(
+                self._prepare_credit_note_line_vals(
+                    line, request, credit_line, tax_tags[line]
+                )
+            )
+            for line, request, credit_line in prepared
+        ]
+        if not refund.currency_id.is_zero(refund.amount_rounding):
+            defaults["line_ids"].append(
+                Command.create(self._prepare_credit_note_rounding_vals(refund))
+            )
+        credit_note = invoice._reverse_moves([defaults])
+        credit_lines = {
+            credit_line.refund_origin_line_id: credit_line
+            for credit_line in credit_note.invoice_line_ids
+        }
+        currency = credit_note.currency_id
+        for refund_line in refund.line_ids:
+            credit_line = credit_lines.get(refund_line.invoice_line_id)
+            if (
+                not credit_line
+                or currency.compare_amounts(
+                    credit_line.price_subtotal, refund_line.amount_untaxed
+                )
+                or currency.compare_amounts(
+                    credit_line.price_total, refund_line.amount_total
+                )
+            ):
+                # The credit note books what was computed: a difference
+                # means the amounts booked would not be the ones shown.
+                raise UserError(
+                    _(
+                        "The credit note line of “%(line)s” does not match the "
+                        "computed refund. Nothing was refunded; please report it.",
+                        line=refund_line.invoice_line_id.name,
+                    )
+                )
+        credit_note.action_post()
+        # The refund's own fields follow the money: business code only (see write).
+        refund.sudo().credit_note_id = credit_note
+
+    @api.model
+    def _prepare_reversal_defaults(self, refund, reversal_values=None):
+        """The values Odoo's reversal wizard gives the credit note of
+        ``refund``'s invoice, with the wizard's fields a localization adds set
+        from ``reversal_values``."""
+        refund.ensure_one()
+        invoice = refund.move_id
+        reversal_values = dict(reversal_values or {})
+        Reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
+        unknown = set(reversal_values) - (set(Reversal._fields) - ours)
+        if unknown:
+            raise UserError(
+                _(
+                    "Unknown credit note values: %(fields)s. Use the fields of the "
+                    "credit note wizard your localization adds.",
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
+        reason = refund.reason or _("Partial refund")
+        # A record in memory only: the wizard's defaults are wanted, not the
+        # wizard (nor the right to create one).
+        wizard = Reversal.new(
+            {
+                "move_ids": [Command.set(invoice.ids)],
+                "company_id": invoice.company_id.id,
+                "journal_id": invoice.journal_id.id,
+                "date": refund.date,
+                "reason": _(
+                    "%(refund)s: %(reason)s", refund=refund.name, reason=reason
+                ),
+                **reversal_values,
+            }
+        )
+        # The customer's bank account, as the wizard's `reverse_moves` sets.
+        bank = self.env["res.partner.bank"].search(
+            [
+                ("partner_id", "=", invoice.commercial_partner_id.id),
+                ("company_id", "in", [invoice.company_id.id, False]),
+            ],
+            order="sequence DESC",
+            limit=1,
+        )
+        defaults = {
+            "partner_bank_id": bank.id,
+            **wizard._prepare_default_reversal(invoice),
+        }
+        # The reversal's own reference names the invoice; the refund's says
+        # which refund and why, as before.
+        defaults["ref"] = _("%(refund)s: %(reason)s", refund=refund.name, reason=reason)
+        # Paid on the spot by the refund payment, not by a payment term: no
+        # installments, no early payment discount lines (Odoo's reversal
+        # keeps a "mixed" term, whose lines would lower the tax the lines'
+        # shares already give, see `_spread_early_discount_taxes`).
+        defaults["auto_post"] = "no"
+        defaults["invoice_payment_term_id"] = False
+        # Not rounded to the cash unit: it refunds exactly what was asked; the
+        # invoice's rounding goes back with its last refund (see
+        # `_prepare_credit_note_rounding_vals`).
+        defaults["invoice_cash_rounding_id"] = False
+        return defaults
+
+    @api.model
+    def _prepare_credit_note_rounding_vals(self, refund):
+        """The credit note line giving back the invoice's cash rounding
+        (``refund.amount_rounding``), booked as Odoo's credit note of the
+        whole invoice books its rounding line: on the rounding's loss
+        account when it gives money back, on its profit account otherwise
+        (`account.move._recompute_cash_rounding_lines`)."""
+        invoice = refund.move_id
+        cash_rounding = invoice.invoice_cash_rounding_id
+        account = (
+            cash_rounding.loss_account_id
+            if refund.amount_rounding > 0 and cash_rounding.loss_account_id
+            else cash_rounding.profit_account_id
+        ) or invoice.line_ids.filtered(lambda line: line.display_type == "rounding")[
+            :1
+        ].account_id
+        return {
+            "name": cash_rounding.name
+            or _("Cash rounding of %(invoice)s", invoice=invoice.name),
+            "account_id": account.id,
+            "quantity": 1.0,
+            "price_unit": refund.amount_rounding,
+            "tax_ids": [Command.clear()],
+        }
+
+    @api.model
+    def _get_credit_note_tax_tags(self, lines):
+        """``{invoice line: account.account.tag}``: the tax report tags Odoo's
+        tax engine gives the credit note line refunding each of ``lines``,
+        its taxes' refund base tags and its product's. They depend on the
+        product and the taxes only: the engine runs once for each pair."""
+        AccountTax = self.env["account.tax"]
+        tags = {}
+        groups = lines.grouped(lambda line: (line.product_id, line.tax_ids))
+        for group in groups.values():
+            company = group[0].company_id
+            base_line = AccountTax._prepare_base_line_for_taxes_computation(
+                group[0], price_unit=1.0, quantity=1.0, discount=0.0, is_refund=True
+            )
+            AccountTax._add_tax_details_in_base_line(base_line, company)
+            AccountTax._round_base_lines_tax_details([base_line], company)
+            # An invoice's cash basis taxes get their tags on payment, not on
+            # the invoice (`account.move.always_tax_exigible` is False).
+            AccountTax._add_accounting_data_to_base_line_tax_details(
+                base_line, company, include_caba_tags=False
+            )
+            for line in group:
+                tags[line] = base_line["tax_tag_ids"]
+        return tags
+
+    @api.model
+    def _prepare_credit_note_line_accounting(self, line, credit_line, tax_tags):
+        """What Odoo's tax engine will book on the credit note line refunding
+        ``credit_line`` of invoice ``line``: its amounts and its tax report
+        tags (``tax_tags``, see `_get_credit_note_tax_tags`).
+
+        Only an optimization: creating the credit note, Odoo's line sync
+        (`account.move._sync_tax_lines`) recomputes these values and writes
+        each line where they differ, which is one write per line when they
+        are left out (the invoice's amounts and tags are copied).
+        """
+        invoice = line.move_id
+        amount_currency = -invoice.direction_sign * credit_line.untaxed
+        rate = invoice.invoice_currency_rate
+        return {
+            "amount_currency": amount_currency,
+            "balance": invoice.company_currency_id.round(amount_currency / rate)
+            if rate
+            else amount_currency,
+            "tax_tag_ids": [Command.set(tax_tags.ids)],
+        }
+
+    @api.model
+    def _prepare_credit_note_line_vals(self, line, request, credit_line, tax_tags):
+        """The credit note line refunding ``request`` of invoice ``line``:
+        the line as Odoo's reversal copies it (its business fields included,
+        e.g. its sale order lines) with the refunded quantity, price and
+        discount, the amounts computed for it (``credit_line``, a
+        `refund_amounts.CreditLine`) and its tax report tags (``tax_tags``)."""
+        vals = line.with_context(include_business_fields=True).copy_data(
+            {
+                "move_id": False,
+                "quantity": credit_line.quantity,
+                "price_unit": credit_line.price_unit,
+                "discount": credit_line.discount,
+                "refund_origin_line_id": line.id,
+                "refund_manual_tax_amounts": credit_line.manual_tax_amounts(),
+            }
+        )[0]
+        for field_name in ("debit", "credit"):
+            vals.pop(field_name, None)
+        vals.update(
+            self._prepare_credit_note_line_accounting(line, credit_line, tax_tags)
+        )
+        # Only a credit line carrying the refunded quantity is linked to the
+        # sale order line: a refund by amount is a price adjustment, and its
+        # quantity of 1 would lower the invoiced quantity and make Odoo
+        # invoice the product again.
+        if "sale_line_ids" in vals and not (
+            request["mode"] != "amount"
+            and credit_line.carries_quantity
+            and not float_compare(
+                credit_line.quantity,
+                request["quantity"],
+                precision_rounding=line.product_uom_id.rounding or 0.01,
+            )
+        ):
+            vals["sale_line_ids"] = [Command.clear()]
+        return vals
 
     # ------------------------------------------------------------
     # PAYMENTS AND RECONCILIATION
@@ -150,125 +393,3 @@ class AccountPartialRefundBooking(models.AbstractModel):
                     credit_note=refund.credit_note_id._get_html_link(),
                 ),
             )
-
-    # ------------------------------------------------------------
-    # CANCELLATION
-    # ------------------------------------------------------------
-
-    @api.model
-    def _book_cancellation(self, refund):
-        """Undo ``refund``'s books by booked reversals: its payments' entries
-        reversed, its credit note reversed by an invoice reconciled with it.
-
-        :return: the reversal of the credit note
-        """
-        today = fields.Date.context_today(refund)
-        self._cancel_payments(
-            refund.payment_id | refund.gateway_ids.refund_payment_id,
-            ref=_("Cancellation of %(refund)s", refund=refund.name),
-        )
-        reversal = refund.credit_note_id._reverse_moves(
-            [
-                {
-                    "date": today,
-                    "invoice_date": today,
-                    "ref": _("Cancellation of %(refund)s", refund=refund.name),
-                }
-            ],
-            cancel=True,
-        )
-        # A gateway refund returned by the bank: the reversal took the
-        # credit note back from its payment, which now settles the return.
-        self._open_receivable_lines(refund).reconcile()
-        return reversal
-
-    @api.model
-    def _cancel_payments(self, payments, ref=None):
-        """Cancel refund payments whose money will not go out (or came back)
-        by reversing their posted entries, never by resetting them to draft:
-        the reversal is reconciled with the payment's entry, and the credit
-        note is open again for what they settled.
-
-        :param ref: the reference of the reversal entries
-        """
-        payments = payments.filtered(lambda p: p.state != "canceled")
-        posted = payments.move_id.filtered(lambda m: m.state == "posted")
-        if posted:
-            today = fields.Date.context_today(self)
-            # `cancel=True` unreconciles the payments' lines first, then
-            # reconciles each reversal with its entry.
-            posted._reverse_moves(
-                [{"date": today, "ref": ref or move.ref} for move in posted],
-                cancel=True,
-            )
-        payments.state = "canceled"
-
-    # ------------------------------------------------------------
-    # GATEWAY OUTCOMES
-    # ------------------------------------------------------------
-
-    @api.model
-    def _book_gateway_success(self, share, tx):
-        """The gateway refunded ``share`` (an `account.partial.refund.gateway`):
-        book its payment, through the refund transaction ``tx`` when there is
-        one (as Odoo's payment flow does), and reconcile it with the credit
-        note.
-
-        :return: the refund payment
-        """
-        refund = share.refund_id
-        if tx:
-            if not tx.payment_id:
-                tx.with_company(tx.company_id)._create_payment()
-            tx.is_post_processed = True
-            payment = tx.payment_id
-            self._reconcile_with_credit_note(refund, payment)
-            return payment
-        journal = share.source_payment_id.journal_id
-        method_line = journal.outbound_payment_method_line_ids.filtered(
-            lambda line: not line.payment_provider_id
-        )[:1]
-        return self._create_payment(refund, share.amount, journal, method_line)
-
-    @api.model
-    def _book_gateway_return(self, share):
-        """The gateway refunded ``share``, then the customer's bank sent the
-        money back (a closed card or account): book its return today on the
-        gateway's journal, an inbound payment the customer is owed again. The
-        refund payment stays as it was booked: it went out, possibly in a
-        period since closed or a payout since reconciled.
-
-        :return: the inbound payment
-        """
-        share.ensure_one()
-        journal = share.refund_payment_id.journal_id
-        method_line = journal.inbound_payment_method_line_ids.filtered(
-            lambda line: not line.payment_provider_id
-        )[:1]
-        return self._create_payment(
-            share.refund_id,
-            share.amount,
-            journal,
-            method_line,
-            payment_type="inbound",
-            date=fields.Date.context_today(share),
-            memo=_(
-                "%(refund)s: refund %(reference)s returned",
-                refund=share.refund_id.name,
-                reference=share.gateway_reference,
-            ),
-        )
-
-    @api.model
-    def _book_gateway_fallback(self, share, date=None):
-        """The gateway did not refund ``share``: book the payment of the
-        refund by hand through the refund's manual method.
-
-        :param date: the payment's date, the refund's by default
-        :return: the payment
-        """
-        refund = share.refund_id
-        method_line = refund.payment_method_line_id
-        return self._create_payment(
-            refund, share.amount, method_line.journal_id, method_line, date=date
-        )

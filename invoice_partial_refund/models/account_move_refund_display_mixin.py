@@ -1,0 +1,103 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What the invoice form offers around its partial refunds: the smart
+buttons opening them, and its outstanding credits without the credit notes
+whose money is on its way back through a gateway (they are settled by the
+gateway's refund, never by another invoice)."""
+
+from odoo import _, models
+from odoo.exceptions import UserError
+
+
+class AccountMoveRefundDisplayMixin(models.AbstractModel):
+    """The invoice form part of `account.move` (its only user)."""
+
+    _name = "account.move.refund.display.mixin"
+    _description = "Invoice Partial Refund Display"
+
+    # ------------------------------------------------------------
+    # OUTSTANDING CREDITS
+    # ------------------------------------------------------------
+
+    def _compute_payments_widget_to_reconcile_info(self):
+        """Override of `account` to keep out of the outstanding credits the
+        credit notes whose money is still on its way back through a gateway:
+        they are settled by the gateway's refund, never by another invoice."""
+        super()._compute_payments_widget_to_reconcile_info()
+        in_transit = self._get_partial_refund_credit_notes_in_transit()
+        if not in_transit:
+            return
+        for move in self.filtered("invoice_has_outstanding"):
+            widget = move.invoice_outstanding_credits_debits_widget
+            content = [
+                item
+                for item in widget["content"]
+                if item["move_id"] not in in_transit.ids
+            ]
+            if content:
+                move.invoice_outstanding_credits_debits_widget = dict(
+                    widget, content=content
+                )
+            else:
+                move.invoice_outstanding_credits_debits_widget = False
+                move.invoice_has_outstanding = False
+
+    def js_assign_outstanding_line(self, line_id):
+        """Override of `account` to refuse using a credit note whose money is
+        on its way back through a gateway."""
+        # Before the lookup below, which reads refunds as superuser.
+        self.check_access("write")
+        line = self.env["account.move.line"].browse(line_id)
+        line.check_access("write")
+        if line.move_id in self._get_partial_refund_credit_notes_in_transit():
+            raise UserError(
+                _(
+                    "%(credit_note)s is being refunded through a gateway: it cannot "
+                    "pay another invoice.",
+                    credit_note=line.move_id.name,
+                )
+            )
+        return super().js_assign_outstanding_line(line_id)
+
+    def _get_partial_refund_credit_notes_in_transit(self):
+        partners = self.commercial_partner_id
+        if not partners:
+            return self.env["account.move"]
+        # All refunds of these customers, also those of companies the user
+        # does not see: a credit note of theirs still must not be used here.
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("requested", "pending")),
+                ]
+            )
+        )
+        return refunds.credit_note_id.sudo(False)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_partial_refunds(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_partial_refund.account_partial_refund_action"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.partial_refund_count == 1:
+            action["view_mode"] = "form"
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.partial_refund_ids.id
+        return action
+
+    def action_view_partial_refund_credit_notes(self):
+        self.ensure_one()
+        self.check_access("read")
+        return self.partial_refund_ids.credit_note_id._get_records_action(
+            name=_("Credit Notes")
+        )

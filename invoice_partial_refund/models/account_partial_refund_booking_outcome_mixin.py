@@ -1,0 +1,138 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What the booking service books after a refund: its cancellation as
+booked reversals, and what a gateway's outcome books (its payment, its
+return by the customer's bank, the payment by hand when it refused)."""
+
+from odoo import _, api, fields, models
+
+
+class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
+    """The after-refund part of `account.partial.refund.booking` (its only
+    user): uses its `_create_payment`, `_open_receivable_lines` and
+    `_reconcile_with_credit_note`."""
+
+    _name = "account.partial.refund.booking.outcome.mixin"
+    _description = "Partial Refund Booking After the Refund"
+
+    # ------------------------------------------------------------
+    # CANCELLATION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _book_cancellation(self, refund):
+        """Undo ``refund``'s books by booked reversals: its payments' entries
+        reversed, its credit note reversed by an invoice reconciled with it.
+
+        :return: the reversal of the credit note
+        """
+        today = fields.Date.context_today(refund)
+        self._cancel_payments(
+            refund.payment_id | refund.gateway_ids.refund_payment_id,
+            ref=_("Cancellation of %(refund)s", refund=refund.name),
+        )
+        reversal = refund.credit_note_id._reverse_moves(
+            [
+                {
+                    "date": today,
+                    "invoice_date": today,
+                    "ref": _("Cancellation of %(refund)s", refund=refund.name),
+                }
+            ],
+            cancel=True,
+        )
+        # A gateway refund returned by the bank: the reversal took the
+        # credit note back from its payment, which now settles the return.
+        self._open_receivable_lines(refund).reconcile()
+        return reversal
+
+    @api.model
+    def _cancel_payments(self, payments, ref=None):
+        """Cancel refund payments whose money will not go out (or came back)
+        by reversing their posted entries, never by resetting them to draft:
+        the reversal is reconciled with the payment's entry, and the credit
+        note is open again for what they settled.
+
+        :param ref: the reference of the reversal entries
+        """
+        payments = payments.filtered(lambda p: p.state != "canceled")
+        posted = payments.move_id.filtered(lambda m: m.state == "posted")
+        if posted:
+            today = fields.Date.context_today(self)
+            # `cancel=True` unreconciles the payments' lines first, then
+            # reconciles each reversal with its entry.
+            posted._reverse_moves(
+                [{"date": today, "ref": ref or move.ref} for move in posted],
+                cancel=True,
+            )
+        payments.state = "canceled"
+
+    # ------------------------------------------------------------
+    # GATEWAY OUTCOMES
+    # ------------------------------------------------------------
+
+    @api.model
+    def _book_gateway_success(self, share, tx):
+        """The gateway refunded ``share`` (an `account.partial.refund.gateway`):
+        book its payment, through the refund transaction ``tx`` when there is
+        one (as Odoo's payment flow does), and reconcile it with the credit
+        note.
+
+        :return: the refund payment
+        """
+        refund = share.refund_id
+        if tx:
+            if not tx.payment_id:
+                tx.with_company(tx.company_id)._create_payment()
+            tx.is_post_processed = True
+            payment = tx.payment_id
+            self._reconcile_with_credit_note(refund, payment)
+            return payment
+        journal = share.source_payment_id.journal_id
+        method_line = journal.outbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_provider_id
+        )[:1]
+        return self._create_payment(refund, share.amount, journal, method_line)
+
+    @api.model
+    def _book_gateway_return(self, share):
+        """The gateway refunded ``share``, then the customer's bank sent the
+        money back (a closed card or account): book its return today on the
+        gateway's journal, an inbound payment the customer is owed again. The
+        refund payment stays as it was booked: it went out, possibly in a
+        period since closed or a payout since reconciled.
+
+        :return: the inbound payment
+        """
+        share.ensure_one()
+        journal = share.refund_payment_id.journal_id
+        method_line = journal.inbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_provider_id
+        )[:1]
+        return self._create_payment(
+            share.refund_id,
+            share.amount,
+            journal,
+            method_line,
+            payment_type="inbound",
+            date=fields.Date.context_today(share),
+            memo=_(
+                "%(refund)s: refund %(reference)s returned",
+                refund=share.refund_id.name,
+                reference=share.gateway_reference,
+            ),
+        )
+
+    @api.model
+    def _book_gateway_fallback(self, share, date=None):
+        """The gateway did not refund ``share``: book the payment of the
+        refund by hand through the refund's manual method.
+
+        :param date: the payment's date, the refund's by default
+        :return: the payment
+        """
+        refund = share.refund_id
+        method_line = refund.payment_method_line_id
+        return self._create_payment(
+            refund, share.amount, method_line.journal_id, method_line, date=date
+        )

@@ -1,0 +1,155 @@
+"""What a refund request of an invoice line takes (`refund_amounts.check_request`)
+and what its credit note line shows (`refund_amounts.shown_line`), without Odoo."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from refund_amounts import LineLeft, RequestError, check_request, shown_line
+
+
+class Currency:
+    """The part of ``res.currency`` the checks use: cents, half up."""
+
+    name = "EUR"
+    decimal_places = 2
+
+    def round(self, value):
+        return float(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+    def is_zero(self, value):
+        return self.round(value) == 0.0
+
+    def compare_amounts(self, value, other):
+        delta = self.round(value - other)
+        return (delta > 0) - (delta < 0)
+
+    def format(self, value):
+        return f"€ {value:.2f}"
+
+
+EUR = Currency()
+
+
+def line(value=100.0, remaining=100.0, quantity=4.0, remaining_quantity=4.0):
+    return LineLeft(
+        label="Chair",
+        value=value,
+        remaining=remaining,
+        quantity=quantity,
+        remaining_quantity=remaining_quantity,
+        quantity_digits=2,
+    )
+
+
+def test_without_amount_nor_quantity_the_whole_remainder_is_final():
+    request = check_request(
+        None, None, line(remaining=60.0, remaining_quantity=2.0), EUR
+    )
+    assert request == {"mode": "full", "amount": 60.0, "quantity": 2.0, "final": True}
+
+
+def test_an_amount_is_final_only_when_it_takes_the_remainder():
+    assert check_request(59.99, None, line(remaining=60.0), EUR) == {
+        "mode": "amount",
+        "amount": 59.99,
+        "quantity": 0.0,
+        "final": False,
+    }
+    assert check_request(60.0, None, line(remaining=60.0), EUR)["final"] is True
+
+
+def test_a_quantity_takes_its_share_of_the_line_and_the_last_one_the_rest():
+    # 100 over 3 units: one unit is 33.33, the last of the three the rest.
+    three = line(value=100.0, remaining=100.0, quantity=3.0, remaining_quantity=3.0)
+    assert check_request(None, 1.0, three, EUR) == {
+        "mode": "quantity",
+        "amount": 33.33,
+        "quantity": 1.0,
+        "final": False,
+    }
+    last = line(value=100.0, remaining=33.34, quantity=3.0, remaining_quantity=1.0)
+    assert check_request(None, 1.0, last, EUR) == {
+        "mode": "quantity",
+        "amount": 33.34,
+        "quantity": 1.0,
+        "final": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("amount", "quantity", "state", "message"),
+    [
+        (None, None, {"value": 0.0}, "is a discount or a zero line"),
+        (None, None, {"value": -5.0}, "is a discount or a zero line"),
+        (None, None, {"remaining": 0.0}, "is already fully refunded"),
+        ("10", None, {}, "must be a number"),
+        (True, None, {}, "must be a number"),
+        (0.0, None, {}, "must be positive"),
+        (-1.0, None, {}, "must be positive"),
+        (10.001, None, {}, "has more decimals than EUR allows (2)"),
+        (100.01, None, {}, "only € 100.00 is still refundable"),
+        (None, "1", {}, "must be a number"),
+        (None, 0.0, {}, "must be positive"),
+        (None, 0.001, {}, "must be positive"),
+        (None, 1.001, {}, "more decimals than the unit of measure precision"),
+        (None, 4.01, {}, "only 4.0 is still refundable"),
+        # A quantity whose amount goes beyond what amounts refunds left.
+        (None, 1.0, {"remaining": 20.0}, "would refund € 25.00"),
+    ],
+)
+def test_refused_requests_say_why(amount, quantity, state, message):
+    with pytest.raises(RequestError) as error:
+        check_request(amount, quantity, line(**state), EUR)
+    assert message in str(error.value)
+    assert "Chair" in str(error.value)
+
+
+def test_messages_go_through_the_translation_given():
+    calls = []
+
+    def translate(source, **params):
+        calls.append(source)
+        return "traduit"
+
+    with pytest.raises(RequestError, match="^traduit$"):
+        check_request(-1.0, None, line(), EUR, _=translate)
+    assert calls == ["The amount to refund on “%(line)s” must be positive."]
+
+
+def test_amounts_beyond_a_trillion_keep_their_cents():
+    big = line(value=5e12, remaining=5e12)
+    assert check_request(1234567890123.45, None, big, EUR)["amount"] == 1234567890123.45
+
+
+def cents_price(price):
+    return round(price, 2)
+
+
+def test_a_quantity_at_the_line_price_shows_the_line_price_and_discount():
+    assert shown_line(
+        90.0, 0.0, 2.0, own=(50.0, 10.0), has_tax=True, round_price=cents_price
+    ) == (2.0, 50.0, 10.0)
+
+
+def test_an_amount_shows_one_unit_at_it_taxes_included_in_the_price_too():
+    assert shown_line(
+        10.0, 2.1, 0.0, own=None, has_tax=True, round_price=cents_price
+    ) == (1.0, 12.1, 0.0)
+
+
+def test_without_tax_the_price_must_give_the_amount_exactly():
+    # 10.00 over 3 units is no price of 2 decimals: one unit at 10.00.
+    assert shown_line(
+        10.0, 0.0, 3.0, own=None, has_tax=False, round_price=cents_price
+    ) == (1.0, 10.0, 0.0)
+    # With a tax the engine books the manual amounts: the price is shown only.
+    assert shown_line(
+        10.0, 0.0, 3.0, own=None, has_tax=True, round_price=cents_price
+    ) == (3.0, 3.33, 0.0)
+
+
+def test_without_tax_an_amount_no_price_gives_is_refused():
+    # A price of whole units cannot show 10.50 on any quantity.
+    assert (
+        shown_line(10.5, 0.0, 0.0, own=None, has_tax=False, round_price=round) is None
+    )
