@@ -29,6 +29,7 @@
         "views/payment_provider_views.xml",
         "wizards/account_partial_refund_wizard_views.xml",
         "wizards/account_partial_refund_confirm_wizard_views.xml",
+        "wizards/account_move_reversal_views.xml",
     ],
     "demo": [
         "demo/invoice_partial_refund_demo.xml",

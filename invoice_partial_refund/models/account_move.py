@@ -4,7 +4,7 @@
 (`action_partial_refund`, also the wizard's), the checks on the invoice,
 and what its partial refunds' credit notes take from it (rate, amounts).
 
-Its smart buttons and outstanding credits: `account.move.refund.display.mixin`;
+Its smart buttons and outstanding credits: `account_move_refund_display.py`;
 how the money goes back and what each line weighs in the books:
 `account.move.refund.routing.mixin`."""
 
@@ -20,11 +20,7 @@ from .account_move_line import REFUNDED_TOTALS
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = [
-        "account.move",
-        "account.move.refund.display.mixin",
-        "account.move.refund.routing.mixin",
-    ]
+    _inherit = ["account.move", "account.move.refund.routing.mixin"]
 
     # ------------------------------------------------------------
     # FIELDS

@@ -99,6 +99,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             active_model="account.move", active_ids=invoice.ids
         )
         ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
+        ours.add("partial_refund_wizard_id")
         unknown = set(reversal_values) - (set(Reversal._fields) - ours)
         if unknown:
             raise UserError(

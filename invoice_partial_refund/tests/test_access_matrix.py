@@ -280,6 +280,31 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.refund.wizard.action_open_credit_note_options",
+        lambda env, fx: (
+            env["account.partial.refund.wizard"]
+            .browse(fx.wizard.id)
+            .action_open_credit_note_options()
+        ),
+        (),
+    ),
+    (
+        "account.move.reversal.action_back_to_partial_refund[another user's wizard]",
+        lambda env, fx: (
+            env["account.move.reversal"]
+            .browse(fx.reversal.id)
+            .action_back_to_partial_refund()
+        ),
+        (),
+    ),
+    (
+        "account.move.reversal.write[another user's credit note options]",
+        lambda env, fx: (
+            env["account.move.reversal"].browse(fx.reversal.id).write({"reason": "x"})
+        ),
+        (),
+    ),
+    (
         "account.partial.refund.wizard.line.create[A's invoice line]",
         lambda env, fx: env["account.partial.refund.wizard.line"].create(
             {"wizard_id": fx.wizard_b.id, "invoice_line_id": _line(fx).id}
@@ -452,6 +477,9 @@ class AccessMatrixCommon(PartialRefundCommon):
             .create({"move_id": cls.invoice.id, "reason": "refunder's own"})
         )
         cls.wizard.line_ids[0].write({"selected": True})
+        cls.reversal = cls.env["account.move.reversal"].browse(
+            cls.wizard.action_open_credit_note_options()["res_id"]
+        )
         cls.confirm_wizard = (
             cls.env["account.partial.refund.confirm.wizard"]
             .with_user(cls.refunder)
@@ -505,6 +533,9 @@ class AccessMatrixCommon(PartialRefundCommon):
             "wizard_lines": rows(
                 "account.partial.refund.wizard.line",
                 ["invoice_line_id", "selected", "amount"],
+            ),
+            "credit_note_options": rows(
+                "account.move.reversal", ["partial_refund_wizard_id", "reason"]
             ),
             "confirm_wizards": rows(
                 "account.partial.refund.confirm.wizard", ["refund_id", "reference"]

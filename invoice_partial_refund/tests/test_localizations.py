@@ -14,10 +14,11 @@ class of a chart whose module is missing is skipped (see
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..wizards.account_move_reversal import _is_for_country
 from .common import PartialRefundCommon
 
 #: Localization fields of a credit note that differ between two credit notes
@@ -225,6 +226,73 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
         )
         self.assertEqual(refund.credit_note_id.l10n_latam_document_type_id, chosen)
         self.assertRefundSettled(refund)
+
+    def test_wizard_offers_what_the_reversal_wizard_asks(self):
+        """The partial refund wizard offers the credit note options of Odoo's
+        reversal wizard (here the document type), in that wizard's form as
+        the localization extends it; the credit note takes them."""
+        invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
+        letter = invoice.l10n_latam_document_type_id.l10n_ar_letter
+        credit_types = self.env["l10n_latam.document.type"].search(
+            [
+                ("internal_type", "=", "credit_note"),
+                ("country_id.code", "=", "AR"),
+                ("l10n_ar_letter", "=", letter),
+            ]
+        )
+        wizard = self.env["account.partial.refund.wizard"].create(
+            {"move_id": invoice.id}
+        )
+        self.assertTrue(wizard.has_credit_note_options)
+        action = wizard.action_open_credit_note_options()
+        Reversal = self.env[action["res_model"]]
+        reversal = Reversal.browse(action["res_id"])
+        arch = Reversal.get_views(action["views"])["views"]["form"]["arch"]
+        self.assertIn('name="l10n_latam_document_type_id"', arch)
+        self.assertIn('name="action_back_to_partial_refund"', arch)
+        self.assertNotIn('name="refund_moves"', arch, "it reverses nothing itself")
+        # Odoo's default, as its own credit note takes it.
+        default_type = reversal.l10n_latam_document_type_id
+        self.assertIn(default_type, credit_types)
+        chosen = (credit_types - default_type)[:1]
+        self.assertTrue(chosen, "another credit note type of the invoice's letter")
+        with Form(reversal, view=action["views"][0][0]) as reversal_form:
+            reversal_form.l10n_latam_document_type_id = chosen
+        back = reversal.action_back_to_partial_refund()
+        self.assertEqual((back["res_model"], back["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(
+            wizard.action_open_credit_note_options()["res_id"],
+            reversal.id,
+            "opened again: the options set",
+        )
+        wizard.line_ids[0].write(
+            {"selected": True, "refund_mode": "amount", "amount": 10.0}
+        )
+        wizard.action_complete()
+        refund = self.env["account.partial.refund"].browse(
+            wizard.action_refund_now()["res_id"]
+        )
+        self.assertEqual(refund.credit_note_id.l10n_latam_document_type_id, chosen)
+        self.assertAlmostEqual(refund.credit_note_id.amount_untaxed, 10.0)
+        self.assertRefundSettled(refund)
+
+    def test_options_of_other_countries_are_not_offered(self):
+        """The options are the fields other modules add to Odoo's reversal
+        wizard for the user to set; a module of other countries (by its
+        manifest's ``countries``, or a localization's name) offers none."""
+        names = self.env["account.move.reversal"]._get_partial_refund_option_fields(
+            self.env.company
+        )
+        self.assertIn("l10n_latam_document_type_id", names)
+        self.assertIn("l10n_latam_document_number", names)
+        self.assertNotIn("reason", names, "the refund's own")
+        self.assertNotIn("l10n_latam_use_documents", names, "computed, not asked")
+        self.assertFalse(_is_for_country("l10n_br", "ar"), "manifest: Brazil")
+        self.assertTrue(_is_for_country("l10n_br", "br"))
+        self.assertFalse(_is_for_country("l10n_es_edi_tbai", "ar"), "name: Spain")
+        self.assertTrue(_is_for_country("l10n_es_edi_tbai", "es"))
+        self.assertTrue(_is_for_country("l10n_latam_invoice_document", "be"))
+        self.assertTrue(_is_for_country("sale", "ar"))
 
 
 @tagged("post_install", "-at_install")

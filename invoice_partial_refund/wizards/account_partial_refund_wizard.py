@@ -1,7 +1,5 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -107,6 +105,8 @@ class AccountPartialRefundWizard(models.TransientModel):
         help="What stays refundable on the invoice's lines after this refund, "
         "on the basis the invoice shows its lines (see the lines' amounts).",
     )
+    # A localization asks something for credit notes (a document type).
+    has_credit_note_options = fields.Boolean(compute="_compute_has_credit_note_options")
     error_message = fields.Text(
         string="Problems",
         compute="_compute_error_message",
@@ -159,6 +159,14 @@ class AccountPartialRefundWizard(models.TransientModel):
             )
             wizard.gateway_label = ", ".join(
                 dict.fromkeys(gateways[share["gateway"]] for share in shares)
+            )
+
+    @api.depends("company_id")
+    def _compute_has_credit_note_options(self):
+        Reversal = self.env["account.move.reversal"]
+        for wizard in self:
+            wizard.has_credit_note_options = bool(
+                Reversal._get_partial_refund_option_fields(wizard.company_id)
             )
 
     @api.depends("move_id")
@@ -233,19 +241,19 @@ class AccountPartialRefundWizard(models.TransientModel):
 
     @api.onchange("line_ids")
     def _onchange_line_ids(self):
-        """Drop the lines' previews the web client sends back: the lines of
-        this new wizard come in as new records built from every value of the
-        list, computed ones included, which hold the previous onchange's
-        result. Without this, the breakdown lags one tick behind."""
+        """Drop the lines' previews the web client sends back (new records
+        built from every value of the list, computed ones included, from the
+        previous onchange): else the breakdown lags one tick behind."""
         self.line_ids.invalidate_recordset(PREVIEW_FIELDS)
 
     def _render_split(self):
         """The refund's split among the invoice's payments, with the limits
-        each gateway puts on it."""
+        each gateway puts on it (template `partial_refund_split`)."""
         self.ensure_one()
         currency = self.currency_id
         if not self.move_id or currency.is_zero(self.amount_total):
             return False
+        gateways = dict(self.env["account.payment"]._fields["refund_gateway"].selection)
         rows = []
         remaining = self.amount_total
         shares = (
@@ -256,9 +264,6 @@ class AccountPartialRefundWizard(models.TransientModel):
             else []
         )
         for share in shares:
-            gateway = dict(
-                self.env["account.payment"]._fields["refund_gateway"].selection
-            )[share["gateway"]]
             notes = [
                 _(
                     "%(available)s still refundable there",
@@ -276,17 +281,12 @@ class AccountPartialRefundWizard(models.TransientModel):
                 notes.append(
                     _("%(count)s refund(s) still pending", count=share["pending_count"])
                 )
-            rows.append(
-                (
-                    _(
-                        "%(gateway)s, payment %(reference)s",
-                        gateway=gateway,
-                        reference=share["reference"],
-                    ),
-                    share["amount"],
-                    "; ".join(notes),
-                )
+            label = _(
+                "%(gateway)s, payment %(reference)s",
+                gateway=gateways[share["gateway"]],
+                reference=share["reference"],
             )
+            rows.append((label, share["amount"], "; ".join(notes)))
             remaining = currency.round(remaining - share["amount"])
         if not currency.is_zero(remaining) or not rows:
             rows.append(
@@ -298,17 +298,9 @@ class AccountPartialRefundWizard(models.TransientModel):
                     else _("paid on the spot"),
                 )
             )
-        body = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td class='text-end text-nowrap'>%s</td>"
-                "<td class='text-muted'>%s</td></tr>"
-            )
-            % (label, currency.format(amount), note)
-            for label, amount, note in rows
-        )
-        return (
-            Markup("<table class='table table-sm mb-0'><tbody>%s</tbody></table>")
-            % body
+        return self.env["ir.qweb"]._render(
+            "invoice_partial_refund.partial_refund_split",
+            {"rows": rows, "currency": currency},
         )
 
     # ------------------------------------------------------------
@@ -317,9 +309,8 @@ class AccountPartialRefundWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Before the records exist: their computes read the invoice's lines
-        # and payments as superuser (related fields), so a foreign invoice
-        # must be refused before anything is computed.
+        # Before the records exist: their computes read the invoice as
+        # superuser (related fields), a foreign invoice is refused first.
         default = self.env.context.get("default_move_id")
         self._check_invoices([vals.get("move_id", default) for vals in vals_list])
         return super().create(vals_list)
@@ -331,9 +322,8 @@ class AccountPartialRefundWizard(models.TransientModel):
 
     @api.model
     def _check_invoices(self, move_ids):
-        """Refuse invoices the user may not refund: the refund group, then
-        write access on each invoice (access rights, record rules, company);
-        an invoice is required."""
+        """Refuse invoices the user may not refund (the refund group, then
+        write access: rights, record rules, company); one is required."""
         self.env["account.partial.refund"]._check_refund_group()
         if not all(isinstance(move_id, int) and move_id for move_id in move_ids):
             raise UserError(_("Choose the invoice to refund."))
@@ -371,6 +361,13 @@ class AccountPartialRefundWizard(models.TransientModel):
         self.step = "lines"
         return self._reopen()
 
+    def action_open_credit_note_options(self):
+        """What the localization asks for credit notes, in Odoo's reversal
+        wizard (see `account.move.reversal._open_for_partial_refund`)."""
+        self.ensure_one()
+        self._check_wizard_access()
+        return self.env["account.move.reversal"]._open_for_partial_refund(self)
+
     def action_refund_now(self):
         """Second step: refund through `account.move.action_partial_refund`."""
         self.ensure_one()
@@ -381,6 +378,9 @@ class AccountPartialRefundWizard(models.TransientModel):
             reason=self.reason or False,
             date=self.date,
             refund_via=self.refund_via,
+            reversal_values=self.env[
+                "account.move.reversal"
+            ]._get_partial_refund_values(self),
         )
         return (
             self.env["account.partial.refund"]

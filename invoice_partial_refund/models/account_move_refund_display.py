@@ -9,11 +9,10 @@ from odoo import _, models
 from odoo.exceptions import UserError
 
 
-class AccountMoveRefundDisplayMixin(models.AbstractModel):
-    """The invoice form part of `account.move` (its only user)."""
-
-    _name = "account.move.refund.display.mixin"
-    _description = "Invoice Partial Refund Display"
+class AccountMove(models.Model):
+    # A second extension of the model, not a mixin: it overrides `account`'s
+    # methods, which a mixin (below the model's classes) could not.
+    _inherit = "account.move"
 
     # ------------------------------------------------------------
     # OUTSTANDING CREDITS

@@ -1,0 +1,111 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Odoo's reversal wizard as the partial refund wizard's credit note
+options: what a localization asks when an invoice is reversed (a document
+type and number, a reason code), asked the same way, in the localization's
+own form, and handed to the credit note as ``reversal_values``."""
+
+from odoo import Command, _, api, fields, models
+from odoo.modules.module import get_manifest
+
+#: Fields of the reversal wizard that the partial refund sets itself.
+REFUND_OWN_FIELDS = frozenset(
+    {"move_ids", "new_move_ids", "company_id", "date", "journal_id", "reason"}
+)
+
+
+class AccountMoveReversal(models.TransientModel):
+    _inherit = "account.move.reversal"
+
+    partial_refund_wizard_id = fields.Many2one(
+        comodel_name="account.partial.refund.wizard",
+        readonly=True,
+        ondelete="cascade",
+        help="The partial refund whose credit note these options are for.",
+    )
+
+    @api.model
+    def _get_partial_refund_option_fields(self, company):
+        """The fields that modules other than `account` add to this wizard
+        for the user to set: the credit note options of a partial refund of
+        ``company``'s invoices. A module of some countries (a localization)
+        counts for their companies only."""
+        country = (company.country_code or "").lower()
+        names = []
+        for name, field in self._fields.items():
+            modules = field._modules or ()
+            if (
+                field.readonly
+                or name in REFUND_OWN_FIELDS
+                or name == "partial_refund_wizard_id"
+                or "account" in modules
+                or not all(_is_for_country(module, country) for module in modules)
+            ):
+                continue
+            names.append(name)
+        return names
+
+    @api.model
+    def _open_for_partial_refund(self, wizard):
+        """Odoo's reversal wizard for ``wizard``'s invoice, in the form the
+        localizations extend, to set the credit note options; its button
+        goes back to ``wizard``."""
+        reversal = self.search([("partial_refund_wizard_id", "=", wizard.id)], limit=1)
+        if not reversal:
+            invoice = wizard.move_id
+            reversal = self.with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create(
+                {
+                    "partial_refund_wizard_id": wizard.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "journal_id": invoice.journal_id.id,
+                    "date": wizard.date,
+                }
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit Note Options"),
+            "res_model": self._name,
+            "res_id": reversal.id,
+            "views": [
+                (
+                    self.env.ref(
+                        "invoice_partial_refund.view_account_move_reversal_partial_refund"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+        }
+
+    @api.model
+    def _get_partial_refund_values(self, wizard):
+        """The options set for ``wizard``, as the ``reversal_values`` of
+        `account.move.action_partial_refund` (None when none was set)."""
+        reversal = self.search([("partial_refund_wizard_id", "=", wizard.id)], limit=1)
+        if not reversal:
+            return None
+        values = {}
+        for name in self._get_partial_refund_option_fields(wizard.company_id):
+            value = self._fields[name].convert_to_write(reversal[name], reversal)
+            if value:
+                values[name] = value
+        return values or None
+
+    def action_back_to_partial_refund(self):
+        self.ensure_one()
+        wizard = self.partial_refund_wizard_id
+        wizard._check_wizard_access()
+        return wizard._reopen()
+
+
+def _is_for_country(module, country):
+    """False for a module of other countries than ``country``: those its
+    manifest names (``countries``), or for a localization without them, the
+    one its name gives (``l10n_xx`` or ``l10n_xx_*``)."""
+    countries = get_manifest(module).get("countries") or []
+    parts = module.split("_")
+    if not countries and parts[0] == "l10n" and len(parts) > 1 and len(parts[1]) == 2:
+        countries = [parts[1]]
+    return not countries or country in countries
