@@ -42,16 +42,21 @@ class AccountPartialRefundBooking(models.AbstractModel):
         refund.ensure_one()
         invoice = refund.move_id
         defaults = self._prepare_reversal_defaults(refund, reversal_values)
-        tax_tags = self._get_credit_note_tax_tags(
-            self.env["account.move.line"].union(*(line for line, _r, _c in prepared))
+        lines = self.env["account.move.line"].concat(
+            *(line for line, _r, _c in prepared)
+        )
+        tax_tags = self._get_credit_note_tax_tags(lines)
+        # As Odoo's reversal copies them, business fields (sale lines) included.
+        copies = lines.with_context(include_business_fields=True).copy_data(
+            {"move_id": False}
         )
         defaults["line_ids"] = [
             Command.create(
                 self._prepare_credit_note_line_vals(
-                    line, request, credit_line, tax_tags[line]
+                    line, request, credit_line, tax_tags[line], vals
                 )
             )
-            for line, request, credit_line in prepared
+            for (line, request, credit_line), vals in zip(prepared, copies, strict=True)
         ]
         if not refund.currency_id.is_zero(refund.amount_rounding):
             defaults["line_ids"].append(
@@ -208,10 +213,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
         ``credit_line`` of invoice ``line``: its amounts and its tax report
         tags (``tax_tags``, see `_get_credit_note_tax_tags`).
 
-        Only an optimization: creating the credit note, Odoo's line sync
-        (`account.move._sync_tax_lines`) recomputes these values and writes
-        each line where they differ, which is one write per line when they
-        are left out (the invoice's amounts and tags are copied).
+        Only an optimization: Odoo's line sync (`account.move._sync_tax_lines`)
+        would write each line whose copied amounts and tags differ.
         """
         invoice = line.move_id
         amount_currency = -invoice.direction_sign * credit_line.untaxed
@@ -225,22 +228,23 @@ class AccountPartialRefundBooking(models.AbstractModel):
         }
 
     @api.model
-    def _prepare_credit_note_line_vals(self, line, request, credit_line, tax_tags):
+    def _prepare_credit_note_line_vals(
+        self, line, request, credit_line, tax_tags, vals
+    ):
         """The credit note line refunding ``request`` of invoice ``line``:
-        the line as Odoo's reversal copies it (its business fields included,
-        e.g. its sale order lines) with the refunded quantity, price and
-        discount, the amounts computed for it (``credit_line``, a
-        `refund_amounts.CreditLine`) and its tax report tags (``tax_tags``)."""
-        vals = line.with_context(include_business_fields=True).copy_data(
-            {
-                "move_id": False,
-                "quantity": credit_line.quantity,
-                "price_unit": credit_line.price_unit,
-                "discount": credit_line.discount,
-                "refund_origin_line_id": line.id,
-                "refund_manual_tax_amounts": credit_line.manual_tax_amounts(),
-            }
-        )[0]
+        ``vals``, the line as Odoo's reversal copies it (`copy_data`, its
+        business fields included, e.g. its sale order lines), with the
+        refunded quantity, price and discount, the amounts computed for it
+        (``credit_line``, a `refund_amounts.CreditLine`) and its tax report
+        tags (``tax_tags``)."""
+        vals = dict(
+            vals,
+            quantity=credit_line.quantity,
+            price_unit=credit_line.price_unit,
+            discount=credit_line.discount,
+            refund_origin_line_id=line.id,
+            refund_manual_tax_amounts=credit_line.manual_tax_amounts(),
+        )
         for field_name in ("debit", "credit"):
             vals.pop(field_name, None)
         vals.update(

@@ -18,6 +18,11 @@ _logger = logging.getLogger(__name__)
 CUSTOMER_EMAIL_TEMPLATE = "invoice_partial_refund.mail_template_partial_refund_done"
 
 
+#: Lines of a refund shown one by one in its note on the invoice; more are
+#: summed in one row (the refund shows them all).
+MESSAGE_LINES = 20
+
+
 class AccountPartialRefundNotificationMixin(models.AbstractModel):
     """The notes and emails part of `account.partial.refund` (its only
     user)."""
@@ -67,12 +72,15 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
 
     def _post_refund_messages(self):
         """The refund's breakdown, on the invoice where the accountant looks
-        (the refund itself shows the same breakdown in its lines)."""
+        (the refund itself shows the same breakdown in its lines): a row per
+        line, the lines beyond `MESSAGE_LINES` in one row."""
         self.ensure_one()
         self._post_template_note(
             self.move_id,
             "message_refund_breakdown",
             refund=self,
+            lines=self.line_ids[:MESSAGE_LINES],
+            others=self.line_ids[MESSAGE_LINES:],
             state=dict(self._fields["state"].selection)[self.state],
         )
 

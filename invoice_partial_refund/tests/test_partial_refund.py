@@ -188,6 +188,26 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertEqual(action["res_id"], refund.credit_note_id.id)
         self.assertTrue(refund.name.startswith("RFND/"))
 
+    def test_chatter_breakdown_sums_the_lines_beyond_twenty(self):
+        """The note on the invoice lists 20 lines one by one, the rest in one
+        row, and its totals are the refund's."""
+        invoice = self._create_paid_invoice(
+            [{"name": f"Item {index:02d}", "price_unit": 10.0} for index in range(23)]
+        )
+        lines = invoice.invoice_line_ids
+        refund = self._refund(invoice, [{"line_id": line.id} for line in lines])
+        body = str(invoice.message_ids[0].body).replace("&nbsp;", "\xa0")
+        self.assertIn("Item 19", body)
+        self.assertNotIn("Item 20", body)
+        self.assertIn("3 other lines", body)
+        currency = invoice.currency_id
+        # 23 × 10.00 untaxed, 15 % tax: the 3 others sum 30.00 + 4.50.
+        others = body[body.index("3 other lines") :]
+        for amount in (30.0, 4.5, 34.5, 230.0, 264.5):
+            self.assertIn(currency.format(amount), others)
+        self.assertAlmostEqual(refund.amount_total, 264.5)
+        self.assertRefundSettled(refund)
+
     def test_analytic_distribution_is_copied(self):
         plan = self.env["account.analytic.plan"].create({"name": "Projects"})
         account = self.env["account.analytic.account"].create(
