@@ -122,3 +122,37 @@ def test_requirements_match_external_dependencies():
         if line.strip() and not line.lstrip().startswith("#")
     }
     assert declared == required
+
+
+def test_no_python_file_of_the_addon_is_over_400_lines():
+    """The engine's structure rule (tests aside)."""
+    long = {
+        path.relative_to(ADDON).as_posix(): count
+        for path in ADDON.rglob("*.py")
+        if "tests" not in path.relative_to(ADDON).parts
+        and (count := len(path.read_text().splitlines())) > 400
+    }
+    assert not long
+
+
+def test_refund_now_path_is_read_in_eight_files():
+    """DEVELOP.md's "Refund now" path names at most 8 files, each existing
+    and defining the first method its step names; every method it names
+    exists."""
+    develop = (ADDON / "readme" / "DEVELOP.md").read_text()
+    section = develop.split('## The "Refund now" path, top-down')[1].split("\n## ")[0]
+    steps = re.findall(
+        r"^\d+\. `([^`]+\.py)` — (.*?)(?=^\d+\. |\Z)", section, re.M | re.S
+    )
+    assert 0 < len(steps) <= 8
+    code = "\n".join(
+        path.read_text()
+        for path in ADDON.rglob("*.py")
+        if "tests" not in path.relative_to(ADDON).parts
+    )
+    for path, text in steps:
+        methods = re.findall(r"`(_?[a-z]+_\w*)`", text)
+        assert methods, path
+        assert f"def {methods[0]}(" in (ADDON / path).read_text(), path
+        for method in methods:
+            assert f"def {method}(" in code, (path, method)
