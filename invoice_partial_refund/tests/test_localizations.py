@@ -244,6 +244,10 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
             {"move_id": invoice.id}
         )
         self.assertTrue(wizard.has_credit_note_options)
+        self.assertIn(
+            "l10n_latam_document_type_id",
+            self.env["account.move.reversal"]._get_partial_refund_asked_fields(invoice),
+        )
         action = wizard.action_open_credit_note_options()
         Reversal = self.env[action["res_model"]]
         reversal = Reversal.browse(action["res_id"])

@@ -25,6 +25,20 @@ class TestPartialRefundWizard(PartialRefundCommon):
             self.env[action["res_model"]].with_context(**action["context"]),
         )
 
+    def test_no_credit_note_options_where_nothing_is_asked(self):
+        """Latin America's credit note document type is asked of invoices
+        whose journal uses documents only (the reversal form hides it
+        otherwise): this company's wizard offers no options."""
+        Reversal = self.env["account.move.reversal"]
+        if "l10n_latam_document_type_id" not in Reversal._fields:
+            self.skipTest("l10n_latam_invoice_document is not installed")
+        self.assertIn(
+            "l10n_latam_document_type_id",
+            Reversal._get_partial_refund_option_fields(self.env.company),
+        )
+        self.assertEqual(Reversal._get_partial_refund_asked_fields(self.invoice), [])
+        self.assertFalse(self._open_wizard().has_credit_note_options)
+
     def test_two_steps_with_breakdown(self):
         wizard_form = self._open_wizard()
         self.assertEqual(len(wizard_form.line_ids), 3)

@@ -5,8 +5,14 @@ options: what a localization asks when an invoice is reversed (a document
 type and number, a reason code), asked the same way, in the localization's
 own form, and handed to the credit note as ``reversal_values``."""
 
+from lxml import etree
+
 from odoo import Command, _, api, fields, models
 from odoo.modules.module import get_manifest
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.view_validation import get_expression_field_names
+
+OPTIONS_VIEW = "invoice_partial_refund.view_account_move_reversal_partial_refund"
 
 #: Fields of the reversal wizard that the partial refund sets itself.
 REFUND_OWN_FIELDS = frozenset(
@@ -44,6 +50,36 @@ class AccountMoveReversal(models.TransientModel):
                 continue
             names.append(name)
         return names
+
+    @api.model
+    def _get_partial_refund_asked_fields(self, invoice):
+        """The option fields the options form shows for ``invoice``: their
+        ``invisible`` expressions evaluated, as the web client does, on the
+        values the wizard computes for it (Latin America's document type
+        is asked of invoices whose journal uses documents only)."""
+        names = self._get_partial_refund_option_fields(invoice.company_id)
+        if not names:
+            return []
+        view_id = self.env.ref(OPTIONS_VIEW).id
+        arch = self.get_views([(view_id, "form")])["views"]["form"]["arch"]
+        record = self.with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).new({"move_ids": [Command.set(invoice.ids)], "date": invoice.date})
+        asked = []
+        for node in etree.fromstring(arch).iter("field"):
+            expression = node.get("invisible") or "False"
+            if node.get("name") not in names:
+                continue
+            used = get_expression_field_names(expression) & set(record._fields)
+            try:
+                invisible = safe_eval(
+                    expression, {name: _client_value(record, name) for name in used}
+                )
+            except Exception:  # noqa: BLE001 - what the client cannot tell, it shows
+                invisible = False
+            if not invisible:
+                asked.append(node.get("name"))
+        return asked
 
     @api.model
     def _open_for_partial_refund(self, wizard):
@@ -98,6 +134,18 @@ class AccountMoveReversal(models.TransientModel):
         wizard = self.partial_refund_wizard_id
         wizard._check_wizard_access()
         return wizard._reopen()
+
+
+def _client_value(record, name):
+    """``record[name]`` as the web client's expressions see it: ids for
+    relations."""
+    field = record._fields[name]
+    value = record[name]
+    if field.type == "many2one":
+        return value.id
+    if field.type in ("one2many", "many2many"):
+        return value.ids
+    return value
 
 
 def _is_for_country(module, country):

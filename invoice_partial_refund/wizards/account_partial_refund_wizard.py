@@ -161,13 +161,12 @@ class AccountPartialRefundWizard(models.TransientModel):
                 dict.fromkeys(gateways[share["gateway"]] for share in shares)
             )
 
-    @api.depends("company_id")
+    @api.depends("move_id")
     def _compute_has_credit_note_options(self):
-        Reversal = self.env["account.move.reversal"]
+        asked = self.env["account.move.reversal"]._get_partial_refund_asked_fields
         for wizard in self:
-            wizard.has_credit_note_options = bool(
-                Reversal._get_partial_refund_option_fields(wizard.company_id)
-            )
+            invoice = wizard.move_id._origin
+            wizard.has_credit_note_options = bool(invoice and asked(invoice))
 
     @api.depends("move_id")
     def _compute_payment_method_line_id(self):
