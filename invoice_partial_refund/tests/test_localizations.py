@@ -39,6 +39,34 @@ UNIQUE_FIELD_WORDS = (
 )
 
 
+def setup_argentina(env, company_data):
+    """What Argentinian invoices need (AFIP data of the company and the
+    customer, a sale journal using documents); returns the customer."""
+    company_data["company"].write({"l10n_ar_afip_start_date": "2018-01-01"})
+    responsibility = env.ref("l10n_ar.res_IVARI").id
+    cuit = env.ref("l10n_ar.it_cuit").id
+    company_data["company"].partner_id.write(
+        {
+            "l10n_ar_afip_responsibility_type_id": responsibility,
+            "l10n_latam_identification_type_id": cuit,
+            "vat": "30111111118",
+        }
+    )
+    company_data["default_journal_sale"].write(
+        {"l10n_ar_afip_pos_number": 1, "l10n_latam_use_documents": True}
+    )
+    return env["res.partner"].create(
+        {
+            "name": "ADHOC SA",
+            "is_company": True,
+            "country_id": env.ref("base.ar").id,
+            "l10n_ar_afip_responsibility_type_id": responsibility,
+            "l10n_latam_identification_type_id": cuit,
+            "vat": "30714295698",
+        }
+    )
+
+
 class LocalizationCases:
     """Tests run on the chart of each class below."""
 
@@ -178,32 +206,7 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
 
     @classmethod
     def _setup_localization(cls):
-        company = cls.company_data["company"]
-        company.write({"l10n_ar_afip_start_date": "2018-01-01"})
-        company.partner_id.write(
-            {
-                "l10n_ar_afip_responsibility_type_id": cls.env.ref(
-                    "l10n_ar.res_IVARI"
-                ).id,
-                "l10n_latam_identification_type_id": cls.env.ref("l10n_ar.it_cuit").id,
-                "vat": "30111111118",
-            }
-        )
-        cls.partner = cls.env["res.partner"].create(
-            {
-                "name": "ADHOC SA",
-                "is_company": True,
-                "country_id": cls.env.ref("base.ar").id,
-                "l10n_ar_afip_responsibility_type_id": cls.env.ref(
-                    "l10n_ar.res_IVARI"
-                ).id,
-                "l10n_latam_identification_type_id": cls.env.ref("l10n_ar.it_cuit").id,
-                "vat": "30714295698",
-            }
-        )
-        cls.company_data["default_journal_sale"].write(
-            {"l10n_ar_afip_pos_number": 1, "l10n_latam_use_documents": True}
-        )
+        cls.partner = setup_argentina(cls.env, cls.company_data)
 
     def test_document_type_passed_to_the_reversal(self):
         """What Odoo's reversal wizard asks (the document type) is given with

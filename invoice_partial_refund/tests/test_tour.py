@@ -3,7 +3,12 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+from odoo.addons.account.tests.common import (
+    AccountTestInvoicingCommon,
+    AccountTestInvoicingHttpCommon,
+)
+
+from .test_localizations import setup_argentina
 
 
 @tagged("post_install", "-at_install")
@@ -96,3 +101,75 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
             lambda line: line.account_id.account_type == "asset_receivable"
         )
         self.assertTrue(all(receivable.mapped("reconciled")))
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
+    """The credit note options (what Argentina's reversal wizard asks, the
+    document type) walked in the web client: the options dialog replaces
+    the wizard and gives it back, and the credit note takes them."""
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_chart_template("ar_ri")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner = setup_argentina(cls.env, cls.company_data)
+
+    def test_credit_note_options_tour(self):
+        company = self.env.company
+        self.env.ref("base.user_admin").write(
+            {
+                "company_id": company.id,
+                "company_ids": [Command.link(company.id)],
+                "groups_id": [
+                    Command.link(self.env.ref("account.group_account_manager").id),
+                    Command.link(
+                        self.env.ref("invoice_partial_refund.group_partial_refund").id
+                    ),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "invoice_date": "2019-01-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Chair",
+                            "price_unit": 100.0,
+                            "tax_ids": self.company_data["default_tax_sale"].ids,
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "invoice_partial_refund_options_tour",
+            login="admin",
+        )
+
+        refund = invoice.partial_refund_ids
+        self.assertEqual(len(refund), 1)
+        # The admin's options record and wizard (their rules: their creator).
+        options = (
+            self.env["account.move.reversal"]
+            .sudo()
+            .search([("partial_refund_wizard_id.move_id", "=", invoice.id)])
+        )
+        self.assertEqual(len(options), 1, "one options record, kept for the wizard")
+        document_type = refund.credit_note_id.l10n_latam_document_type_id
+        self.assertEqual(document_type, options.l10n_latam_document_type_id)
+        self.assertEqual(document_type.internal_type, "credit_note")
+        self.assertEqual(
+            refund.credit_note_id.invoice_line_ids.refund_origin_line_id,
+            invoice.invoice_line_ids,
+        )

@@ -12,6 +12,7 @@ from odoo.modules.module import get_manifest
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.view_validation import get_expression_field_names
 
+#: The options form: Odoo's reversal form as the localizations extend it.
 OPTIONS_VIEW = "invoice_partial_refund.view_account_move_reversal_partial_refund"
 
 #: Fields of the reversal wizard that the partial refund sets itself.
@@ -75,7 +76,8 @@ class AccountMoveReversal(models.TransientModel):
                 invisible = safe_eval(
                     expression, {name: _client_value(record, name) for name in used}
                 )
-            except Exception:  # noqa: BLE001 - what the client cannot tell, it shows
+            except Exception:  # noqa: BLE001
+                # An expression this cannot evaluate: shown, as a field is.
                 invisible = False
             if not invisible:
                 asked.append(node.get("name"))
@@ -104,14 +106,7 @@ class AccountMoveReversal(models.TransientModel):
             "name": _("Credit Note Options"),
             "res_model": self._name,
             "res_id": reversal.id,
-            "views": [
-                (
-                    self.env.ref(
-                        "invoice_partial_refund.view_account_move_reversal_partial_refund"
-                    ).id,
-                    "form",
-                )
-            ],
+            "views": [(self.env.ref(OPTIONS_VIEW).id, "form")],
             "target": "new",
         }
 
