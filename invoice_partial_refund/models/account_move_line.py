@@ -153,12 +153,8 @@ class AccountMoveLine(models.Model):
 
     def _refund_basis_value(self, refunded=False, share=None):
         """What this line weighs on the refund basis: its share of the
-        invoice's books (see `_refund_shares`), or with ``refunded`` what its
-        refunds took.
-
-        :param share: the line's `refund_amounts.Share`, when the caller has
-            it already
-        """
+        invoice's books (``share`` when the caller has it, see
+        `_refund_shares`), or with ``refunded`` what its refunds took."""
         self.ensure_one()
         basis = self._refund_basis()
         if refunded:
@@ -289,28 +285,32 @@ class AccountMoveLine(models.Model):
             carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
         )
 
-    def _prepare_refund_lines(self, requests):
+    def _prepare_refund_lines(self, requests, errors=None):
         """Check the requested refunds of these invoice lines and compute
-        their credit note lines: ``[(line, request, CreditLine)]`` in the
-        order of ``requests``, as the wizard's preview and the booking use
-        them.
+        their credit note lines: ``[(line, request, CreditLine)]``, as the
+        wizard's preview and the booking use them.
 
         :param requests: ``(amount, quantity)`` per line of ``self``, in its
             order (see `_prepare_refund_request`)
+        :param errors: a dict for the wizard's preview: each refused request's
+            message by its position (the request left out), nothing raised
         """
-        # Looked up once for all the lines: per line, N² in the lines.
-        shares = self._refund_shares()
+        shares = self._refund_shares()  # once for all: per line, N² in lines
         left = self._refund_left(shares=shares)
         prepared = []
-        for line, (amount, quantity) in zip(self, requests, strict=True):
-            request = line._prepare_refund_request(
-                amount=amount,
-                quantity=quantity,
-                share=shares.get(line, refund_amounts.Share()),
-            )
-            prepared.append(
-                (line, request, line._prepare_refund_amounts(request, left=left[line]))
-            )
+        for index, (line, (amount, quantity)) in enumerate(
+            zip(self, requests, strict=True)
+        ):
+            share = shares.get(line, refund_amounts.Share())
+            try:
+                request = line._prepare_refund_request(amount, quantity, share)
+                credit_line = line._prepare_refund_amounts(request, left=left[line])
+            except UserError as error:
+                if errors is None:
+                    raise
+                errors[index] = error.args[0]
+                continue
+            prepared.append((line, request, credit_line))
         return prepared
 
     def _refund_tax_engine(self, price_unit, quantity, discount, special_mode=False):

@@ -74,34 +74,29 @@ class AccountPartialRefundWizardLine(models.TransientModel):
 
     @api.depends("selected", "refund_mode", "amount", "refund_quantity")
     def _compute_preview(self):
-        # What is left of all the selected lines in one look per invoice;
-        # each line checked on its own, its error shown on it.
-        invoice_lines = self.filtered("selected").invoice_line_id
-        shares = invoice_lines._refund_shares()
-        left = invoice_lines._refund_left(shares=shares)
+        # The booking's checks and figures (`_prepare_refund_lines`) for all
+        # the selected lines at once; each line's error shown on it.
+        selected = self.filtered(lambda line: line.selected and line.invoice_line_id)
+        invoice_lines = self.env["account.move.line"].concat(
+            *(line.invoice_line_id for line in selected)
+        )
+        requests = [line._to_request() for line in selected]
+        errors = {}
+        prepared = invoice_lines._prepare_refund_lines(
+            [(request.get("amount"), request.get("quantity")) for request in requests],
+            errors=errors,
+        )
+        previews = iter(prepared)
         for line in self:
             line.amount_refunded_now = line.amount_untaxed = line.amount_total = 0.0
-            line.error = False
-            line.is_final = False
-            if not line.selected or not line.invoice_line_id:
+            line.is_final = line.error = False
+        for index, line in enumerate(selected):
+            if index in errors:
+                line.error = errors[index]
                 continue
-            invoice_line = line.invoice_line_id
-            request = line._to_request()
-            try:
-                prepared = invoice_line._prepare_refund_request(
-                    amount=request.get("amount"),
-                    quantity=request.get("quantity"),
-                    share=shares.get(invoice_line, refund_amounts.Share()),
-                )
-                # The same figures the booking uses.
-                credit_line = invoice_line._prepare_refund_amounts(
-                    prepared, left=left[invoice_line]
-                )
-            except UserError as error:
-                line.error = error.args[0]
-                continue
-            line.amount_refunded_now = prepared["amount"]
-            line.is_final = prepared["final"]
+            _invoice_line, request, credit_line = next(previews)
+            line.amount_refunded_now = request["amount"]
+            line.is_final = request["final"]
             line.amount_untaxed = credit_line.untaxed
             line.amount_total = credit_line.total
 
