@@ -23,7 +23,7 @@ import pkgutil
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import Command, models
+from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -414,19 +414,6 @@ def public_methods():
     return found
 
 
-def _user(env, login, groups, company):
-    return env["res.users"].create(
-        {
-            "name": login.replace("_", " ").title(),
-            "login": login,
-            "email": f"{login}@example.com",
-            "groups_id": [Command.set(groups.ids)],
-            "company_id": company.id,
-            "company_ids": [Command.set(company.ids)],
-        }
-    )
-
-
 class AccessMatrixCommon(PartialRefundCommon):
     """Company A's refund, invoice, payments and open wizards, its refund-group
     user, and the users of the matrix' columns."""
@@ -437,19 +424,18 @@ class AccessMatrixCommon(PartialRefundCommon):
         cls.company_data_2 = cls.setup_other_company()
         company_a, company_b = cls.env.company, cls.company_data_2["company"]
         refund_group = cls.env.ref(REFUND_GROUP)
-        cls.refunder = _user(cls.env, "refunder_a", refund_group, company_a)
+        cls.refunder = cls._create_user("refunder_a", refund_group, company_a)
         cls.users = {
-            "other_company_refunder": _user(
-                cls.env, "refunder_b", refund_group, company_b
+            "other_company_refunder": cls._create_user(
+                "refunder_b", refund_group, company_b
             ),
-            "billing": _user(
-                cls.env,
+            "billing": cls._create_user(
                 "billing_a",
                 cls.env.ref("account.group_account_invoice"),
                 company_a,
             ),
-            "portal": _user(
-                cls.env, "portal_a", cls.env.ref("base.group_portal"), company_a
+            "portal": cls._create_user(
+                "portal_a", cls.env.ref("base.group_portal"), company_a
             ),
         }
         cls.invoice = cls._create_paid_invoice(
