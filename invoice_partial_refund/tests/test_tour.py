@@ -11,26 +11,38 @@ from odoo.addons.account.tests.common import (
 from .test_localizations import setup_argentina
 
 
+def _admin_refunds_in(company):
+    """The tours' user (admin) works in ``company`` and may refund."""
+    env = company.env
+    env.ref("base.user_admin").write(
+        {
+            "company_id": company.id,
+            "company_ids": [Command.link(company.id)],
+            "groups_id": [
+                Command.link(env.ref("account.group_account_manager").id),
+                Command.link(env.ref("invoice_partial_refund.group_partial_refund").id),
+            ],
+        }
+    )
+
+
+def _pay(invoice, journal):
+    """Pay ``invoice`` in full through Odoo's payment register."""
+    return (
+        invoice.env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=invoice.ids)
+        .create({"journal_id": journal.id})
+        ._create_payments()
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
     """The wizard walked in the real web client, in headless Chromium (the
     test is skipped by Odoo when no Chromium is found)."""
 
     def test_partial_refund_tour(self):
-        company = self.env.company
-        admin = self.env.ref("base.user_admin")
-        admin.write(
-            {
-                "company_id": company.id,
-                "company_ids": [Command.link(company.id)],
-                "groups_id": [
-                    Command.link(self.env.ref("account.group_account_manager").id),
-                    Command.link(
-                        self.env.ref("invoice_partial_refund.group_partial_refund").id
-                    ),
-                ],
-            }
-        )
+        _admin_refunds_in(self.env.company)
         tax = self.company_data["default_tax_sale"]
         self.assertEqual(tax.amount, 15.0)
         invoice = self.env["account.move"].create(
@@ -60,12 +72,7 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
         )
         invoice.action_post()
         bank = self.company_data["default_journal_bank"]
-        payment = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": bank.id})
-            ._create_payments()
-        )
+        payment = _pay(invoice, bank)
         # Paid through Stripe outside Odoo's payment flow: refunds go back
         # through it unless the user chooses to refund by hand.
         payment.write(
@@ -116,19 +123,7 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
         cls.partner = setup_argentina(cls.env, cls.company_data)
 
     def test_credit_note_options_tour(self):
-        company = self.env.company
-        self.env.ref("base.user_admin").write(
-            {
-                "company_id": company.id,
-                "company_ids": [Command.link(company.id)],
-                "groups_id": [
-                    Command.link(self.env.ref("account.group_account_manager").id),
-                    Command.link(
-                        self.env.ref("invoice_partial_refund.group_partial_refund").id
-                    ),
-                ],
-            }
-        )
+        _admin_refunds_in(self.env.company)
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
@@ -146,9 +141,7 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
             }
         )
         invoice.action_post()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({})._create_payments()
+        _pay(invoice, self.company_data["default_journal_bank"])
         self.assertEqual(invoice.payment_state, "paid")
 
         self.start_tour(
@@ -173,3 +166,12 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
             refund.credit_note_id.invoice_line_ids.refund_origin_line_id,
             invoice.invoice_line_ids,
         )
+        # The whole line back, the credit note settled by the refund payment.
+        credit_note = refund.credit_note_id
+        self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
+        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total)
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        receivable = (credit_note | refund.payment_id.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(receivable and all(receivable.mapped("reconciled")))

@@ -2,6 +2,7 @@
 // Copyright 2026 The invoice_partial_refund authors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import {registry} from "@web/core/registry";
+import {completeAndRefundNow} from "./tour_steps";
 
 /**
  * The credit note options of an Argentinian invoice: open them from the
@@ -35,16 +36,7 @@ registry.category("web_tour.tours").add("invoice_partial_refund_options_tour", {
             trigger: ".modal .o_data_row:eq(0) td[name=selected] input",
             run: "click",
         },
-        {
-            content: "Complete refund",
-            trigger: ".modal button[name=action_complete]",
-            run: "click",
-        },
-        {
-            content: "Refund now",
-            trigger: ".modal button[name=action_refund_now]",
-            run: "click",
-        },
+        ...completeAndRefundNow(),
         {
             content: "The refund opens",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current",

@@ -2,6 +2,7 @@
 // Copyright 2026 The invoice_partial_refund authors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import {registry} from "@web/core/registry";
+import {completeAndRefundNow} from "./tour_steps";
 
 /**
  * Walks the wizard in the web client on an invoice paid through Stripe:
@@ -129,16 +130,7 @@ registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
             run: "edit Damaged on delivery",
         },
         breakdown("161.00", "414.00"),
-        {
-            content: "Complete refund",
-            trigger: ".modal button[name=action_complete]",
-            run: "click",
-        },
-        {
-            content: "Refund now",
-            trigger: ".modal button[name=action_refund_now]",
-            run: "click",
-        },
+        ...completeAndRefundNow(),
         {
             content: "The refund is awaiting the manual transfer",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Awaiting manual refund)",
