@@ -68,14 +68,19 @@ class AccountMoveReversal(models.TransientModel):
         ).new({"move_ids": [Command.set(invoice.ids)], "date": invoice.date})
         asked = []
         for node in etree.fromstring(arch).iter("field"):
-            expression = node.get("invisible") or "False"
             if node.get("name") not in names:
                 continue
+            expression = node.get("invisible") or "False"
             used = get_expression_field_names(expression) & set(record._fields)
             try:
-                invisible = safe_eval(
-                    expression, {name: _client_value(record, name) for name in used}
-                )
+                # The values as the web client has them (ids for relations).
+                values = {
+                    name: record._fields[name].convert_to_read(
+                        record[name], record, use_display_name=False
+                    )
+                    for name in used
+                }
+                invisible = safe_eval(expression, values)
             except Exception:  # noqa: BLE001
                 # An expression this cannot evaluate: shown, as a field is.
                 invisible = False
@@ -129,18 +134,6 @@ class AccountMoveReversal(models.TransientModel):
         wizard = self.partial_refund_wizard_id
         wizard._check_wizard_access()
         return wizard._reopen()
-
-
-def _client_value(record, name):
-    """``record[name]`` as the web client's expressions see it: ids for
-    relations."""
-    field = record._fields[name]
-    value = record[name]
-    if field.type == "many2one":
-        return value.id
-    if field.type in ("one2many", "many2many"):
-        return value.ids
-    return value
 
 
 def _is_for_country(module, country):
