@@ -285,6 +285,9 @@ class AccountPartialRefund(models.Model):
         self._check_refund_group()
         invoice.check_access("write")
         invoice._check_partial_refundable()
+        self.env["account.move.reversal"]._check_partial_refund_values(
+            invoice, reversal_values
+        )
         date = date or fields.Date.context_today(self)
         invoice_lines = invoice._check_partial_refund_lines(lines)
         invoice._lock_for_partial_refund(invoice_lines)

@@ -100,20 +100,11 @@ class AccountPartialRefundBooking(models.AbstractModel):
         refund.ensure_one()
         invoice = refund.move_id
         reversal_values = dict(reversal_values or {})
+        # Only the credit note options were accepted (see
+        # `account.move.reversal._check_partial_refund_values`).
         Reversal = self.env["account.move.reversal"].with_context(
             active_model="account.move", active_ids=invoice.ids
         )
-        ours = {"move_ids", "new_move_ids", "company_id", "date", "journal_id"}
-        ours.add("partial_refund_wizard_id")
-        unknown = set(reversal_values) - (set(Reversal._fields) - ours)
-        if unknown:
-            raise UserError(
-                _(
-                    "Unknown credit note values: %(fields)s. Use the fields of the "
-                    "credit note wizard your localization adds.",
-                    fields=", ".join(sorted(unknown)),
-                )
-            )
         reason = refund.reason or _("Partial refund")
         # A record in memory only: the wizard's defaults are wanted, not the
         # wizard (nor the right to create one).

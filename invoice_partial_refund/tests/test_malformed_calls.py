@@ -415,6 +415,39 @@ class TestMalformedCalls(RefusedRefundCommon):
                 "800 characters long: keep it under 500",
                 "reason",
             ),
+            Call(
+                "reversal_values a list",
+                one,
+                {"reversal_values": ["l10n_latam_document_type_id"]},
+                V,
+                "must be a dictionary of the credit note wizard's fields",
+                "reversal_values",
+            ),
+            Call(
+                "reversal_values an unknown field",
+                one,
+                {"reversal_values": {"x_document_kind": 1}},
+                U,
+                r"only set the credit note options of .*not: x_document_kind",
+                "reversal_values",
+            ),
+            # Fields of Odoo's wizard that the refund sets itself or computes.
+            Call(
+                "reversal_values the reason and the journal",
+                one,
+                {"reversal_values": {"reason": "x", "journal_id": 1}},
+                U,
+                r"options of .*not: journal_id, reason\.",
+                "reversal_values",
+            ),
+            Call(
+                "reversal_values a computed field",
+                one,
+                {"reversal_values": {"residual": 0.0}},
+                U,
+                "not: residual",
+                "reversal_values",
+            ),
         ]
 
     def test_malformed_calls(self):

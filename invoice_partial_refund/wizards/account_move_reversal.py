@@ -8,6 +8,7 @@ own form, and handed to the credit note as ``reversal_values``."""
 from lxml import etree
 
 from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.modules.module import get_manifest
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.view_validation import get_expression_field_names
@@ -51,6 +52,26 @@ class AccountMoveReversal(models.TransientModel):
                 continue
             names.append(name)
         return names
+
+    @api.model
+    def _check_partial_refund_values(self, invoice, values):
+        """Raise a UserError unless ``values`` (the ``reversal_values`` of a
+        partial refund of ``invoice``) sets credit note options only: the
+        fields `_get_partial_refund_option_fields` gives for its company,
+        which the options form offers. The refund sets the rest itself."""
+        unknown = set(values or ()) - set(
+            self._get_partial_refund_option_fields(invoice.company_id)
+        )
+        if unknown:
+            raise UserError(
+                _(
+                    "The refund “reversal_values” may only set the credit note "
+                    "options of %(company)s (what its localization adds to the "
+                    "credit note wizard), not: %(fields)s.",
+                    company=invoice.company_id.name,
+                    fields=", ".join(sorted(unknown)),
+                )
+            )
 
     @api.model
     def _get_partial_refund_asked_fields(self, invoice):
