@@ -1,19 +1,11 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""What a refund request of an invoice line takes, and what the credit note
-line refunding it books.
-
-Computed once per refund request and used both by the wizard's preview and
-by the booking, so that the amounts shown are the amounts booked:
-`check_request` decides what a request refunds (its mode, its amount on the
-refund basis, whether it is the line's last), `refund_amounts` what the
-credit note line books.
-
-Odoo-free: the invoice line's share of its invoice's books, the tax engine's
-raw figures and the currency (its rounding and formatting) are given;
-nothing is read here.
-Taxes are keyed by the tax id as a string, as Odoo's tax engine keys its
-``manual_tax_amounts``.
+"""What a refund request of an invoice line takes (`check_request`), and
+what the credit note line refunding it books (`refund_amounts`) and shows
+(`shown_line`): computed once per request, for the wizard's preview and the
+booking alike. Odoo-free: the line's share of its invoice's books, the tax
+engine's raw figures and the currency are given. Taxes are keyed by the tax
+id as a string, as the engine keys its ``manual_tax_amounts``.
 
 Why shares: with "Round globally", an invoice rounds its tax per tax over all
 its lines and Odoo's tax engine spreads the rounding cents over the lines
@@ -24,6 +16,7 @@ of an invoice gives back exactly the invoice: untaxed, tax per tax, total.
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 #: A reverse charge tax books its amount and the opposite (its mirror), and
 #: the customer pays neither: the mirror is kept under the tax's key with
@@ -71,14 +64,10 @@ class Share:
 
 @dataclass(frozen=True)
 class CreditLine:
-    """The credit note line of one refund request.
-
-    ``untaxed`` and ``taxes`` are what it books; ``quantity``, ``price_unit``
-    and ``discount`` what it shows. The booked amounts are handed to Odoo's
-    tax engine as the line's manual tax amounts (see `manual_tax_amounts`),
-    so the credit note books them whatever the engine's own rounding of
-    ``quantity × price_unit`` would be.
-    """
+    """The credit note line of one refund request: it books ``untaxed`` and
+    ``taxes``, handed to Odoo's tax engine as the line's manual tax amounts
+    (`manual_tax_amounts`), and shows ``quantity``, ``price_unit`` and
+    ``discount`` (see `shown_line`)."""
 
     quantity: float
     price_unit: float
@@ -284,48 +273,78 @@ def _is_number(value):
 
 
 def _has_at_most_decimals(value, digits):
-    """True when ``value`` has no more than ``digits`` decimals (float noise
-    aside)."""
+    """``value`` has at most ``digits`` decimals (float noise aside)."""
     # Python's round, correctly rounded: Odoo's `float_round` adds an epsilon
     # that outweighs the cents of amounts beyond about 1e12 and refused them.
     return abs(value - round(value, digits)) < 5e-10
 
 
 def _compare(value, other, digits):
-    """-1, 0 or 1 as ``value`` is below, equal to or above ``other`` at
-    ``digits`` decimals (both hold at most that many here)."""
+    """-1, 0 or 1 as ``value`` is below, at or above ``other`` (``digits``)."""
     delta = round(value - other, digits)
     return (delta > 0) - (delta < 0)
 
 
-def shown_line(untaxed, included, quantity, own, has_tax, round_price):
-    """The quantity, unit price and discount a credit note line booking
-    ``untaxed`` shows, or None when none fits.
-
-    The line books its amounts through the engine's manual tax amounts
-    (`CreditLine.manual_tax_amounts`), so its price is only shown: the
-    invoice line's own price and discount for a quantity refunded at it
-    (``own``), else the amount per unit refunded, else one unit at the
-    amount. Without a tax the engine takes no manual amount: the price must
-    then give ``untaxed`` exactly.
-
-    :param included: the taxes included in the price (they are part of it)
-    :param quantity: the refunded quantity, 0 for a refund by amount
-    :param own: the invoice line's ``(price_unit, discount)``, or None
-    :param round_price: rounds a unit price to the "Product Price" accuracy
-    :return: ``(quantity, price_unit, discount)`` or None
-    """
-    candidates = []
+def engine_line(request, basis, own, quantity, share, left):
+    """The line Odoo's tax engine computes ``request``'s taxes on:
+    ``(price_unit, quantity, discount, special_mode)``. A quantity at the
+    line's own price (``own``: its price and discount) is just that. An
+    amount (or the untaxed rest that refunds by amount left) stands for its
+    part of the line's ``share`` (on the ``basis`` it is typed on): that part
+    of the line's ``quantity`` at the amount, so that a tax per unit (fixed)
+    refunds that part of the line's, as a percentage does of the amount."""
     if own:
-        candidates.append((quantity, *own))
-    elif quantity > 0:
-        candidates.append((quantity, (untaxed + included) / quantity, 0.0))
-    candidates.append((1.0, untaxed + included, 0.0))
-    for quantity_shown, price_unit, discount in candidates:
-        price_unit = round_price(price_unit)
+        return own[0], request["quantity"], own[1], False
+    if request["mode"] == "amount" and basis == "price_total":
+        amount, value, special_mode = request["amount"], share.total, "total_included"
+    else:
+        amount = request["amount"] if request["mode"] == "amount" else left.untaxed
+        value, special_mode = share.untaxed, "total_excluded"
+    part = quantity * amount / value if quantity and value and amount else 1.0
+    return amount / part, part, 0.0, special_mode
+
+
+def _round(value, digits, rounding=ROUND_HALF_UP):
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding))
+
+
+def shown_line(untaxed, included, quantity, own, has_tax, digits, round_amount):
+    """``(quantity, price_unit, discount)`` a credit note line booking
+    ``untaxed`` (plus the taxes ``included`` in its price) shows, or None.
+
+    With a tax, the engine books the line's manual tax amounts
+    (`CreditLine.manual_tax_amounts`) and the price is only shown; without,
+    the price must give the amount. Wherever one gives it, the refunded
+    ``quantity`` (0 by amount) stays, which sale counts as returned: at the
+    line's ``own`` price and discount; at the amount per unit; at that price
+    rounded up less the discount that brings it down to the amount (checked:
+    ``digits``, the decimals of a price and a discount, may not reach it).
+    Else, with a tax, at the amount per unit rounded; else one unit at it.
+    """
+    price_digits, discount_digits = digits
+    target = round_amount(untaxed + included)
+
+    def gives(quantity_shown, price_unit, discount):
         raw = price_unit * quantity_shown * (1 - discount / 100.0)
-        if has_tax or abs(raw - untaxed) < 5e-10:
-            return quantity_shown, price_unit, discount
+        # Exact whichever way the engine's float arithmetic falls.
+        return round_amount(raw - 1e-7) == round_amount(raw + 1e-7) == target
+
+    if own and (has_tax or gives(quantity, *own)):
+        return (quantity, *own)
+    if quantity > 0:
+        per_unit = target / quantity
+        price = _round(per_unit, price_digits)
+        if gives(quantity, price, 0.0):
+            return quantity, price, 0.0
+        price_up = _round(per_unit, price_digits, ROUND_UP)
+        discount = _round((1 - per_unit / price_up) * 100, discount_digits)
+        if 0 < discount < 100 and gives(quantity, price_up, discount):
+            return quantity, price_up, discount
+        if has_tax:
+            return quantity, price, 0.0
+    price = _round(target, price_digits)
+    if has_tax or gives(1.0, price, 0.0):
+        return 1.0, price, 0.0
     return None
 
 

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import CreditLine, Share, refund_amounts
+from refund_amounts import CreditLine, Share, engine_line, refund_amounts
 
 
 def cents(value):
@@ -117,3 +117,58 @@ def test_reverse_charge_tax_included_total_is_the_amount_typed():
     assert untaxed == 10.0
     assert taxes == {"6": 0.6, "21": 2.1, "21/mirror": -2.1}
     assert cents(untaxed + sum(taxes.values())) == 10.6
+
+
+def test_engine_line_an_amount_is_its_part_of_the_line_quantity():
+    # 2 units of 3.99 with a fixed tax of 2.50 each (7.98 untaxed, 12.98 in
+    # all): 0.01 refunded stands for 0.01 / 7.98 of the 2 units, so that the
+    # engine's fixed tax is that part of the line's 5.00, not a unit's 2.50.
+    share = Share(untaxed=7.98, taxes={"1": 5.0})
+    price, quantity, discount, mode = engine_line(
+        request(0.01), "price_subtotal", None, 2.0, share, share
+    )
+    assert quantity == 2.0 * 0.01 / 7.98
+    assert (discount, mode) == (0.0, "total_excluded")
+    assert abs(price * quantity - 0.01) < 1e-12
+    assert cents(2.5 * quantity) == 0.01
+
+
+def test_engine_line_tax_included_amount_is_its_part_of_the_line_total():
+    share = Share(untaxed=7.98, taxes={"1": 5.0})
+    price, quantity, _discount, mode = engine_line(
+        request(0.5), "price_total", None, 2.0, share, share
+    )
+    assert mode == "total_included"
+    assert quantity == 2.0 * 0.5 / 12.98
+    assert abs(price * quantity - 0.5) < 1e-12
+
+
+def test_engine_line_the_rest_after_amounts_is_its_part_too():
+    share = Share(untaxed=30.0, taxes={"1": 7.5})
+    left = Share(untaxed=24.45, taxes={"1": 5.0})
+    price, quantity, _discount, mode = engine_line(
+        request(mode="full", final=True, quantity=3.0),
+        "price_total",
+        None,
+        3.0,
+        share,
+        left,
+    )
+    assert mode == "total_excluded"
+    assert quantity == 3.0 * 24.45 / 30.0
+    assert abs(price * quantity - 24.45) < 1e-12
+
+
+def test_engine_line_a_quantity_at_the_line_price_and_a_line_of_nothing():
+    share = Share(untaxed=30.0, taxes={})
+    own = (10.0, 5.0)
+    assert engine_line(
+        request(mode="quantity", quantity=2.0), "price_subtotal", own, 3.0, share, share
+    ) == (10.0, 2.0, 5.0, False)
+    # No quantity to take a part of: one unit at the amount.
+    assert engine_line(request(4.0), "price_subtotal", None, 0.0, share, share) == (
+        4.0,
+        1.0,
+        0.0,
+        "total_excluded",
+    )

@@ -121,35 +121,82 @@ def test_amounts_beyond_a_trillion_keep_their_cents():
     assert check_request(1234567890123.45, None, big, EUR)["amount"] == 1234567890123.45
 
 
-def cents_price(price):
-    return round(price, 2)
+CENTS = (2, 2)  # the decimals of a price and of a discount
 
 
 def test_a_quantity_at_the_line_price_shows_the_line_price_and_discount():
     assert shown_line(
-        90.0, 0.0, 2.0, own=(50.0, 10.0), has_tax=True, round_price=cents_price
+        90.0,
+        0.0,
+        2.0,
+        own=(50.0, 10.0),
+        has_tax=True,
+        digits=CENTS,
+        round_amount=EUR.round,
     ) == (2.0, 50.0, 10.0)
 
 
 def test_an_amount_shows_one_unit_at_it_taxes_included_in_the_price_too():
     assert shown_line(
-        10.0, 2.1, 0.0, own=None, has_tax=True, round_price=cents_price
+        10.0, 2.1, 0.0, own=None, has_tax=True, digits=CENTS, round_amount=EUR.round
     ) == (1.0, 12.1, 0.0)
 
 
-def test_without_tax_the_price_must_give_the_amount_exactly():
-    # 10.00 over 3 units is no price of 2 decimals: one unit at 10.00.
+@pytest.mark.parametrize("has_tax", [False, True])
+def test_a_quantity_keeps_its_quantity_at_a_price_that_gives_the_amount(has_tax):
+    # 10.00 over 3 units is no price of 2 decimals: 3 × 3.34 less 0.20 %
+    # gives 9.99996, booked 10.00; the quantity stays (sale counts it).
+    shown = shown_line(
+        10.0, 0.0, 3.0, own=None, has_tax=has_tax, digits=CENTS, round_amount=EUR.round
+    )
+    assert shown == (3.0, 3.34, 0.2)
+    # 25.00 over 3 units (the rest of 3 × 10.00 after 5.00 refunded by amount).
     assert shown_line(
-        10.0, 0.0, 3.0, own=None, has_tax=False, round_price=cents_price
+        25.0, 0.0, 3.0, own=None, has_tax=has_tax, digits=CENTS, round_amount=EUR.round
+    ) == (3.0, 8.34, 0.08)
+
+
+def test_a_price_of_the_accuracy_needs_no_discount():
+    assert shown_line(
+        10.0, 0.0, 4.0, own=None, has_tax=False, digits=CENTS, round_amount=EUR.round
+    ) == (4.0, 2.5, 0.0)
+
+
+def test_the_line_price_that_does_not_give_the_amount_is_not_shown_without_tax():
+    # 3 × 33.33 is 99.99, not the 100.00 booked: a price that gives it.
+    assert shown_line(
+        100.0,
+        0.0,
+        3.0,
+        own=(33.33, 0.0),
+        has_tax=False,
+        digits=CENTS,
+        round_amount=EUR.round,
+    ) == (3.0, 33.34, 0.02)
+
+
+def test_without_tax_no_discount_of_the_accuracy_gives_the_amount():
+    # A discount of whole percents cannot bring 3 × 3.34 to 10.00: one unit.
+    assert shown_line(
+        10.0, 0.0, 3.0, own=None, has_tax=False, digits=(2, 0), round_amount=EUR.round
     ) == (1.0, 10.0, 0.0)
     # With a tax the engine books the manual amounts: the price is shown only.
     assert shown_line(
-        10.0, 0.0, 3.0, own=None, has_tax=True, round_price=cents_price
+        10.0, 0.0, 3.0, own=None, has_tax=True, digits=(2, 0), round_amount=EUR.round
     ) == (3.0, 3.33, 0.0)
 
 
 def test_without_tax_an_amount_no_price_gives_is_refused():
     # A price of whole units cannot show 10.50 on any quantity.
     assert (
-        shown_line(10.5, 0.0, 0.0, own=None, has_tax=False, round_price=round) is None
+        shown_line(
+            10.5,
+            0.0,
+            0.0,
+            own=None,
+            has_tax=False,
+            digits=(0, 2),
+            round_amount=EUR.round,
+        )
+        is None
     )

@@ -201,7 +201,7 @@ class AccountMoveLine(models.Model):
         except refund_amounts.RequestError as error:
             raise UserError(str(error)) from None
 
-    def _prepare_refund_amounts(self, request, left=None):
+    def _prepare_refund_amounts(self, request, share, left):
         """The credit note line that refunds ``request`` (see
         `_prepare_refund_request`) of this invoice line: what it shows and
         what it books, as a `refund_amounts.CreditLine`.
@@ -210,14 +210,12 @@ class AccountMoveLine(models.Model):
         used both by the wizard's preview and by the booking. No price unit
         is searched for (see `refund_amounts.shown_line`).
 
-        :param left: what is left of the line (its `_refund_left` value),
-            when the caller looked it up for all the lines it refunds
+        :param share: the line's share of its invoice (`_refund_shares`)
+        :param left: what is left of it (`_refund_left`)
         """
         self.ensure_one()
         currency = self.currency_id
         basis = self._refund_basis()
-        if left is None:
-            left = self._refund_left()[self]
         own_price = request["mode"] == "quantity" or (
             request["mode"] == "full"
             and not any(
@@ -225,23 +223,13 @@ class AccountMoveLine(models.Model):
                 for refund_line in self.partial_refund_line_ids
             )
         )
-        if own_price:
-            # A quantity at the line's own price and discount.
-            engine = self._refund_tax_engine(
-                self.price_unit, request["quantity"], self.discount
-            )
-        elif request["mode"] == "amount" and basis == "price_total":
-            engine = self._refund_tax_engine(
-                request["amount"], 1.0, 0.0, special_mode="total_included"
-            )
-        else:
-            # An amount typed tax excluded; or what refunds by amount left of
-            # the line, whose amounts are the remainder (the engine gives the
-            # bases and the taxes included in the price).
-            amount = request["amount"] if request["mode"] == "amount" else left.untaxed
-            engine = self._refund_tax_engine(
-                amount, 1.0, 0.0, special_mode="total_excluded"
-            )
+        own = (self.price_unit, self.discount) if own_price else None
+        price_unit, quantity, discount, special_mode = refund_amounts.engine_line(
+            request, basis, own, self.quantity, share, left
+        )
+        engine = self._refund_tax_engine(
+            price_unit, quantity, discount, special_mode=special_mode
+        )
         untaxed, taxes = refund_amounts.refund_amounts(
             request, left, basis, engine, currency.round
         )
@@ -253,14 +241,15 @@ class AccountMoveLine(models.Model):
             amount for key, amount in taxes.items() if key in engine["price_included"]
         )
         quantity = request["quantity"] if request["mode"] != "amount" else 0.0
-        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        precision = self.env["decimal.precision"].precision_get
         shown = refund_amounts.shown_line(
             untaxed,
             included,
             quantity,
-            own=(self.price_unit, self.discount) if own_price else None,
+            own=own,
             has_tax=bool(self.tax_ids),
-            round_price=lambda price: float_round(price, precision_digits=price_digits),
+            digits=(precision("Product Price"), precision("Discount")),
+            round_amount=currency.round,
         )
         if not shown:
             raise UserError(
@@ -271,7 +260,7 @@ class AccountMoveLine(models.Model):
                     "amount.",
                     amount=currency.format(untaxed),
                     line=self.name or self.product_id.display_name,
-                    digits=price_digits,
+                    digits=precision("Product Price"),
                 )
             )
         quantity_shown, price_unit, discount = shown
@@ -304,7 +293,7 @@ class AccountMoveLine(models.Model):
             share = shares.get(line, refund_amounts.Share())
             try:
                 request = line._prepare_refund_request(amount, quantity, share)
-                credit_line = line._prepare_refund_amounts(request, left=left[line])
+                credit_line = line._prepare_refund_amounts(request, share, left[line])
             except UserError as error:
                 if errors is None:
                     raise

@@ -223,6 +223,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                 {"line_id": line_2.id, "amount": 33.33},
             ],
         )
+        self.assertAmountRefundIsItsPart(first, line_2, 33.33)
         rest = self._refund(
             invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
         )
@@ -233,9 +234,48 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             sum(refunds.mapped("amount_total")), invoice.amount_total
         )
         self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertSameTaxBases(refunds.credit_note_id, odoo_credit_note)
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertAlmostEqual(self._partner_balance(partner), 0.0)
         return invoice, refunds, odoo_credit_note
+
+    def assertAmountRefundIsItsPart(self, refund, line, amount):
+        """The refund of ``amount`` of invoice ``line`` by ``refund`` is that
+        part of the line, on the basis amounts are typed on: its amount
+        exactly, revenue given back, each tax its part of the line's (a tax
+        per unit too), to the rounding cent."""
+        refund_line = refund.line_ids.filtered(lambda rl: rl.invoice_line_id == line)
+        share = line.move_id._refund_invoice_shares()[line.id]
+        tax_included = line.company_id.account_price_include == "tax_included"
+        typed = refund_line.amount_total if tax_included else refund_line.amount_untaxed
+        self.assertAlmostEqual(typed, amount)
+        part = amount / (share.total if tax_included else share.untaxed)
+        self.assertGreater(refund_line.credit_note_line_id.price_subtotal, 0.0)
+        self.assertAlmostEqual(
+            refund_line.amount_untaxed, part * share.untaxed, delta=0.03
+        )
+        for key, tax in share.taxes.items():
+            self.assertAlmostEqual(
+                refund_line.tax_amounts.get(key, 0.0), part * tax, delta=0.015, msg=key
+            )
+
+    def assertSameTaxBases(self, moves, expected_moves):
+        """The tax lines of ``moves`` have the bases of ``expected_moves``'
+        per tax, a cent per credit note aside (each rounds its bases)."""
+
+        def bases(moves):
+            bases = {}
+            for tax_line in moves.line_ids.filtered("tax_line_id"):
+                name = tax_line.tax_line_id.name
+                bases[name] = bases.get(name, 0.0) + tax_line.tax_base_amount
+            return bases
+
+        expected = bases(expected_moves)
+        self.assertEqual(set(bases(moves)), set(expected))
+        for name, base in bases(moves).items():
+            self.assertAlmostEqual(
+                base, expected[name], delta=0.01 * len(moves), msg=name
+            )
 
     def assertSameBooks(self, moves, expected_moves):
         """``moves`` book exactly what ``expected_moves`` book (see
