@@ -140,14 +140,16 @@ class AccountMove(models.Model):
     def _compute_invoice_currency_rate(self):
         """Override of `account`: a partial refund's credit note reverses its
         invoice's amounts at the invoice's rate (Odoo's credit note takes its
-        own date's); the refund payment takes its date's rate, and Odoo books
-        the exchange difference when it settles the credit note. Its lines
+        own date's), and so does the reversal of that credit note (its
+        cancellation): it undoes the very amounts booked. The refund payment
+        takes its date's rate, and Odoo books the exchange difference when it
+        settles the credit note. A credit note's lines
         (`refund_origin_line_id`) are known from its creation on."""
         res = super()._compute_invoice_currency_rate()
         for move in self:
-            invoice = move.reversed_entry_id
-            if invoice and move.line_ids.refund_origin_line_id:
-                move.invoice_currency_rate = invoice.invoice_currency_rate
+            origin = move.reversed_entry_id
+            if origin and (move.line_ids | origin.line_ids).refund_origin_line_id:
+                move.invoice_currency_rate = origin.invoice_currency_rate
         return res
 
     def _prepare_product_base_line_for_taxes_computation(self, product_line):

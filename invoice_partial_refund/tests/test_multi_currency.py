@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import unittest
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -96,6 +97,43 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
         self.env.company.tax_calculation_rounding_method = "round_globally"
         self._check_partly_then_fully(currency)
+
+    def test_cancelling_undoes_the_credit_note_at_its_rate(self):
+        """A refund cancelled once the rate has moved: the reversal of its
+        credit note books the very amounts the credit note booked (at the
+        invoice's rate), so revenue and tax are back where they were in the
+        company's currency, and the customer's account is closed."""
+        currency = self.setup_other_currency(
+            "CHF",
+            rates=[
+                ("2019-01-01", 0.9),
+                ("2019-02-01", 1.1),
+                (fields.Date.to_string(fields.Date.today()), 1.37),
+            ],
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 40.0, "quantity": 2}, {"price_unit": 9.99, "quantity": 3}],
+            currency=currency,
+        )
+        line = invoice.invoice_line_ids[0]
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 40.0}])
+        credit_note = refund.credit_note_id
+        refund.action_cancel_refund()
+        reversal = credit_note.reversal_move_ids
+        self.assertEqual(len(reversal), 1)
+        self.assertEqual(reversal.invoice_currency_rate, invoice.invoice_currency_rate)
+        self.assertEqual(
+            {
+                key: amount
+                for key, amount in self._books(credit_note | reversal).items()
+                if key[0] != "total"
+            },
+            {},
+            "revenue, tax, grids and receivable undone in the company's currency",
+        )
+        self.assertEqual(credit_note.payment_state, "paid")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertEqual(line.refundable_amount, line.price_subtotal)
 
     def _check_partly_then_fully(self, currency):
         lines = [
