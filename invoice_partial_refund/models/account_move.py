@@ -85,6 +85,8 @@ class AccountMove(models.Model):
         "payment_state",
         "invoice_line_ids.refunded_price_total",
         "invoice_line_ids.price_total",
+        "partial_refund_ids.state",
+        "reversal_move_ids.state",
     )
     def _compute_partial_refund_status(self):
         for move in self:
@@ -98,13 +100,19 @@ class AccountMove(models.Model):
             ):
                 # What each line weighs in the books, rounding cents included.
                 shares = lines._origin._refund_shares()
-                refundable = any(
+                lines_left = any(
                     not move.currency_id.is_zero(
                         line.currency_id.round(shares[line._origin].total)
                         - line.refunded_price_total
                     )
                     for line in lines
                     if line._origin in shares
+                )
+                # What the customer paid, less an early payment discount and
+                # Odoo's own credit notes, may be all back before the lines.
+                _refunded, paid_left = move._origin._get_partial_refund_totals()
+                refundable = (
+                    lines_left and move.currency_id.compare_amounts(paid_left, 0.0) > 0
                 )
                 status = "partial" if refundable else "refunded"
             move.partial_refund_status = status

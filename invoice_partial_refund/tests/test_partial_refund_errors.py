@@ -217,6 +217,11 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             invoice=invoice,
             lines=[{"line_id": line.id, "amount": 0.01}],
         )
+        # All the customer paid is back: refunded, though the line shows the
+        # discount's 2.30 (never paid) as its own.
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertFalse(invoice.can_partial_refund)
 
     def test_early_payment_discount_of_one_invoice_in_a_grouped_payment(self):
         # One payment for two invoices, only one of them with a discount:
