@@ -4,7 +4,7 @@
 (`action_partial_refund`, also the wizard's), the checks on the invoice,
 and what its partial refunds' credit notes take from it (rate, amounts).
 
-Its smart buttons and outstanding credits: `account_move_refund_display.py`;
+Its other overrides of `account`: `account_move_refund_overrides.py`;
 how the money goes back and what each line weighs in the books:
 `account.move.refund.routing.mixin`."""
 
@@ -93,6 +93,13 @@ class AccountMove(models.Model):
             lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             )
+            # What the customer paid, less an early payment discount and
+            # Odoo's own credit notes, may be all back before the lines are.
+            paid_back = (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move._origin._get_partial_refund_totals()[1] <= 0
+            )
             status = "none"
             if move.move_type == "out_invoice" and any(
                 not move.currency_id.is_zero(line.refunded_price_total)
@@ -108,13 +115,7 @@ class AccountMove(models.Model):
                     for line in lines
                     if line._origin in shares
                 )
-                # What the customer paid, less an early payment discount and
-                # Odoo's own credit notes, may be all back before the lines.
-                _refunded, paid_left = move._origin._get_partial_refund_totals()
-                refundable = (
-                    lines_left and move.currency_id.compare_amounts(paid_left, 0.0) > 0
-                )
-                status = "partial" if refundable else "refunded"
+                status = "partial" if lines_left and not paid_back else "refunded"
             move.partial_refund_status = status
             move.can_partial_refund = (
                 move.move_type == "out_invoice"
@@ -122,6 +123,7 @@ class AccountMove(models.Model):
                 and move.payment_state in ("paid", "in_payment")
                 and status != "refunded"
                 and bool(lines)
+                and not paid_back
             )
 
     @api.depends(

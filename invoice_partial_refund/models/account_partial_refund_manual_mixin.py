@@ -4,8 +4,9 @@
 account_partial_refund_reminder_mixin.py, their notes and emails in
 account_partial_refund_notification_mixin.py)."""
 
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class AccountPartialRefundManualMixin(models.AbstractModel):
@@ -47,6 +48,25 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                     refund=self.name,
                 )
             )
+        means_labels = dict(self._fields["manual_refund_means"].selection)
+        if means not in means_labels:
+            raise UserError(
+                _(
+                    "Say how the money was sent: %(means)s.",
+                    means=", ".join(means_labels.values()),
+                )
+            )
+        # Its payment is booked on the refund's date: sent from then on (a
+        # transfer may be scheduled for a later day, as a payment may be).
+        if not date or fields.Date.to_date(date) < self.date:
+            raise UserError(
+                _(
+                    "The money of %(refund)s cannot have been sent before the "
+                    "refund's date, %(start)s.",
+                    refund=self.name,
+                    start=format_date(self.env, self.date),
+                )
+            )
         # The refund's own fields follow the money: business code only (see write).
         self.sudo().write(
             {
@@ -55,7 +75,7 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                 "manual_refund_means": means,
             }
         )
-        means_label = dict(self._fields["manual_refund_means"].selection)[means]
+        means_label = means_labels[means]
         self._close_manual_refund_reminder(
             _(
                 "Sent by %(means)s, %(reference)s",

@@ -72,6 +72,17 @@ class AccountPayment(models.Model):
         self._check_refund_gateway_rights([vals])
         return super().write(vals)
 
+    def action_draft(self):
+        """Override of `account`: a partial refund's payment follows the
+        refund (see `account.move._check_not_partial_refund_entries`)."""
+        self.move_id._check_not_partial_refund_entries()
+        return super().action_draft()
+
+    def action_cancel(self):
+        """Override of `account`, as `action_draft`."""
+        self.move_id._check_not_partial_refund_entries()
+        return super().action_cancel()
+
     @api.model
     def _check_refund_gateway_rights(self, vals_list):
         # Also enforced by the fields' groups; checked here too so that no

@@ -41,6 +41,15 @@ def _line(fx):
     return fx.invoice.invoice_line_ids[0]
 
 
+#: What the web client asks of the refund wizard's onchange.
+WIZARD_SPEC = {
+    "move_id": {"fields": {"display_name": {}}},
+    "company_id": {"fields": {"display_name": {}}},
+    "line_ids": {"fields": {"name": {}, "price_unit": {}, "refundable_amount": {}}},
+    "amount_remaining": {},
+    "available_payment_method_line_ids": {"fields": {"display_name": {}}},
+}
+
 #: Rows of the matrix: (row, call, users allowed). A row is named after the
 #: public method it reaches, ``model.method``, with what it tries in brackets.
 #: ``call(env, fx)`` runs as the column's user; ``fx`` is the test case with
@@ -301,6 +310,59 @@ ROWS = [
         "account.move.reversal.write[another user's credit note options]",
         lambda env, fx: (
             env["account.move.reversal"].browse(fx.reversal.id).write({"reason": "x"})
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[company A's invoice]",
+        lambda env, fx: env["account.partial.refund.wizard"].onchange(
+            {"move_id": fx.invoice.id}, [], WIZARD_SPEC
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[A's invoice by default]",
+        lambda env, fx: (
+            env["account.partial.refund.wizard"]
+            .with_context(default_move_id=fx.invoice.id)
+            .onchange({}, [], WIZARD_SPEC)
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.line.onchange[A's invoice line]",
+        lambda env, fx: env["account.partial.refund.wizard.line"].onchange(
+            {"invoice_line_id": _line(fx).id},
+            [],
+            {"name": {}, "refundable_amount": {}, "amount_total": {}},
+        ),
+        (),
+    ),
+    (
+        "account.move.button_draft[the refund's credit note]",
+        lambda env, fx: (
+            env["account.move"].browse(fx.refund.credit_note_id.id).button_draft()
+        ),
+        (),
+    ),
+    (
+        "account.move.button_cancel[the refund's payment]",
+        lambda env, fx: (
+            env["account.move"].browse(fx.refund.payment_id.move_id.id).button_cancel()
+        ),
+        (),
+    ),
+    (
+        "account.payment.action_draft[the refund's payment]",
+        lambda env, fx: (
+            env["account.payment"].browse(fx.refund.payment_id.id).action_draft()
+        ),
+        (),
+    ),
+    (
+        "account.payment.action_cancel[the refund's payment]",
+        lambda env, fx: (
+            env["account.payment"].browse(fx.refund.payment_id.id).action_cancel()
         ),
         (),
     ),

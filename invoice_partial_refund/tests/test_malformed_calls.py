@@ -478,6 +478,61 @@ class TestMalformedCalls(RefusedRefundCommon):
         self.assertNotRegex(message, NOT_FOR_USERS)
         self.assertEqual(self._counts(counted), before)
 
+    def test_reversal_values_are_checked_by_type(self):
+        """Each value ``reversal_values`` sets is one its field takes (an id
+        of an existing record, text, a date...), or a message naming what it
+        should be; checked here on the reversal wizard's own fields of each
+        type, and on a localization's option when one is installed."""
+        Reversal = self.env["account.move.reversal"]
+        fields_ = Reversal._fields
+        for name, value, expected in (
+            ("journal_id", "abc", "the id of a record of account.journal"),
+            ("journal_id", [1, 2], "the id of a record"),
+            ("journal_id", {"a": 1}, "the id of a record"),
+            ("journal_id", True, "the id of a record"),
+            ("journal_id", 10**20, "the id of a record"),
+            ("journal_id", 2**31 - 1, "the id of an existing record"),
+            ("reason", 5, "text"),
+            ("date", "31/12/2019", "a date"),
+            ("date", 20190101, "a date"),
+            ("residual", float("nan"), "a number"),
+            ("residual", "1", "a number"),
+            ("move_ids", [1], "cannot set a many2many"),
+        ):
+            with self.subTest(field=name, value=value):
+                error = Reversal._get_partial_refund_value_error(fields_[name], value)
+                self.assertIn(expected, error or "")
+        for name, value in (
+            ("journal_id", self.bank_journal.id),
+            ("journal_id", False),
+            ("reason", "Damaged"),
+            ("date", "2019-02-01"),
+            ("residual", 5),
+            ("residual", 5.5),
+            ("move_ids", None),
+        ):
+            with self.subTest(field=name, value=value):
+                self.assertIsNone(
+                    Reversal._get_partial_refund_value_error(fields_[name], value)
+                )
+        option = "l10n_latam_document_type_id"
+        company = self.invoice.company_id
+        if option not in Reversal._get_partial_refund_option_fields(company):
+            return
+        for value in ("abc", {"a": 1}, 10**20, 99999999, -1):
+            with self.subTest(option=value), closing(self.env.cr.savepoint()):
+                self._assert_refused(
+                    Call(
+                        f"{option} {value!r}",
+                        [{"line_id": self.line.id, "amount": 10.0}],
+                        {"reversal_values": {option: value}},
+                        UserError,
+                        f"sets {option} to .*: it must be the id of",
+                        "reversal_values",
+                    )
+                )
+            self.env.invalidate_all()
+
     def test_valid_calls_still_refund(self):
         """Types a caller may send for valid values: an int amount, a
         datetime, False for an option left out, an empty reason."""

@@ -199,6 +199,51 @@ class TestManualRefunds(PartialRefundCommon):
         with self.assertRaisesRegex(UserError, "not awaiting a manual refund"):
             refund._confirm_manual_refund(TODAY, "again", "cheque")
 
+    def test_mark_as_refunded_checks_how_and_when(self):
+        """How the money was sent is one of the choices, and not before the
+        refund's date; refused, nothing is written and the reminder stays."""
+        refund = self._manual_refund(salesperson=self.salesperson)
+        Confirm = self.env["account.partial.refund.confirm.wizard"]
+        for values, message in (
+            ({"means": "bitcoin", "date": TODAY}, "Say how the money was sent"),
+            ({"means": "cheque", "date": TODAY - timedelta(days=1)}, "cannot have"),
+        ):
+            with self.subTest(values=values):
+                wizard = Confirm.create(
+                    {"refund_id": refund.id, "reference": "X-1", **values}
+                )
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_confirm()
+                self.assertEqual(refund.state, "manual")
+                self.assertFalse(refund.manual_refund_reference)
+                self.assertTrue(self._activities(refund))
+
+    def test_entries_follow_the_refund(self):
+        """Odoo's Reset to Draft and Cancel on the refund's credit note or
+        payment would leave the refund counting entries that book nothing:
+        refused, pointing to Cancel refund, the books unchanged."""
+        refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
+        credit_note, payment = refund.credit_note_id, refund.payment_id
+        calls = (
+            credit_note.button_draft,
+            credit_note.button_cancel,
+            payment.action_draft,
+            payment.action_cancel,
+            payment.move_id.button_draft,
+        )
+        for call in calls:
+            with self.subTest(call=call.__name__):
+                with self.assertRaisesRegex(UserError, "click Cancel refund"):
+                    call()
+                self.assertEqual(credit_note.state, "posted")
+                self.assertEqual(payment.move_id.state, "posted")
+                self.assertRefundSettled(refund)
+        # Cancelled, the refund's entries are undone by reversals; Odoo's
+        # buttons are the accountant's again.
+        refund.action_cancel_refund()
+        credit_note.button_draft()
+        self.assertEqual(credit_note.state, "draft")
+
     def test_cancel_refund_reverses_the_books(self):
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
         line = refund.line_ids.invoice_line_id

@@ -271,6 +271,24 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             lines=[{"line_id": self.line_qty.id, "quantity": 4}],
         )
 
+    def test_odoo_credit_note_of_everything_leaves_no_button(self):
+        """Fully credited with Odoo's own Credit Note button (the invoice paid,
+        its credit note left open): nothing is left to refund, the Partial
+        refund button is gone, a call is refused."""
+        self.assertTrue(self.invoice.can_partial_refund)
+        self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create(
+            {"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"}
+        ).refund_moves()
+        self.invoice.reversal_move_ids.action_post()
+        self.invoice.invalidate_recordset()
+        self.assertAlmostEqual(self.invoice.partial_refundable_amount, 0.0)
+        self.assertFalse(self.invoice.can_partial_refund)
+        self.assertRefused(
+            "beyond what the customer paid", lines=[{"line_id": self.line.id}]
+        )
+
     def test_same_line_twice(self):
         self.assertRefused(
             "refunded once per refund",

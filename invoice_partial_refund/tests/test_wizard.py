@@ -240,6 +240,26 @@ class TestPartialRefundWizard(PartialRefundCommon):
         with self.assertRaisesRegex(UserError, "still refundable"):
             wizard.action_complete()
 
+    def test_refund_now_refunds_once(self):
+        """A second click or a request sent again on the same wizard never
+        refunds twice."""
+        wizard_form = self._open_wizard()
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+            line.refund_mode = "amount"
+            line.amount = 10.0
+        wizard = wizard_form.save()
+        wizard.action_complete()
+        action = wizard.action_refund_now()
+        refund = self.env["account.partial.refund"].browse(action["res_id"])
+        self.assertEqual(wizard.refund_id, refund)
+        before = self.env["account.partial.refund"].search_count([])
+        with self.assertRaisesRegex(UserError, "already made: " + refund.name):
+            wizard.action_refund_now()
+        self.assertEqual(self.env["account.partial.refund"].search_count([]), before)
+        self.assertEqual(self.invoice.partial_refund_ids, refund)
+        self.assertRefundSettled(refund)
+
     def test_nothing_selected(self):
         wizard = self._open_wizard().save()
         with self.assertRaisesRegex(UserError, "Tick at least one line"):

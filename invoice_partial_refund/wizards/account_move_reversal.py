@@ -5,6 +5,8 @@ options: what a localization asks when an invoice is reversed (a document
 type and number, a reason code), asked the same way, in the localization's
 own form, and handed to the credit note as ``reversal_values``."""
 
+import math
+
 from lxml import etree
 
 from odoo import Command, _, api, fields, models
@@ -72,6 +74,53 @@ class AccountMoveReversal(models.TransientModel):
                     fields=", ".join(sorted(unknown)),
                 )
             )
+        for name, value in (values or {}).items():
+            expected = self._get_partial_refund_value_error(self._fields[name], value)
+            if expected:
+                raise UserError(
+                    _(
+                        "The refund “reversal_values” sets %(field)s to %(value)s: "
+                        "it must be %(expected)s.",
+                        field=name,
+                        value=repr(value)[:40],
+                        expected=expected,
+                    )
+                )
+
+    @api.model
+    def _get_partial_refund_value_error(self, field, value):
+        """What ``value`` should be to set option ``field``, or None if it is
+        one (False or None leave the option unset)."""
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if value is None or value is False:
+            return None
+        if field.type == "many2one":
+            model = field.comodel_name
+            if not (is_int and 0 < value < 2**31):
+                return _("the id of a record of %(model)s", model=model)
+            if not self.env[model].browse(value).exists():
+                return _("the id of an existing record of %(model)s", model=model)
+        elif field.type in ("char", "text", "html"):
+            return None if isinstance(value, str) else _("text")
+        elif field.type == "selection":
+            choices = dict(field._description_selection(self.env))
+            if not isinstance(value, str) or value not in choices:
+                return _("one of %(choices)s", choices=", ".join(choices))
+        elif field.type == "boolean":
+            return None if value is True else _("true or false")
+        elif field.type == "integer":
+            return None if is_int and abs(value) < 2**31 else _("a whole number")
+        elif field.type in ("float", "monetary"):
+            finite = isinstance(value, float) and math.isfinite(value)
+            return None if is_int or finite else _("a number")
+        elif field.type == "date":
+            try:
+                fields.Date.to_date(value)
+            except (TypeError, ValueError):
+                return _("a date (YYYY-MM-DD)")
+        else:
+            return _("left out: the refund cannot set a %(type)s", type=field.type)
+        return None
 
     @api.model
     def _get_partial_refund_asked_fields(self, invoice):

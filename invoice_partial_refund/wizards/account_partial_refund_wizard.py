@@ -9,6 +9,7 @@ from .account_partial_refund_wizard_line import PREVIEW_FIELDS
 
 class AccountPartialRefundWizard(models.TransientModel):
     _name = "account.partial.refund.wizard"
+    _inherit = ["account.partial.refund.wizard.split.mixin"]
     _description = "Partial Refund Wizard"
     _check_company_auto = True
 
@@ -104,6 +105,12 @@ class AccountPartialRefundWizard(models.TransientModel):
         compute="_compute_amounts",
         help="What stays refundable on the invoice's lines after this refund, "
         "on the basis the invoice shows its lines (see the lines' amounts).",
+    )
+    refund_id = fields.Many2one(
+        comodel_name="account.partial.refund",
+        string="Refund Made",
+        readonly=True,
+        help="The refund this wizard made: it refunds once.",
     )
     # A localization asks something for credit notes (a document type).
     has_credit_note_options = fields.Boolean(compute="_compute_has_credit_note_options")
@@ -233,74 +240,12 @@ class AccountPartialRefundWizard(models.TransientModel):
                 or False
             )
 
-    @api.depends("amount_total", "payment_method_line_id", "refund_via")
-    def _compute_split_html(self):
-        for wizard in self:
-            wizard.split_html = wizard._render_split()
-
     @api.onchange("line_ids")
     def _onchange_line_ids(self):
         """Drop the lines' previews the web client sends back (new records
         built from every value of the list, computed ones included, from the
         previous onchange): else the breakdown lags one tick behind."""
         self.line_ids.invalidate_recordset(PREVIEW_FIELDS)
-
-    def _render_split(self):
-        """The refund's split among the invoice's payments, with the limits
-        each gateway puts on it (template `partial_refund_split`)."""
-        self.ensure_one()
-        currency = self.currency_id
-        if not self.move_id or currency.is_zero(self.amount_total):
-            return False
-        gateways = dict(self.env["account.payment"]._fields["refund_gateway"].selection)
-        rows = []
-        remaining = self.amount_total
-        shares = (
-            self.move_id._get_partial_refund_gateway_split(
-                self.amount_total, include_empty=True
-            )
-            if self.refund_via == "gateway"
-            else []
-        )
-        for share in shares:
-            notes = [
-                _(
-                    "%(available)s still refundable there",
-                    available=currency.format(share["available"]),
-                )
-            ]
-            if share["gateway"] == "gocardless":
-                notes.append(
-                    _(
-                        "%(left)s of 5 refunds left on this payment",
-                        left=max(5 - share["refund_count"], 0),
-                    )
-                )
-            if share["pending_count"]:
-                notes.append(
-                    _("%(count)s refund(s) still pending", count=share["pending_count"])
-                )
-            label = _(
-                "%(gateway)s, payment %(reference)s",
-                gateway=gateways[share["gateway"]],
-                reference=share["reference"],
-            )
-            rows.append((label, share["amount"], "; ".join(notes)))
-            remaining = currency.round(remaining - share["amount"])
-        if not currency.is_zero(remaining) or not rows:
-            rows.append(
-                (
-                    self.payment_method_line_id.display_name or _("Manual refund"),
-                    remaining,
-                    _("sent by hand outside Odoo")
-                    if self.payment_method_line_id.journal_id.type != "cash"
-                    else _("paid on the spot"),
-                )
-            )
-        return self.env["ir.qweb"]._render(
-            "invoice_partial_refund.partial_refund_split",
-            {"rows": rows, "currency": currency},
-        )
 
     # ------------------------------------------------------------
     # CRUD
@@ -318,6 +263,14 @@ class AccountPartialRefundWizard(models.TransientModel):
         if "move_id" in vals:
             self._check_invoices([vals["move_id"]])
         return super().write(vals)
+
+    def onchange(self, values, field_names, fields_spec):
+        # As create: what the wizard shows is read from its invoice (related
+        # fields as superuser), a foreign invoice is refused first.
+        move_id = values.get("move_id") or self.env.context.get("default_move_id")
+        if move_id:
+            self._check_invoices([move_id])
+        return super().onchange(values, field_names, fields_spec)
 
     @api.model
     def _check_invoices(self, move_ids):
@@ -371,6 +324,14 @@ class AccountPartialRefundWizard(models.TransientModel):
         """Second step: refund through `account.move.action_partial_refund`."""
         self.ensure_one()
         self._check_wizard_access()
+        if self.refund_id:
+            # A second click, a request sent again: never a second refund.
+            raise UserError(
+                _(
+                    "This refund was already made: %(refund)s.",
+                    refund=self.refund_id.name,
+                )
+            )
         refund_id = self.move_id.action_partial_refund(
             [line._to_request() for line in self.line_ids.filtered("selected")],
             payment_method_line_id=self.payment_method_line_id.id,
@@ -381,11 +342,8 @@ class AccountPartialRefundWizard(models.TransientModel):
                 "account.move.reversal"
             ]._get_partial_refund_values(self),
         )
-        return (
-            self.env["account.partial.refund"]
-            .browse(refund_id)
-            ._get_records_action(context={"create": False})
-        )
+        self.refund_id = refund_id
+        return self.refund_id._get_records_action(context={"create": False})
 
     def _reopen(self):
         return {

@@ -122,6 +122,15 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             )
         return super().write(vals)
 
+    def onchange(self, values, field_names, fields_spec):
+        # As create: what the line shows is read from its invoice line as
+        # superuser, the invoice is checked first.
+        line_id = values.get("invoice_line_id")
+        if isinstance(line_id, int) and line_id:
+            invoice = self.env["account.move.line"].browse(line_id).move_id
+            self.env["account.partial.refund.wizard"]._check_invoices(invoice.ids)
+        return super().onchange(values, field_names, fields_spec)
+
     @api.model
     def _check_invoice_lines(self, pairs):
         """A wizard line is a product line of its wizard's invoice, in a

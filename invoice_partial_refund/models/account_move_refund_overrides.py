@@ -1,9 +1,13 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""What the invoice form offers around its partial refunds: the smart
-buttons opening them, and its outstanding credits without the credit notes
-whose money is on its way back through a gateway (they are settled by the
-gateway's refund, never by another invoice)."""
+"""`account`'s invoice around its partial refunds: the smart buttons
+opening them; its outstanding credits without the credit notes whose money
+is on its way back through a gateway (they are settled by the gateway's
+refund, never by another invoice); and a refund's entries (its credit note,
+its refund payments'), which follow the refund: Odoo's Reset to Draft and
+Cancel would leave the refund counting entries that no longer book anything
+(and its own cancellation would then bill the customer again), so **Cancel
+refund** undoes them by booked reversals instead."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -100,3 +104,51 @@ class AccountMove(models.Model):
         return self.partial_refund_ids.credit_note_id._get_records_action(
             name=_("Credit Notes")
         )
+
+    # ------------------------------------------------------------
+    # THE REFUND'S ENTRIES
+    # ------------------------------------------------------------
+
+    def button_draft(self):
+        self._check_not_partial_refund_entries()
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._check_not_partial_refund_entries()
+        return super().button_cancel()
+
+    def _check_not_partial_refund_entries(self):
+        """Raise a UserError if one of these moves is an entry of a partial
+        refund not cancelled: its credit note or a refund payment's entry."""
+        # Looked up as superuser: the user may not read refunds (Billing
+        # without the refund group), the entries are theirs to see.
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search(
+                [
+                    ("state", "!=", "cancelled"),
+                    "|",
+                    "|",
+                    ("credit_note_id", "in", self.ids),
+                    ("payment_id.move_id", "in", self.ids),
+                    ("gateway_ids.refund_payment_id.move_id", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+        if refunds:
+            entries = (
+                refunds.credit_note_id
+                | refunds.payment_id.move_id
+                | refunds.gateway_ids.refund_payment_id.move_id
+            )
+            raise UserError(
+                _(
+                    "%(moves)s belongs to the partial refund %(refund)s: to undo "
+                    "it, open the refund and click Cancel refund (its entries are "
+                    "reversed, the invoice lines refundable again).",
+                    moves=", ".join((self & entries).mapped("display_name")),
+                    refund=refunds.name,
+                )
+            )
