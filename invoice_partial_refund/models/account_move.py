@@ -12,7 +12,7 @@ import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context, format_date
+from odoo.tools import clean_context, format_date, mute_logger
 
 from .. import refund_request
 from .account_move_line import REFUNDED_TOTALS
@@ -327,7 +327,7 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         try:
-            with self.env.cr.savepoint(flush=False):
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
                 self.env.cr.execute(
                     "SELECT id FROM account_move WHERE id = %s "
                     "FOR NO KEY UPDATE NOWAIT",
