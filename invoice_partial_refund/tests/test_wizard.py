@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import PartialRefundCommon
@@ -259,6 +259,27 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertEqual(self.env["account.partial.refund"].search_count([]), before)
         self.assertEqual(self.invoice.partial_refund_ids, refund)
         self.assertRefundSettled(refund)
+
+    def test_amounts_typed_are_numbers(self):
+        """NaN and infinities (JSON-RPC sends them) are refused with a message
+        naming the field, nothing written."""
+        wizard = self._open_wizard().save()
+        line = wizard.line_ids[0]
+        for name in ("amount", "amount_tax_included", "refund_quantity"):
+            for value in (float("nan"), float("inf"), float("-inf")):
+                with self.subTest(field=name, value=value):
+                    with self.assertRaisesRegex(ValidationError, "must be a number"):
+                        line.write({name: value})
+                    with self.assertRaisesRegex(ValidationError, "must be a number"):
+                        line.create(
+                            {
+                                "wizard_id": wizard.id,
+                                "invoice_line_id": line.invoice_line_id.id,
+                                name: value,
+                            }
+                        )
+        self.assertEqual(line.amount, 0.0)
+        self.assertEqual(len(wizard.line_ids), 3)
 
     def test_nothing_selected(self):
         wizard = self._open_wizard().save()

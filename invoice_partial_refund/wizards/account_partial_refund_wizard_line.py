@@ -1,7 +1,9 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import refund_amounts
 
@@ -102,6 +104,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_numbers(vals)
         # Before the records exist: their related fields read the invoice line
         # as superuser.
         self._check_invoice_lines(
@@ -110,6 +114,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_numbers(vals)
         if "wizard_id" in vals or "invoice_line_id" in vals:
             self._check_invoice_lines(
                 [
@@ -130,6 +135,22 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             invoice = self.env["account.move.line"].browse(line_id).move_id
             self.env["account.partial.refund.wizard"]._check_invoices(invoice.ids)
         return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_numbers(self, vals):
+        """The amount and quantity typed are numbers (JSON-RPC can send NaN
+        and infinities, which the ORM would fail on)."""
+        for name in ("amount", "amount_tax_included", "refund_quantity"):
+            value = vals.get(name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError(
+                    _(
+                        "The %(field)s of a line to refund must be a number, "
+                        "not %(value)s.",
+                        field=self._fields[name].string,
+                        value=value,
+                    )
+                )
 
     @api.model
     def _check_invoice_lines(self, pairs):
