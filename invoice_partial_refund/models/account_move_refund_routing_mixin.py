@@ -298,12 +298,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         (Rounding in the biggest tax is a tax line, in the lines' shares
         already.)"""
         self.ensure_one()
-        rounding_lines = self.line_ids.filtered(
-            lambda line: (
-                line.display_type == "rounding" and not line.tax_repartition_line_id
-            )
-        )
-        if not rounding_lines:
+        rounding = self._get_partial_refund_rounding_total()
+        if not rounding:
             return 0.0
         currency = self.currency_id
         others = self.invoice_line_ids.filtered(
@@ -316,8 +312,28 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             for left in others._refund_left().values()
         ):
             return 0.0
-        return currency.round(
+        return rounding
+
+    def _get_partial_refund_rounding_total(self):
+        """The invoice's cash rounding lines (what the customer paid beyond
+        its lines, or short of them), on the refunds' sign."""
+        self.ensure_one()
+        rounding_lines = self.line_ids.filtered(
+            lambda line: (
+                line.display_type == "rounding" and not line.tax_repartition_line_id
+            )
+        )
+        return self.currency_id.round(
             self.direction_sign * sum(rounding_lines.mapped("amount_currency"))
+        )
+
+    def _get_partial_refund_rounding_left(self):
+        """The invoice's cash rounding its refunds have not given back yet."""
+        self.ensure_one()
+        refunds = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
+        return self.currency_id.round(
+            self._get_partial_refund_rounding_total()
+            - sum(refunds.mapped("amount_rounding"))
         )
 
     def _get_partial_refund_early_discount(self):

@@ -122,6 +122,15 @@ class TestCashRounding(PartialRefundCommon):
         with wizard_form.line_ids.edit(0) as line:
             line.selected = True
         self.assertFalse(wizard_form.amount_rounding)
+        # What stays refundable after is what the customer paid less this
+        # refund: the rounding still to give back counts.
+        self.assertAlmostEqual(
+            wizard_form.remaining_total, invoice.amount_total - wizard_form.amount_total
+        )
+        self.assertAlmostEqual(
+            wizard_form.remaining_untaxed,
+            invoice.amount_untaxed - wizard_form.amount_untaxed,
+        )
         for index in (1, 2):
             with wizard_form.line_ids.edit(index) as line:
                 line.selected = True

@@ -111,6 +111,55 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestTaxIncludedTour(AccountTestInvoicingHttpCommon):
+    """A company that shows its amounts tax included: the amount typed in
+    the wizard's list is the total refunded, on screen and in the books."""
+
+    def test_tax_included_tour(self):
+        _admin_refunds_in(self.env.company)
+        # Odoo 18: the company's taxes are then included in prices too.
+        self.env.company.account_price_include = "tax_included"
+        tax = self.company_data["default_tax_sale"]
+        self.assertTrue(tax.price_include)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_a.id,
+                "invoice_date": "2019-01-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "quantity": qty,
+                            "price_unit": price,
+                            "tax_ids": tax.ids,
+                        }
+                    )
+                    for name, qty, price in (("Chair", 2, 100.0), ("Table", 1, 300.0))
+                ],
+            }
+        )
+        invoice.action_post()
+        _pay(invoice, self.company_data["default_journal_bank"])
+
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "invoice_partial_refund_tax_included_tour",
+            login="admin",
+        )
+
+        refund = invoice.partial_refund_ids
+        self.assertEqual(len(refund), 1)
+        self.assertAlmostEqual(refund.amount_total, 115.0)
+        self.assertAlmostEqual(refund.amount_untaxed, 100.0)
+        credit_note = refund.credit_note_id
+        self.assertAlmostEqual(credit_note.amount_total, 115.0)
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        self.assertAlmostEqual(invoice.invoice_line_ids[1].refunded_amount, 115.0)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 385.0)
+
+
+@tagged("post_install", "-at_install")
 class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
     """The credit note options (what Argentina's reversal wizard asks, the
     document type) walked in the web client: the options dialog replaces

@@ -214,15 +214,24 @@ class AccountPartialRefundWizard(models.TransientModel):
             wizard.amount_untaxed = lines_untaxed + wizard.amount_rounding
             wizard.amount_total = lines_total + wizard.amount_rounding
             wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
+            # The invoice's cash rounding goes back with its last refund.
+            rounding_left = (
+                wizard.move_id._origin._get_partial_refund_rounding_left()
+                - wizard.amount_rounding
+                if wizard.move_id
+                else 0.0
+            )
             wizard.remaining_untaxed = currency.round(
                 sum(invoice_lines.mapped("price_subtotal"))
                 - sum(invoice_lines.mapped("refunded_price_subtotal"))
                 - lines_untaxed
+                + rounding_left
             )
             wizard.remaining_total = currency.round(
                 sum(invoice_lines.mapped("price_total"))
                 - sum(invoice_lines.mapped("refunded_price_total"))
                 - lines_total
+                + rounding_left
             )
             wizard.remaining_tax = wizard.remaining_total - wizard.remaining_untaxed
             wizard.amount_remaining = currency.round(
@@ -230,15 +239,21 @@ class AccountPartialRefundWizard(models.TransientModel):
                 - sum(selected.mapped("amount_refunded_now"))
             )
 
-    @api.depends("line_ids.selected", "line_ids.error")
+    @api.depends("line_ids.selected", "line_ids.error", "amount_total")
     def _compute_error_message(self):
         for wizard in self:
-            wizard.error_message = (
-                "\n".join(
-                    filter(None, wizard.line_ids.filtered("selected").mapped("error"))
-                )
-                or False
-            )
+            selected = wizard.line_ids.filtered("selected")
+            errors = list(filter(None, selected.mapped("error")))
+            if selected and not errors:
+                # The invoice's cap: what the customer paid (discount lines,
+                # an early payment discount, Odoo's own credit notes).
+                try:
+                    wizard.move_id._origin._check_partial_refund_total(
+                        wizard.amount_total
+                    )
+                except UserError as error:
+                    errors.append(error.args[0])
+            wizard.error_message = "\n".join(errors) or False
 
     @api.onchange("line_ids")
     def _onchange_line_ids(self):
@@ -304,6 +319,7 @@ class AccountPartialRefundWizard(models.TransientModel):
         errors = selected.filtered("error")
         if errors:
             raise UserError(errors[0].error)
+        self.move_id._check_partial_refund_total(self.amount_total)
         self.step = "summary"
         return self._reopen()
 

@@ -44,12 +44,9 @@ class AccountPartialRefundWizardLine(models.TransientModel):
         default="full",
         required=True,
     )
+    # On the basis the invoice shows its lines: the list labels its column
+    # "Amount (Excl.)" or "Amount (Incl.)" (the field twice, one shown).
     amount = fields.Monetary(string="Amount to Refund")
-    # The same amount under the label of the other basis: the list shows the
-    # column whose label matches how the invoice shows its lines.
-    amount_tax_included = fields.Monetary(
-        string="Amount to Refund (Tax Incl.)", related="amount", readonly=False
-    )
     refund_quantity = fields.Float(
         string="Quantity to Refund", digits="Product Unit of Measure"
     )
@@ -140,7 +137,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     def _check_numbers(self, vals):
         """The amount and quantity typed are numbers (JSON-RPC can send NaN
         and infinities, which the ORM would fail on)."""
-        for name in ("amount", "amount_tax_included", "refund_quantity"):
+        for name in ("amount", "refund_quantity"):
             value = vals.get(name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValidationError(

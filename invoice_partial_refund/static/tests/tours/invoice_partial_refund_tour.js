@@ -2,7 +2,7 @@
 // Copyright 2026 The invoice_partial_refund authors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import {registry} from "@web/core/registry";
-import {completeAndRefundNow} from "./tour_steps";
+import {breakdown, completeAndRefundNow, editLine, setMode, tick} from "./tour_steps";
 
 /**
  * Walks the wizard in the web client on an invoice paid through Stripe:
@@ -12,66 +12,6 @@ import {completeAndRefundNow} from "./tour_steps";
  * values on the invoice lines and totals.
  * Started by tests/test_tour.py on the invoice it prepares.
  */
-function selectOption(label) {
-    return function () {
-        const select = this.anchor;
-        const option = [...select.options].find((opt) => opt.textContent.trim() === label);
-        select.value = option.value;
-        select.dispatchEvent(new Event("change", {bubbles: true}));
-    };
-}
-
-function breakdown(now, after) {
-    // With the currency symbol, so that "$ 0.00" does not match "$ 230.00"
-    // (:contains reads the non-breaking space as a space).
-    const money = (amount) => `$ ${amount}`;
-    return {
-        content: `The breakdown says ${now} refunded now, ${after} refundable after`,
-        trigger: `.modal table.o_partial_refund_breakdown tr:has(div[name=amount_total]:contains(${money(now)})):has(div[name=remaining_total]:contains(${money(after)}))`,
-    };
-}
-
-function editLine(row, field, value) {
-    return [
-        {
-            content: `Line ${row + 1}: ${field}`,
-            trigger: `.modal .o_data_row:eq(${row}) td[name=${field}]`,
-            run: "click",
-        },
-        {
-            trigger: `.modal .o_data_row:eq(${row}) td[name=${field}] input`,
-            run: `edit ${value}`,
-        },
-        {
-            content: "Leave the line",
-            trigger: ".modal div[name=reason] input",
-            run: "click",
-        },
-    ];
-}
-
-function setMode(row, label) {
-    return [
-        {
-            content: `Line ${row + 1}: refund by ${label}`,
-            trigger: `.modal .o_data_row:eq(${row}) td[name=refund_mode]`,
-            run: "click",
-        },
-        {
-            trigger: `.modal .o_data_row:eq(${row}) td[name=refund_mode] select`,
-            run: selectOption(label),
-        },
-    ];
-}
-
-function tick(row) {
-    return {
-        content: `Tick or untick line ${row + 1}`,
-        trigger: `.modal .o_data_row:eq(${row}) td[name=selected] input`,
-        run: "click",
-    };
-}
-
 registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
     steps: () => [
         {
