@@ -133,6 +133,18 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         """
         refund = share.refund_id
         method_line = refund.payment_method_line_id
-        return self._create_payment(
+        payment = self._create_payment(
             refund, share.amount, method_line.journal_id, method_line, date=date
         )
+        if refund.manual_refund_date:
+            # Someone already sent by hand what was due then (the refund is
+            # done): this money was not in it, the refund awaits a manual
+            # refund again (the confirmation stays in its chatter).
+            refund.sudo().write(
+                {
+                    "manual_refund_date": False,
+                    "manual_refund_reference": False,
+                    "manual_refund_means": False,
+                }
+            )
+        return payment

@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 import logging
+import secrets
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 
@@ -133,17 +133,14 @@ class AccountPartialRefundGateway(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        # System parameters are readable by administrators only.
-        database_uuid = (
-            self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        )
         for record in records:
-            # Derived, never random: the same record always sends the same
-            # key, so however often it is sent (retry, cron, repeated click)
-            # the gateway makes one refund. The database uuid keeps keys of
-            # two databases on one gateway account apart.
-            digest = hashlib.sha256(f"{database_uuid}:{record.id}".encode()).hexdigest()
-            record.idempotency_key = f"odoo-ipr-{record.id}-{digest[:32]}"
+            # Stored with the record, in the transaction that creates it: the
+            # same record always sends the same key, so however often it is
+            # sent (retry, cron, repeated click) the gateway makes one refund.
+            # Random, not derived from the database and the record's id: a
+            # database restored from a backup (same uuid) gives its next
+            # records the ids of records the gateway already refunded.
+            record.idempotency_key = f"odoo-ipr-{record.id}-{secrets.token_hex(16)}"
         return records
 
     # ------------------------------------------------------------

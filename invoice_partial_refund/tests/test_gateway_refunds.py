@@ -230,6 +230,28 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_stripe.refunded(intent), 3450 + 4600)
         self.assertBooked(second)
 
+    def test_idempotency_key_of_a_restored_database_is_new(self):
+        """A database restored from a backup (same uuid) gives its next gateway
+        refund the id of one the gateway already refunded: its key is new,
+        never the refunded one's (the gateway would refuse it forever)."""
+        invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        key, share_id = share.idempotency_key, share.id
+        sequence = "account_partial_refund_gateway_id_seq"
+        self.env.cr.execute("SELECT last_value FROM " + sequence)
+        (last_value,) = self.env.cr.fetchone()
+        try:
+            # The backup's state: the share does not exist yet.
+            share.sudo().unlink()
+            self.env.cr.execute("SELECT setval(%s, %s)", [sequence, share_id - 1])
+            again = self._refund(
+                invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+            ).gateway_ids
+        finally:
+            self.env.cr.execute("SELECT setval(%s, %s)", [sequence, last_value])
+        self.assertEqual(again.id, share_id)
+        self.assertNotEqual(again.idempotency_key, key)
+
     def test_payment_stripe_webhook_does_not_book_it_twice(self):
         invoice, _intent, refund = self._stripe_refund(10.0)
         self._run_gateway_job()
@@ -615,6 +637,48 @@ class TestStripeRefunds(GatewayRefundCommon):
         (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
         self.assertEqual((empty["available"], empty["refund_count"]), (0.0, 1))
 
+    def test_returned_after_the_bank_part_was_sent_awaits_a_manual_refund(self):
+        """Stripe's 50 refunded, the bank's 65 sent by hand and confirmed (the
+        refund is done), then the customer's bank returns Stripe's 50: the
+        customer is owed it again, by hand. The refund awaits a manual
+        refund again, with its reminder, instead of staying done."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual(self.fake_stripe.refunded(intent), 5000)
+        refund._confirm_manual_refund(refund.date, "TRF-65", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+        first_payment = share.refund_payment_id
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertReturnBooked(share, first_payment)
+        self.assertEqual(refund.state, "manual")
+        self.assertFalse(refund.manual_refund_date)
+        activities = refund.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "invoice_partial_refund.mail_activity_type_manual_refund"
+                )
+            )
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertAlmostEqual(refund._manual_amount(), 115.0)
+        self.assertBooked(refund)
+        # Sent again by hand and confirmed: done.
+        refund._confirm_manual_refund(refund.date, "TRF-50", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+        self.assertBooked(refund)
+
 
 @tagged("post_install", "-at_install")
 class TestGoCardlessRefunds(GatewayRefundCommon):
@@ -657,6 +721,34 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self._run_gateway_job()
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
         self.assertEqual(second.gateway_ids.state, "pending")
+
+    def test_a_refund_waits_for_the_earlier_unanswered_one(self):
+        """GoCardless made a refund but its answer was lost; a second refund of
+        the same payment is not sent before the first is found (its total
+        confirmation would leave the first out and be refused): both go
+        through GoCardless, none by hand."""
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        line = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line.id, "amount": 30.0}])
+        self.fake_gocardless.inject(DROP_AFTER_CREATE, times=3)
+        self._run_gateway_job()
+        self.assertEqual(first.gateway_ids.state, "requested")
+        self.assertEqual(len(self.fake_gocardless.refunds), 1)
+        second = self._refund(invoice, [{"line_id": line.id, "amount": 10.0}])
+        self._run_gateway_job()
+        self.assertEqual(second.gateway_ids.state, "requested")
+        self.assertIn("earlier refund", second.gateway_ids.last_error)
+        self.assertEqual(len(self.fake_gocardless.refunds), 1, "not sent yet")
+        (first | second).gateway_ids.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self._run_gateway_job()
+        self.assertEqual(first.gateway_ids.state, "pending")
+        self.assertEqual(second.gateway_ids.state, "pending")
+        self.assertFalse((first | second).gateway_ids.filtered("manual_fallback"))
+        self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
+        self.assertEqual(len(self.fake_gocardless.refunds), 2)
 
     def test_refunds_not_enabled_fall_back_to_manual(self):
         self.fake_gocardless.refunds_enabled = False
