@@ -286,13 +286,11 @@ def _compare(value, other, digits):
 
 
 def engine_line(request, basis, own, quantity, share, left):
-    """The line Odoo's tax engine computes ``request``'s taxes on:
-    ``(price_unit, quantity, discount, special_mode)``. A quantity at the
-    line's own price (``own``: its price and discount) is just that. An
-    amount (or the untaxed rest that refunds by amount left) stands for its
-    part of the line's ``share`` (on the ``basis`` it is typed on): that part
-    of the line's ``quantity`` at the amount, so that a tax per unit (fixed)
-    refunds that part of the line's, as a percentage does of the amount."""
+    """``(price_unit, quantity, discount, special_mode)`` the tax engine
+    runs ``request`` at: a quantity at the line's ``own`` price as such; an
+    amount (or the rest refunds by amount left) as its part of the line's
+    ``share`` on its ``basis``, that part of the line's ``quantity``: a tax
+    per unit (fixed) refunds that part, as a percentage does of the amount."""
     if own:
         return own[0], request["quantity"], own[1], False
     if request["mode"] == "amount" and basis == "price_total":
@@ -308,26 +306,29 @@ def _round(value, digits, rounding=ROUND_HALF_UP):
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding))
 
 
-def shown_line(untaxed, included, quantity, own, has_tax, digits, round_amount):
+def shown_line(untaxed, included, quantity, own, has_tax, digits, round_amount=None):
     """``(quantity, price_unit, discount)`` a credit note line booking
     ``untaxed`` (plus the taxes ``included`` in its price) shows, or None.
-
-    With a tax, the engine books the line's manual tax amounts
-    (`CreditLine.manual_tax_amounts`) and the price is only shown; without,
-    the price must give the amount. Wherever one gives it, the refunded
-    ``quantity`` (0 by amount) stays, which sale counts as returned: at the
-    line's ``own`` price and discount; at the amount per unit; at that price
-    rounded up less the discount that brings it down to the amount (checked:
-    ``digits``, the decimals of a price and a discount, may not reach it).
-    Else, with a tax, at the amount per unit rounded; else one unit at it.
+    With a tax, the engine books the line's manual tax amounts: the price is
+    only shown. Without, it must give the amount: rounded to the currency
+    (``round_amount``) when each line is rounded, unrounded (None) when the
+    engine rounds the lines' sum. Wherever a price gives it, the refunded
+    ``quantity`` (0 by amount) stays, which sale counts as returned: the
+    line's ``own`` price and discount; the amount per unit; that rounded up
+    less the discount that brings it down (checked: ``digits``, a price's
+    and a discount's decimals, may not reach it). Else, with a tax, the
+    amount per unit rounded; else one unit at the amount.
     """
     price_digits, discount_digits = digits
-    target = round_amount(untaxed + included)
+    target = untaxed + included
 
     def gives(quantity_shown, price_unit, discount):
         raw = price_unit * quantity_shown * (1 - discount / 100.0)
+        if round_amount is None:
+            return abs(raw - target) < 5e-10
         # Exact whichever way the engine's float arithmetic falls.
-        return round_amount(raw - 1e-7) == round_amount(raw + 1e-7) == target
+        rounded = round_amount(target)
+        return round_amount(raw - 1e-7) == round_amount(raw + 1e-7) == rounded
 
     if own and (has_tax or gives(quantity, *own)):
         return (quantity, *own)

@@ -175,6 +175,21 @@ def test_the_line_price_that_does_not_give_the_amount_is_not_shown_without_tax()
     ) == (3.0, 33.34, 0.02)
 
 
+def test_rounded_globally_the_price_must_give_the_amount_unrounded():
+    # Odoo rounds the sum of the lines: 3 x 8.34 less 0.08 % is 24.999984,
+    # not 25.00, and the cents of several such lines add up. Without tax,
+    # one unit at the amount; with one, the manual amounts book it.
+    assert shown_line(
+        25.0, 0.0, 3.0, own=None, has_tax=False, digits=CENTS, round_amount=None
+    ) == (1.0, 25.0, 0.0)
+    assert shown_line(
+        10.0, 0.0, 4.0, own=None, has_tax=False, digits=CENTS, round_amount=None
+    ) == (4.0, 2.5, 0.0)
+    assert shown_line(
+        25.0, 0.0, 3.0, own=None, has_tax=True, digits=CENTS, round_amount=None
+    ) == (3.0, 8.33, 0.0)
+
+
 def test_without_tax_no_discount_of_the_accuracy_gives_the_amount():
     # A discount of whole percents cannot bring 3 × 3.34 to 10.00: one unit.
     assert shown_line(

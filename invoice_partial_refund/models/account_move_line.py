@@ -249,7 +249,9 @@ class AccountMoveLine(models.Model):
             own=own,
             has_tax=bool(self.tax_ids),
             digits=(precision("Product Price"), precision("Discount")),
-            round_amount=currency.round,
+            round_amount=currency.round
+            if self.company_id.tax_calculation_rounding_method == "round_per_line"
+            else None,
         )
         if not shown:
             raise UserError(

@@ -63,34 +63,38 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 Command.create(self._prepare_credit_note_rounding_vals(refund))
             )
         credit_note = invoice._reverse_moves([defaults])
-        credit_lines = {
-            credit_line.refund_origin_line_id: credit_line
-            for credit_line in credit_note.invoice_line_ids
-        }
-        currency = credit_note.currency_id
-        for refund_line in refund.line_ids:
-            credit_line = credit_lines.get(refund_line.invoice_line_id)
-            if (
-                not credit_line
-                or currency.compare_amounts(
-                    credit_line.price_subtotal, refund_line.amount_untaxed
-                )
-                or currency.compare_amounts(
-                    credit_line.price_total, refund_line.amount_total
-                )
-            ):
-                # The credit note books what was computed: a difference
-                # means the amounts booked would not be the ones shown.
-                raise UserError(
-                    _(
-                        "The credit note line of “%(line)s” does not match the "
-                        "computed refund. Nothing was refunded; please report it.",
-                        line=refund_line.invoice_line_id.name,
-                    )
-                )
+        self._check_credit_note(refund, credit_note)
         credit_note.action_post()
         # The refund's own fields follow the money: business code only (see write).
         refund.sudo().credit_note_id = credit_note
+
+    @api.model
+    def _check_credit_note(self, refund, credit_note):
+        """The credit note books what was computed and shown, line by line
+        and in all (a total: Odoo rounds the lines' sum when it rounds
+        globally); else nothing is refunded."""
+        currency = credit_note.currency_id
+        lines = credit_note.invoice_line_ids.grouped("refund_origin_line_id")
+        booked = [
+            (credit_note.amount_untaxed, refund.amount_untaxed),
+            (credit_note.amount_total, refund.amount_total),
+        ]
+        for refund_line in refund.line_ids:
+            line = lines.get(refund_line.invoice_line_id)
+            if not line:
+                booked.append((0.0, 1.0))  # not on the credit note at all
+                continue
+            booked.append((line.price_subtotal, refund_line.amount_untaxed))
+            booked.append((line.price_total, refund_line.amount_total))
+        if any(
+            currency.compare_amounts(amount, computed) for amount, computed in booked
+        ):
+            raise UserError(
+                _(
+                    "The credit note does not match the computed refund. Nothing "
+                    "was refunded; please report it."
+                )
+            )
 
     @api.model
     def _prepare_reversal_defaults(self, refund, reversal_values=None):

@@ -353,6 +353,16 @@ ROWS = [
         (),
     ),
     (
+        "account.move.reversal.reverse_moves[the refund's credit note]",
+        lambda env, fx: (
+            env["account.move.reversal"]
+            .browse(fx.credit_note_reversal.id)
+            .reverse_moves()
+        ),
+        # Company B's user sees none of its moves: Odoo reverses nothing.
+        ("other_company_refunder",),
+    ),
+    (
         "account.payment.action_draft[the refund's payment]",
         lambda env, fx: (
             env["account.payment"].browse(fx.refund.payment_id.id).action_draft()
@@ -527,6 +537,14 @@ class AccessMatrixCommon(PartialRefundCommon):
         cls.wizard.line_ids[0].write({"selected": True})
         cls.reversal = cls.env["account.move.reversal"].browse(
             cls.wizard.action_open_credit_note_options()["res_id"]
+        )
+        # Odoo's reversal wizard opened on the refund's credit note.
+        cls.credit_note_reversal = (
+            cls.env["account.move.reversal"]
+            .with_context(
+                active_model="account.move", active_ids=cls.refund.credit_note_id.ids
+            )
+            .create({"journal_id": cls.refund.credit_note_id.journal_id.id})
         )
         cls.confirm_wizard = (
             cls.env["account.partial.refund.confirm.wizard"]

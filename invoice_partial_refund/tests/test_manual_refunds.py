@@ -238,6 +238,20 @@ class TestManualRefunds(PartialRefundCommon):
                 self.assertEqual(credit_note.state, "posted")
                 self.assertEqual(payment.move_id.state, "posted")
                 self.assertRefundSettled(refund)
+        # Odoo's own reversal (Reverse, and Reverse and create invoice)
+        # neither: it would settle the credit note instead of the payment.
+        Reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=credit_note.ids
+        )
+        for method in ("refund_moves", "modify_moves"):
+            with self.subTest(call=method):
+                wizard = Reversal.create(
+                    {"journal_id": credit_note.journal_id.id, "date": TODAY}
+                )
+                with self.assertRaisesRegex(UserError, "click Cancel refund"):
+                    getattr(wizard, method)()
+                self.assertFalse(credit_note.reversal_move_ids)
+                self.assertRefundSettled(refund)
         # Cancelled, the refund's entries are undone by reversals; Odoo's
         # buttons are the accountant's again.
         refund.action_cancel_refund()

@@ -228,3 +228,48 @@ class TestRounding(PartialRefundCommon):
             12.34,
         )
         self.assertRefundSettled(refund)
+
+    def test_round_globally_untaxed_lines_rest_after_amounts(self):
+        """Rounding globally, two untaxed lines of 3 x 100.00 each refunded
+        179.84 by amount, then both in full at once: each credit note line
+        books exactly its amount (Odoo rounds the lines' sum, so a price
+        that only rounds to it would lose a cent), the credit note equals
+        the refund, and all that was paid goes back."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        invoice = self._create_paid_invoice(
+            [
+                {"price_unit": 100.0, "quantity": 3, "tax_ids": []},
+                {"price_unit": 100.0, "quantity": 3, "tax_ids": []},
+            ]
+        )
+        line_a, line_b = invoice.invoice_line_ids
+        first = self._refund(
+            invoice,
+            [
+                {"line_id": line_a.id, "amount": 179.84},
+                {"line_id": line_b.id, "amount": 179.84},
+            ],
+        )
+        rest = self._refund(invoice, [{"line_id": line_a.id}, {"line_id": line_b.id}])
+        for refund in first | rest:
+            self.assertRefundSettled(refund)
+            self.assertAlmostEqual(
+                refund.credit_note_id.amount_total, refund.amount_total
+            )
+            for credit_line in refund.credit_note_id.invoice_line_ids:
+                self.assertAlmostEqual(
+                    credit_line.price_unit
+                    * credit_line.quantity
+                    * (1 - credit_line.discount / 100),
+                    credit_line.price_subtotal,
+                    6,
+                )
+                self.assertAlmostEqual(
+                    abs(credit_line.balance), credit_line.price_subtotal
+                )
+        self.assertAlmostEqual(rest.amount_total, 240.32)
+        self.assertAlmostEqual(
+            sum((first | rest).payment_id.mapped("amount")), invoice.amount_total
+        )
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)

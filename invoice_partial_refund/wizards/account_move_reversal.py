@@ -55,6 +55,14 @@ class AccountMoveReversal(models.TransientModel):
             names.append(name)
         return names
 
+    def reverse_moves(self, is_modify=False):
+        """Override of `account`: a partial refund's credit note and payments
+        are undone by the refund's Cancel refund, which reverses them and
+        the refund with them; Odoo's reversal of them would leave the refund
+        counting what they no longer book."""
+        self.move_ids._check_not_partial_refund_entries()
+        return super().reverse_moves(is_modify=is_modify)
+
     @api.model
     def _check_partial_refund_values(self, invoice, values):
         """Raise a UserError unless ``values`` (the ``reversal_values`` of a
