@@ -64,16 +64,17 @@ class AccountMove(models.Model):
 
     @api.depends("partial_refund_ids")
     def _compute_partial_refund_count(self):
-        counts = {
-            move: (count, credit_notes)
-            for move, count, credit_notes in self.env[
-                "account.partial.refund"
-            ]._read_group(
+        # As superuser: a salesperson reads invoices, not their refunds.
+        groups = (
+            self.env["account.partial.refund"]
+            .sudo()
+            ._read_group(
                 [("move_id", "in", self.ids)],
                 ["move_id"],
                 ["__count", "credit_note_id:count_distinct"],
             )
-        }
+        )
+        counts = {move: (count, notes) for move, count, notes in groups}
         for move in self:
             move.partial_refund_count, move.partial_refund_credit_note_count = (
                 counts.get(move._origin, (0, 0))
@@ -93,8 +94,7 @@ class AccountMove(models.Model):
             lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             )
-            # What the customer paid, less an early payment discount and
-            # Odoo's own credit notes, may be all back before the lines are.
+            # All the customer paid may be back before the lines are.
             paid_back = (
                 move.move_type == "out_invoice"
                 and move.state == "posted"

@@ -361,6 +361,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         refunds not cancelled and Odoo's own credit notes took back, and what
         of what the customer paid stays refundable."""
         self.ensure_one()
+        # As superuser: who reads the invoice (a salesperson, the invoice's
+        # form) may not read its refunds; their amounts are the invoice's.
+        self = self.sudo()
         ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
         native = self.reversal_move_ids.filtered(
             lambda m: (

@@ -125,3 +125,36 @@ class TestSale(PartialRefundCommon):
         rest = self._refund(invoice, [{"line_id": line.id}])
         self.assertRefundSettled(rest)
         return order, invoice, rest
+
+    def test_salesperson_opens_and_prints_a_refunded_invoice(self):
+        """A salesperson without accounting rights reads and prints invoices
+        in Odoo; the refund fields on the invoice (read from refunds they
+        may not read) must not take that away."""
+        line = self.invoice.invoice_line_ids
+        self._refund(self.invoice, [{"line_id": line.id, "amount": 5.0}])
+        salesperson = self._create_user(
+            "salesperson_only", self.env.ref("sales_team.group_sale_salesman_all_leads")
+        )
+        invoice = self.invoice.with_user(salesperson)
+        (values,) = invoice.web_read(
+            {
+                "partial_refund_count": {},
+                "partial_refund_credit_note_count": {},
+                "partial_refund_status": {},
+                "can_partial_refund": {},
+                "partial_refunded_amount": {},
+                "partial_refundable_amount": {},
+                "invoice_line_ids": {
+                    "fields": {"refunded_amount": {}, "refundable_amount": {}}
+                },
+            }
+        )
+        self.assertEqual(values["partial_refund_status"], "partial")
+        self.assertAlmostEqual(values["partial_refunded_amount"], 5.75)
+        self.assertAlmostEqual(values["invoice_line_ids"][0]["refunded_amount"], 5.0)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(salesperson)
+            ._render_qweb_html("account.report_invoice", self.invoice.ids)[0]
+        )
+        self.assertIn("Refunded", str(html))
