@@ -112,24 +112,37 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             by_refund[activity.res_id] |= activity
         duplicates = self.env["mail.activity"]
         to_schedule = defaultdict(lambda: self.browse())
+        # Whether a user can still be reminded of a company's refunds, once
+        # per batch (record rules here are by company and group).
+        still = {}
         for refund in refunds:
             current = by_refund[refund.id]
             duplicates |= current[1:]
             activity = current[:1]
             escalate = not refund.escalated and refund._must_escalate(today)
             manager = refund.company_id.partial_refund_manager_id
+            user = (
+                manager
+                if escalate or (refund.escalated and refund._can_be_reminded(manager))
+                else None
+            )
             if activity:
                 if activity.date_deadline < today:
                     activity.date_deadline = today
-                if escalate:
-                    activity.user_id = manager
+                key = (activity.user_id, refund.company_id)
+                if key not in still:
+                    still[key] = refund._can_be_reminded(activity.user_id)
+                # Escalated; or its user archived, out of the company, no
+                # longer allowed: the next who can takes it.
+                if escalate or not still[key]:
+                    user = user or refund._get_manual_refund_responsible()
+                    if user and user != activity.user_id:
+                        # No "assigned to you" email: the job moved it.
+                        activity.with_context(
+                            mail_activity_quick_update=True
+                        ).user_id = user
             else:
-                user = (
-                    manager
-                    if escalate
-                    or (refund.escalated and refund._can_be_reminded(manager))
-                    else refund._get_manual_refund_responsible()
-                )
+                user = user or refund._get_manual_refund_responsible()
                 if user:
                     deadline = max(refund.manual_due_date or today, today)
                     to_schedule[user, deadline] |= refund

@@ -139,6 +139,36 @@ class TestManualRefunds(PartialRefundCommon):
             len(refund.message_ids.filtered(lambda m: "escalated" in (m.body or ""))), 1
         )
 
+    def test_reminder_of_a_user_who_left_goes_to_the_next(self):
+        """The salesperson reminded is archived, then the next one leaves the
+        company: the daily job hands the reminder on each time (it stays
+        one), without an "assigned to you" email."""
+        refund = self._manual_refund(salesperson=self.salesperson)
+        Refund = self.env["account.partial.refund"]
+        self.salesperson.active = False
+        mails = self.env["mail.mail"].search_count([])
+        with freeze_time(TODAY + timedelta(days=1)):
+            Refund._cron_manual_refund_reminders()
+        self.assertEqual(self._activities(refund).user_id, self.responsible)
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere"})
+        self.responsible.write(
+            {"company_id": elsewhere.id, "company_ids": [(6, 0, elsewhere.ids)]}
+        )
+        with freeze_time(TODAY + timedelta(days=2)):
+            Refund._cron_manual_refund_reminders()
+        activity = self._activities(refund)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, refund.create_uid)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    def test_escalation_sends_no_assignment_email(self):
+        refund = self._manual_refund(salesperson=self.salesperson)
+        mails = self.env["mail.mail"].search_count([])
+        with freeze_time(TODAY + timedelta(days=3 + 5)):
+            self.env["account.partial.refund"]._cron_manual_refund_reminders()
+        self.assertEqual(self._activities(refund).user_id, self.manager)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
     def test_reminders_work_in_batches(self):
         template = self._manual_refund(salesperson=self.salesperson)
         refunds = template
