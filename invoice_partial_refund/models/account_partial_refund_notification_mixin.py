@@ -43,6 +43,16 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         help="Why the customer's email could not be sent, the last time it was tried.",
     )
     customer_email_tried_on = fields.Date(readonly=True, copy=False)
+    customer_email_mail_id = fields.Many2one(
+        comodel_name="mail.mail",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups="base.group_system",
+        help="The customer's email while it waits in the outgoing queue (Odoo "
+        "deletes it once sent): if the mail server refuses it, it is made "
+        "again.",
+    )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -200,12 +210,15 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
                 "res_id": self.id,
             }
         )
-        template.send_mail(self.id, email_values={"attachment_ids": attachment.ids})
+        mail_id = template.send_mail(
+            self.id, email_values={"attachment_ids": attachment.ids}
+        )
         self.write(
             {
                 "customer_notified": True,
                 "customer_email_pending": False,
                 "customer_email_error": False,
+                "customer_email_mail_id": mail_id,
             }
         )
         self._post_customer_emailed_note()
@@ -215,6 +228,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         """Daily: send the customer emails that could not be sent when the
         refunds were done. A batch per call (Odoo 18 cron progress)."""
         self = self.sudo()  # a system job, whoever triggers it
+        self._requeue_undelivered_customer_emails()
         domain = [
             ("customer_email_pending", "=", True),
             ("state", "=", "done"),
@@ -228,3 +242,21 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(refunds), remaining=remaining)
         return refunds
+
+    @api.model
+    def _requeue_undelivered_customer_emails(self):
+        """The customer emails the mail server refused (queued, then failed
+        to send): due again, noted once per cause, made anew by the job."""
+        for refund in self.search([("customer_email_mail_id.state", "=", "exception")]):
+            mail = refund.customer_email_mail_id
+            message = (mail.failure_reason or _("not delivered"))[:500]
+            if refund.customer_email_error != message:
+                refund._post_customer_email_failed_note(message)
+            refund.write(
+                {
+                    "customer_notified": False,
+                    "customer_email_pending": True,
+                    "customer_email_error": message,
+                    "customer_email_mail_id": False,
+                }
+            )

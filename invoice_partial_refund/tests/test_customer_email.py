@@ -140,6 +140,28 @@ class TestCustomerEmail(CustomerEmailMixin, PartialRefundCommon):
             refund.action_send_customer_email()
         self.assertEmailedOnce(refund)
 
+    def test_email_the_mail_server_refused_is_made_again(self):
+        """Queued, then refused by the mail server: the refund is due an
+        email again (noted once), and the next day's job makes it anew."""
+        refund = self._manual_refund()
+        refund._confirm_manual_refund(TODAY, "TRF-4", "cheque")
+        self.assertEmailedOnce(refund)
+        mail = self._customer_mails(refund)
+        mail.write({"state": "exception", "failure_reason": "Connection refused"})
+        self._run_cron(TODAY + timedelta(days=1))
+        self.assertEqual(len(self._notes(refund, "could not be emailed")), 1)
+        self.assertIn(
+            "Connection refused", self._notes(refund, "could not be emailed").body
+        )
+        self.assertTrue(refund.customer_notified)
+        self.assertFalse(refund.customer_email_pending)
+        again = self._customer_mails(refund) - mail
+        self.assertEqual(len(again), 1)
+        self.assertEqual(again.state, "outgoing")
+        self.assertEqual(len(again.attachment_ids), 1)
+        self._run_cron(TODAY + timedelta(days=2))
+        self.assertEqual(self._customer_mails(refund) - mail, again, "made once")
+
 
 @tagged("post_install", "-at_install")
 class TestGatewayCustomerEmail(CustomerEmailMixin, GatewayRefundCommon):
