@@ -101,8 +101,9 @@ class AccountMove(models.Model):
     def action_view_partial_refund_credit_notes(self):
         self.ensure_one()
         self.check_access("read")
+        # Made by refunds only, not from this list.
         return self.partial_refund_ids.credit_note_id._get_records_action(
-            name=_("Credit Notes")
+            name=_("Credit Notes"), context={"create": False}
         )
 
     # ------------------------------------------------------------

@@ -186,6 +186,7 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertEqual(self.invoice.partial_refund_credit_note_count, 1)
         action = self.invoice.action_view_partial_refund_credit_notes()
         self.assertEqual(action["res_id"], refund.credit_note_id.id)
+        self.assertFalse(action["context"]["create"])
         self.assertTrue(refund.name.startswith("RFND/"))
 
     def test_chatter_breakdown_sums_the_lines_beyond_twenty(self):
