@@ -36,6 +36,50 @@ def _pay(invoice, journal):
     )
 
 
+def _paid_invoice(case, partner, lines):
+    """A posted customer invoice of ``lines`` (name, quantity, price), taxed
+    with the company's sale tax, paid in full through its bank: (invoice,
+    payment)."""
+    tax = case.company_data["default_tax_sale"]
+    invoice = case.env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": "2019-01-01",
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": name,
+                        "quantity": quantity,
+                        "price_unit": price,
+                        "tax_ids": tax.ids,
+                    }
+                )
+                for name, quantity, price in lines
+            ],
+        }
+    )
+    invoice.action_post()
+    payment = _pay(invoice, case.company_data["default_journal_bank"])
+    case.assertEqual(invoice.payment_state, "paid")
+    return invoice, payment
+
+
+def _assert_settled(case, refund):
+    """The refund's credit note is settled by its payment: nothing left on
+    it, every receivable line of both reconciled."""
+    credit_note = refund.credit_note_id
+    case.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+    receivable = (credit_note | refund.payment_id.move_id).line_ids.filtered(
+        lambda line: line.account_id.account_type == "asset_receivable"
+    )
+    case.assertTrue(receivable and all(receivable.mapped("reconciled")))
+
+
+#: The tours' invoice: a chair (2 x 100) and a table (300).
+CHAIR_AND_TABLE = (("Chair", 2, 100.0), ("Table", 1, 300.0))
+
+
 @tagged("post_install", "-at_install")
 class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
     """The wizard walked in the real web client, in headless Chromium (the
@@ -43,36 +87,9 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
 
     def test_partial_refund_tour(self):
         _admin_refunds_in(self.env.company)
-        tax = self.company_data["default_tax_sale"]
-        self.assertEqual(tax.amount, 15.0)
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner_a.id,
-                "invoice_date": "2019-01-01",
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Chair",
-                            "quantity": 2,
-                            "price_unit": 100.0,
-                            "tax_ids": tax.ids,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": "Table",
-                            "quantity": 1,
-                            "price_unit": 300.0,
-                            "tax_ids": tax.ids,
-                        }
-                    ),
-                ],
-            }
-        )
-        invoice.action_post()
+        self.assertEqual(self.company_data["default_tax_sale"].amount, 15.0)
+        invoice, payment = _paid_invoice(self, self.partner_a, CHAIR_AND_TABLE)
         bank = self.company_data["default_journal_bank"]
-        payment = _pay(invoice, bank)
         # Paid through Stripe outside Odoo's payment flow: refunds go back
         # through it unless the user chooses to refund by hand.
         payment.write(
@@ -102,12 +119,7 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(chair.refunded_amount, 100.0)
         self.assertAlmostEqual(table.refunded_amount, 40.0)
         self.assertAlmostEqual(invoice.partial_refunded_amount, 161.0)
-        credit_note = refund.credit_note_id
-        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
-        receivable = (credit_note | refund.payment_id.move_id).line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        self.assertTrue(all(receivable.mapped("reconciled")))
+        _assert_settled(self, refund)
 
 
 @tagged("post_install", "-at_install")
@@ -119,28 +131,8 @@ class TestTaxIncludedTour(AccountTestInvoicingHttpCommon):
         _admin_refunds_in(self.env.company)
         # Odoo 18: the company's taxes are then included in prices too.
         self.env.company.account_price_include = "tax_included"
-        tax = self.company_data["default_tax_sale"]
-        self.assertTrue(tax.price_include)
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner_a.id,
-                "invoice_date": "2019-01-01",
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": name,
-                            "quantity": qty,
-                            "price_unit": price,
-                            "tax_ids": tax.ids,
-                        }
-                    )
-                    for name, qty, price in (("Chair", 2, 100.0), ("Table", 1, 300.0))
-                ],
-            }
-        )
-        invoice.action_post()
-        _pay(invoice, self.company_data["default_journal_bank"])
+        self.assertTrue(self.company_data["default_tax_sale"].price_include)
+        invoice, _payment = _paid_invoice(self, self.partner_a, CHAIR_AND_TABLE)
 
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
@@ -152,9 +144,8 @@ class TestTaxIncludedTour(AccountTestInvoicingHttpCommon):
         self.assertEqual(len(refund), 1)
         self.assertAlmostEqual(refund.amount_total, 115.0)
         self.assertAlmostEqual(refund.amount_untaxed, 100.0)
-        credit_note = refund.credit_note_id
-        self.assertAlmostEqual(credit_note.amount_total, 115.0)
-        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        self.assertAlmostEqual(refund.credit_note_id.amount_total, 115.0)
+        _assert_settled(self, refund)
         self.assertAlmostEqual(invoice.invoice_line_ids[1].refunded_amount, 115.0)
         self.assertAlmostEqual(invoice.partial_refundable_amount, 385.0)
 
@@ -173,25 +164,7 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
 
     def test_credit_note_options_tour(self):
         _admin_refunds_in(self.env.company)
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner.id,
-                "invoice_date": "2019-01-01",
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Chair",
-                            "price_unit": 100.0,
-                            "tax_ids": self.company_data["default_tax_sale"].ids,
-                        }
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
-        _pay(invoice, self.company_data["default_journal_bank"])
-        self.assertEqual(invoice.payment_state, "paid")
+        invoice, _payment = _paid_invoice(self, self.partner, [("Chair", 1, 100.0)])
 
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
@@ -216,11 +189,6 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
             invoice.invoice_line_ids,
         )
         # The whole line back, the credit note settled by the refund payment.
-        credit_note = refund.credit_note_id
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
-        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total)
-        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
-        receivable = (credit_note | refund.payment_id.move_id).line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        self.assertTrue(receivable and all(receivable.mapped("reconciled")))
+        self.assertAlmostEqual(refund.credit_note_id.amount_total, invoice.amount_total)
+        _assert_settled(self, refund)
