@@ -75,18 +75,16 @@ class AccountPartialRefundBooking(models.AbstractModel):
         globally); else nothing is refunded."""
         currency = credit_note.currency_id
         lines = credit_note.invoice_line_ids.grouped("refund_origin_line_id")
+        missing = refund.line_ids.filtered(lambda rl: rl.invoice_line_id not in lines)
         booked = [
             (credit_note.amount_untaxed, refund.amount_untaxed),
             (credit_note.amount_total, refund.amount_total),
         ]
-        for refund_line in refund.line_ids:
-            line = lines.get(refund_line.invoice_line_id)
-            if not line:
-                booked.append((0.0, 1.0))  # not on the credit note at all
-                continue
+        for refund_line in refund.line_ids - missing:
+            line = lines[refund_line.invoice_line_id]
             booked.append((line.price_subtotal, refund_line.amount_untaxed))
             booked.append((line.price_total, refund_line.amount_total))
-        if any(
+        if missing or any(
             currency.compare_amounts(amount, computed) for amount, computed in booked
         ):
             raise UserError(
