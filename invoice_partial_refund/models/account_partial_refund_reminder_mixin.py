@@ -112,9 +112,16 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             by_refund[activity.res_id] |= activity
         duplicates = self.env["mail.activity"]
         to_schedule = defaultdict(lambda: self.browse())
-        # Whether a user can still be reminded of a company's refunds, once
-        # per batch (record rules here are by company and group).
-        still = {}
+        # Whether a user can be reminded of a company's refunds, looked up
+        # once per batch (record rules here are by company and group).
+        allowed = {}
+
+        def can_be_reminded(refund, user):
+            key = (user, refund.company_id)
+            if key not in allowed:
+                allowed[key] = refund._can_be_reminded(user)
+            return allowed[key]
+
         for refund in refunds:
             current = by_refund[refund.id]
             duplicates |= current[1:]
@@ -123,18 +130,15 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             manager = refund.company_id.partial_refund_manager_id
             user = (
                 manager
-                if escalate or (refund.escalated and refund._can_be_reminded(manager))
+                if escalate or (refund.escalated and can_be_reminded(refund, manager))
                 else None
             )
             if activity:
                 if activity.date_deadline < today:
                     activity.date_deadline = today
-                key = (activity.user_id, refund.company_id)
-                if key not in still:
-                    still[key] = refund._can_be_reminded(activity.user_id)
                 # Escalated; or its user archived, out of the company, no
                 # longer allowed: the next who can takes it.
-                if escalate or not still[key]:
+                if escalate or not can_be_reminded(refund, activity.user_id):
                     user = user or refund._get_manual_refund_responsible()
                     if user and user != activity.user_id:
                         # No "assigned to you" email: the job moved it.
