@@ -162,15 +162,21 @@ class AccountPartialRefundGateway(models.Model):
     def _refunded_minor_before(self):
         """What was already refunded of the same gateway payment by other
         records (GoCardless confirms the cumulative total)."""
-        others = self.search(
+        others = self._get_other_refunds_of_payment(("pending", "succeeded"))
+        return sum(other._minor_amount() for other in others)
+
+    def _get_other_refunds_of_payment(self, states):
+        """The other records refunding the same gateway payment, in
+        ``states``."""
+        self.ensure_one()
+        return self.search(
             [
                 ("gateway", "=", self.gateway),
                 ("payment_reference", "=", self.payment_reference),
-                ("state", "in", ("pending", "succeeded")),
+                ("state", "in", states),
                 ("id", "!=", self.id),
             ]
         )
-        return sum(other._minor_amount() for other in others)
 
     def _apply(self, result):
         """Apply the gateway's view of the refund (a `GatewayRefund`).

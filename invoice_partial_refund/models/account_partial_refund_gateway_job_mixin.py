@@ -87,7 +87,9 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
     def _send_one(self):
         if self.state != "requested":
             return
-        if self.gateway == "gocardless" and self._get_earlier_unanswered():
+        if self.gateway == "gocardless" and self._get_other_refunds_of_payment(
+            ("requested",)
+        ).filtered(lambda other: other.id < self.id):
             # GoCardless confirms the payment's refunded total with each
             # refund: an earlier one made but unanswered (a lost answer)
             # would make this total wrong and the refund refused. It is
@@ -124,19 +126,6 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             self.last_error = str(error)[:500]
             return
         self._apply(result)
-
-    def _get_earlier_unanswered(self):
-        """The earlier records of the same gateway payment still requested:
-        the gateway may have made them without answering."""
-        self.ensure_one()
-        return self.search(
-            [
-                ("gateway", "=", self.gateway),
-                ("payment_reference", "=", self.payment_reference),
-                ("state", "=", "requested"),
-                ("id", "<", self.id),
-            ]
-        )
 
     def _sync(self):
         """Bring requested and pending records up to date with the gateway:
