@@ -23,8 +23,9 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
     def _can_be_reminded(self, user):
         """Whether ``user`` is a person who can send this refund: an active
         internal user, not OdooBot, allowed in the refund's company and able
-        to read the refund there. Never raises: a user who does not fit is
-        simply not chosen."""
+        to mark the refund refunded there (the "Issue refunds" group: a
+        Billing user reads refunds but could not close the reminder). Never
+        raises: a user who does not fit is simply not chosen."""
         self.ensure_one()
         # Another user's companies and groups: not always readable by the
         # current one, and only read here to choose among them.
@@ -43,7 +44,7 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             return (
                 self.with_user(user)
                 .with_context(allowed_company_ids=self.company_id.ids)
-                .has_access("read")
+                .has_access("write")
             )
         except AccessError:
             return False

@@ -139,6 +139,23 @@ class TestManualRefundReminders(PartialRefundCommon):
         refund = self._manual_refund(invoice, user=self.clerk)
         self.assertEqual(self._activities(refund).user_id, self.clerk)
 
+    def test_salesperson_who_cannot_mark_it_refunded_is_not_reminded(self):
+        """A Billing salesperson reads the refund but could neither mark it
+        refunded nor close its reminder: the company's responsible is
+        reminded; given the group, the salesperson is."""
+        billing = self._create_user(
+            "billing_salesperson", self.env.ref("account.group_account_invoice")
+        )
+        refund = self._manual_refund(self._invoice(salesperson=billing))
+        self.assertTrue(refund.with_user(billing).has_access("read"))
+        self.assertEqual(self._activities(refund).user_id, self.responsible)
+        self.assertBooksSettled(refund)
+
+        billing.groups_id |= self.refund_group
+        refund = self._manual_refund(self._invoice(salesperson=billing))
+        self.assertEqual(self._activities(refund).user_id, billing)
+        self.assertBooksSettled(refund)
+
     # ------------------------------------------------------------
     # The daily job
     # ------------------------------------------------------------
