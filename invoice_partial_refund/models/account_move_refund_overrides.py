@@ -7,7 +7,8 @@ refund, never by another invoice); and a refund's entries (its credit note,
 its refund payments'), which follow the refund: Odoo's Reset to Draft and
 Cancel would leave the refund counting entries that no longer book anything
 (and its own cancellation would then bill the customer again), so **Cancel
-refund** undoes them by booked reversals instead."""
+refund** undoes them by booked reversals instead; the invoice itself stays
+posted while it has refunds."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -111,12 +112,41 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     def button_draft(self):
+        # Also reached by Cancel on a posted invoice.
         self._check_not_partial_refund_entries()
+        self._check_no_partial_refunds()
         return super().button_draft()
 
     def button_cancel(self):
         self._check_not_partial_refund_entries()
         return super().button_cancel()
+
+    def _check_no_partial_refunds(self):
+        """Raise a UserError if one of these invoices has a partial refund
+        not cancelled: in draft, its refunded lines could be changed or
+        deleted under the money already sent back, and it would no longer
+        be paid."""
+        if not self:
+            return
+        # As superuser, as above: a Billing user resets invoices to draft.
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search([("move_id", "in", self.ids), ("state", "!=", "cancelled")])
+        )
+        if refunds:
+            invoice = refunds[0].move_id
+            raise UserError(
+                _(
+                    "%(invoice)s has partial refunds (%(refunds)s): it cannot be "
+                    "reset to draft or cancelled while they stand. To undo one, "
+                    "open it and click Cancel refund.",
+                    invoice=invoice.display_name,
+                    refunds=", ".join(
+                        refunds.filtered(lambda r: r.move_id == invoice).mapped("name")
+                    ),
+                )
+            )
 
     def _check_not_partial_refund_entries(self):
         """Raise a UserError if one of these moves is an entry of a partial

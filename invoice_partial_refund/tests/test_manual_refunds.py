@@ -288,6 +288,30 @@ class TestManualRefunds(PartialRefundCommon):
         credit_note.button_draft()
         self.assertEqual(credit_note.state, "draft")
 
+    def test_refunded_invoice_stays_posted(self):
+        """Reset to draft (or cancelled), a refunded invoice's lines could be
+        changed under the money sent back and it would no longer be paid:
+        refused while a refund stands, for Billing users too; allowed once
+        the refunds are cancelled."""
+        refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
+        invoice = refund.move_id
+        billing = self._create_user(
+            "billing_clerk", self.env.ref("account.group_account_invoice")
+        )
+        for user in (self.env.user, billing):
+            for method in ("button_draft", "button_cancel"):
+                with self.subTest(user=user.login, call=method):
+                    with self.assertRaisesRegex(
+                        UserError, f"{refund.name}.*click Cancel refund"
+                    ):
+                        getattr(invoice.with_user(user), method)()
+                    self.assertEqual(invoice.state, "posted")
+                    self.assertEqual(invoice.payment_state, "paid")
+                    self.assertRefundSettled(refund)
+        refund.action_cancel_refund()
+        invoice.button_draft()
+        self.assertEqual(invoice.state, "draft")
+
     def test_cancel_refund_reverses_the_books(self):
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
         line = refund.line_ids.invoice_line_id
