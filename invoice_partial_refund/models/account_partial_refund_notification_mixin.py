@@ -132,8 +132,12 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
 
     def _post_customer_email_failed_note(self, error):
         self.ensure_one()
+        # The note puts its own full stop after the error.
         self._post_template_note(
-            self, "message_customer_email_failed", refund=self, error=error
+            self,
+            "message_customer_email_failed",
+            refund=self,
+            error=error.rstrip(". "),
         )
 
     # ------------------------------------------------------------
