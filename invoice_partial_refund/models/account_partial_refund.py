@@ -177,6 +177,14 @@ class AccountPartialRefund(models.Model):
     amount_total = fields.Monetary(
         string="Total", compute="_compute_amounts", store=True
     )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    # What the reports add up: refunds of invoices in several currencies.
+    amount_total_company = fields.Monetary(
+        string="Total in Company Currency",
+        compute="_compute_amount_total_company",
+        store=True,
+        currency_field="company_currency_id",
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -192,6 +200,13 @@ class AccountPartialRefund(models.Model):
                 sum(refund.line_ids.mapped("amount_total")) + refund.amount_rounding
             )
             refund.amount_tax = refund.amount_total - refund.amount_untaxed
+
+    @api.depends("credit_note_id.amount_total_signed")
+    def _compute_amount_total_company(self):
+        for refund in self:
+            # The credit note books the refund (rounding included) at the
+            # invoice's rate; its signed total is negative.
+            refund.amount_total_company = -refund.credit_note_id.amount_total_signed
 
     @api.depends("gateway_ids.gateway")
     def _compute_gateway(self):

@@ -41,6 +41,44 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             )
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
+        # What the Refunds reports add up: the credit note's receivable, in
+        # the company's currency.
+        receivable = credit_note.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(refund.company_currency_id, self.env.company.currency_id)
+        self.assertAlmostEqual(
+            refund.amount_total_company, -sum(receivable.mapped("balance"))
+        )
+        self.assertAlmostEqual(
+            refund.amount_total_company,
+            self.env.company.currency_id.round(
+                refund.amount_total / invoice.invoice_currency_rate
+            ),
+            delta=0.011,
+        )
+
+    def test_reports_add_up_refunds_in_company_currency(self):
+        """Refunds of invoices in two currencies: the Refunds pivot and
+        graph add up their totals in the company's currency, not yen and
+        dinars together."""
+        refunds = self.env["account.partial.refund"]
+        for currency, price in ((self.jpy, 12345.0), (self.kwd, 10.5)):
+            invoice = self._create_paid_invoice(
+                [{"price_unit": price}], currency=currency
+            )
+            refunds |= self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        groups = self.env["account.partial.refund"].read_group(
+            [("id", "in", refunds.ids)], ["amount_total_company:sum"], []
+        )
+        self.assertAlmostEqual(
+            groups[0]["amount_total_company"],
+            sum(-refund.credit_note_id.amount_total_signed for refund in refunds),
+        )
+        for view in ("pivot", "graph"):
+            arch = self.env["account.partial.refund"].get_view(view_type=view)["arch"]
+            self.assertIn('name="amount_total_company"', arch)
+            self.assertNotIn('name="amount_total"', arch)
 
     def test_jpy(self):
         invoice = self._create_paid_invoice(
