@@ -339,6 +339,49 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.refund.wizard.line.onchange[A's invoice line as a dict]",
+        # The web client's form of a new record: Odoo would read the line
+        # it names as the new record's origin.
+        lambda env, fx: env["account.partial.refund.wizard.line"].onchange(
+            {"invoice_line_id": {"id": _line(fx).id}},
+            [],
+            {"name": {}, "price_unit": {}, "refundable_amount": {}},
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[own invoice, A's line in a command]",
+        lambda env, fx: env["account.partial.refund.wizard"].onchange(
+            {
+                "move_id": fx.wizard_b.move_id.id,
+                "line_ids": [
+                    [0, "virtual_1", {"invoice_line_id": _line(fx).id, "selected": 1}]
+                ],
+            },
+            [],
+            WIZARD_SPEC,
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.confirm.wizard.onchange[A's refund]",
+        lambda env, fx: env["account.partial.refund.confirm.wizard"].onchange(
+            {"refund_id": fx.refund.id},
+            [],
+            {"refund_id": {"fields": {"display_name": {}}}, "amount": {}},
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.confirm.wizard.onchange[A's refund by default]",
+        lambda env, fx: (
+            env["account.partial.refund.confirm.wizard"]
+            .with_context(default_refund_id=fx.refund.id)
+            .onchange({}, [], {"refund_id": {}, "amount": {}})
+        ),
+        (),
+    ),
+    (
         "account.move.button_draft[the refund's credit note]",
         lambda env, fx: (
             env["account.move"].browse(fx.refund.credit_note_id.id).button_draft()

@@ -158,3 +158,11 @@ class TestSale(PartialRefundCommon):
             ._render_qweb_html("account.report_invoice", self.invoice.ids)[0]
         )
         self.assertIn("Refunded", str(html))
+        # The smart buttons open refunds, which they may not read: not shown.
+        arch = invoice.get_view(view_type="form")["arch"]
+        self.assertNotIn("action_view_partial_refunds", arch)
+        self.assertNotIn("action_view_partial_refund_credit_notes", arch)
+        billing_arch = invoice.with_user(self.env.user).get_view(view_type="form")[
+            "arch"
+        ]
+        self.assertIn("action_view_partial_refunds", billing_arch)

@@ -43,6 +43,13 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
             self._check_refunds([vals["refund_id"]])
         return super().write(vals)
 
+    def onchange(self, values, field_names, fields_spec):
+        # As create: the amount shown is read from the refund as superuser.
+        refund_id = values.get("refund_id") or self.env.context.get("default_refund_id")
+        if refund_id:
+            self._check_refunds([refund_id])
+        return super().onchange(values, field_names, fields_spec)
+
     @api.model
     def _check_refunds(self, refund_ids):
         """Refuse refunds the user may not confirm: the refund group, then

@@ -285,6 +285,18 @@ class AccountPartialRefundWizard(models.TransientModel):
         move_id = values.get("move_id") or self.env.context.get("default_move_id")
         if move_id:
             self._check_invoices([move_id])
+        # Its lines as the web client sends them: commands, the new and
+        # changed ones with their values.
+        self.env["account.partial.refund.wizard.line"]._check_onchange_invoice_lines(
+            move_id or False,
+            [
+                command[2]
+                for command in values.get("line_ids") or ()
+                if isinstance(command, (list, tuple))
+                and len(command) > 2
+                and isinstance(command[2], dict)
+            ],
+        )
         return super().onchange(values, field_names, fields_spec)
 
     @api.model

@@ -126,12 +126,52 @@ class AccountPartialRefundWizardLine(models.TransientModel):
 
     def onchange(self, values, field_names, fields_spec):
         # As create: what the line shows is read from its invoice line as
-        # superuser, the invoice is checked first.
-        line_id = values.get("invoice_line_id")
-        if isinstance(line_id, int) and line_id:
-            invoice = self.env["account.move.line"].browse(line_id).move_id
-            self.env["account.partial.refund.wizard"]._check_invoices(invoice.ids)
+        # superuser, the invoice is checked first: the wizard's, which the web
+        # client sends as the wizard's values (or its id).
+        wizard, invoice_id = values.get("wizard_id"), None
+        if isinstance(wizard, dict):
+            wizard, invoice_id = wizard.get("id"), wizard.get("move_id")
+        if invoice_id:
+            self.env["account.partial.refund.wizard"]._check_invoices([invoice_id])
+        elif wizard:
+            if not isinstance(wizard, int):
+                raise UserError(_("A line to refund belongs to a refund wizard."))
+            wizard = self.env["account.partial.refund.wizard"].browse(wizard).exists()
+            if not wizard:
+                raise UserError(_("A line to refund belongs to a refund wizard."))
+            wizard._check_wizard_access()
+            invoice_id = wizard.move_id.id
+        if values.get("invoice_line_id"):
+            self._check_onchange_invoice_lines(invoice_id, [values])
         return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_onchange_invoice_lines(self, invoice_id, values_list):
+        """The invoice lines an onchange is given (``invoice_line_id`` of
+        each of ``values_list``), which it reads as superuser and `create`
+        never checks there: plain ids of product lines of one invoice the
+        user may refund, ``invoice_id`` when given."""
+        line_ids = [
+            values["invoice_line_id"]
+            for values in values_list
+            if values.get("invoice_line_id")
+        ]
+        if not line_ids:
+            return
+        if not all(isinstance(line_id, int) for line_id in line_ids):
+            raise UserError(_("Choose the invoice line to refund."))
+        lines = self.env["account.move.line"].sudo().browse(line_ids)
+        invoices = lines.exists().move_id
+        if len(lines.exists()) != len(set(line_ids)) or len(invoices) != 1:
+            raise UserError(_("The invoice line to refund does not exist."))
+        self.env["account.partial.refund.wizard"]._check_invoices(invoices.ids)
+        if invoice_id is not None and invoices.id != invoice_id:
+            raise UserError(
+                _(
+                    "Only product lines of %(invoice)s can be refunded here.",
+                    invoice=self.env["account.move"].browse(invoice_id).display_name,
+                )
+            )
 
     @api.model
     def _check_numbers(self, vals):
