@@ -356,6 +356,45 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 )
         return self.currency_id.round(discount)
 
+    def _get_partial_refund_written_off(self):
+        """What the customer did not pay and was written off when settling
+        this invoice (a payment difference closed by the payment register or
+        a bank statement line): the lines of the settling payments and
+        statement lines that are neither money, the customers' accounts, an
+        early payment discount nor an exchange difference, for the part of
+        each that settles this invoice."""
+        self.ensure_one()
+        company = self.company_id
+        exchange = company.income_currency_exchange_account_id
+        exchange |= company.expense_currency_exchange_account_id
+        written_off = 0.0
+        for partial in self.line_ids.matched_credit_ids:
+            entry = partial.credit_move_id.move_id
+            # Else a credit note or an entry by hand: nothing written off.
+            settling = entry.origin_payment_id or entry.statement_line_id
+            if not settling:
+                continue
+            others = settling._seek_for_lines()[2].filtered(
+                lambda line: (
+                    line.display_type != "epd"
+                    and line.account_id not in exchange
+                    and line.account_type
+                    not in ("asset_receivable", "liability_payable")
+                )
+            )
+            settled = -sum(
+                entry.line_ids.filtered(
+                    lambda line: (
+                        line.account_type in ("asset_receivable", "liability_payable")
+                    )
+                ).mapped("balance")
+            )
+            if company.currency_id.compare_amounts(settled, 0.0) > 0:
+                share = partial.debit_amount_currency / settled
+                written_off += share * sum(others.mapped("balance"))
+        # Written off as income (paid too much), it caps nothing.
+        return max(self.currency_id.round(written_off), 0.0)
+
     def _get_partial_refund_totals(self):
         """Return ``(refunded, left)`` for this invoice, tax included: what its
         refunds not cancelled and Odoo's own credit notes took back, and what
@@ -376,5 +415,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         refunded = currency.round(
             sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
         )
-        paid = self.amount_total - self._get_partial_refund_early_discount()
+        paid = (
+            self.amount_total
+            - self._get_partial_refund_early_discount()
+            - self._get_partial_refund_written_off()
+        )
         return refunded, currency.round(paid - refunded)

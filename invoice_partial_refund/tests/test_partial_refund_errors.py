@@ -223,6 +223,94 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertFalse(invoice.can_partial_refund)
 
+    def test_payment_difference_written_off_counts(self):
+        """Paid 100.00 of 115.00, the 15.00 left written off ("Mark as fully
+        paid"): the invoice is paid, but only the 100.00 the customer paid
+        can go back to them, by the payment register or a statement line."""
+        for via in ("payment", "statement"):
+            with self.subTest(via=via):
+                invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+                self._settle_with_write_off(invoice, 100.0, via)
+                self.assertEqual(invoice.payment_state, "paid")
+                self.assertAlmostEqual(invoice._get_partial_refund_written_off(), 15.0)
+                self.assertAlmostEqual(invoice.partial_refundable_amount, 100.0)
+                line = invoice.invoice_line_ids
+                self.assertRefused(
+                    r"100\.00 is left", invoice=invoice, lines=[{"line_id": line.id}]
+                )
+                # 86.96 + 15 % = 100.00: all the customer paid.
+                refund = self._refund(invoice, [{"line_id": line.id, "amount": 86.96}])
+                self.assertAlmostEqual(refund.amount_total, 100.0)
+                self.assertAlmostEqual(refund.payment_id.amount, 100.0)
+                self.assertRefundSettled(refund)
+                self.assertRefused(
+                    "beyond what the customer paid",
+                    invoice=invoice,
+                    lines=[{"line_id": line.id, "amount": 0.01}],
+                )
+                self.assertEqual(invoice.partial_refund_status, "refunded")
+                self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def _settle_with_write_off(self, invoice, amount, via):
+        write_off = self.company_data["default_account_expense"]
+        if via == "payment":
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "payment_date": "2019-01-15",
+                    "amount": amount,
+                    "payment_difference_handling": "reconcile",
+                    "writeoff_account_id": write_off.id,
+                    "writeoff_label": "Write-off",
+                }
+            )._create_payments()
+            return
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": "2019-01-15",
+                "payment_ref": invoice.name,
+                "partner_id": invoice.partner_id.id,
+                "amount": amount,
+            }
+        )
+        _liquidity, suspense, _other = statement_line._seek_for_lines()
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        # As the reconciliation widget books it: the suspense line becomes
+        # the customer's, a write-off line closes the difference.
+        statement_line.move_id.button_draft()
+        statement_line.move_id.write(
+            {
+                "line_ids": [
+                    Command.update(
+                        suspense.id,
+                        {
+                            "account_id": receivable.account_id.id,
+                            "balance": -invoice.amount_total,
+                        },
+                    ),
+                    Command.create(
+                        {
+                            "name": "Write-off",
+                            "account_id": write_off.id,
+                            "balance": invoice.amount_total - amount,
+                        }
+                    ),
+                ]
+            }
+        )
+        statement_line.move_id.action_post()
+        (
+            statement_line.move_id.line_ids.filtered(
+                lambda line: line.account_id == receivable.account_id
+            )
+            | receivable
+        ).reconcile()
+
     def test_early_payment_discount_of_one_invoice_in_a_grouped_payment(self):
         # One payment for two invoices, only one of them with a discount:
         # each keeps its own.
