@@ -37,16 +37,14 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         self.ensure_one()
         if paid_method_lines is None:
             paid_method_lines = self._get_partial_refund_paid_method_lines()
-        paid_journals = paid_method_lines.journal_id
-        company_journals = self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(self.company_id),
-                ("type", "in", ("bank", "cash")),
-            ]
-        )
-        journals = paid_journals.filtered(lambda j: j.type in ("bank", "cash")) | (
-            company_journals
-        )
+        # The invoice's company's and its parents' (a branch pays through its
+        # parent's journals), not a sibling branch's that took the payment.
+        domain = [
+            *self.env["account.journal"]._check_company_domain(self.company_id),
+            ("type", "in", ("bank", "cash")),
+        ]
+        journals = paid_method_lines.journal_id.filtered_domain(domain)
+        journals |= self.env["account.journal"].search(domain)
         return journals.outbound_payment_method_line_ids.filtered(
             lambda line: not line.payment_provider_id
         )
@@ -160,16 +158,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 # `_get_partial_refund_gateway_split`): what it cannot take
                 # goes through the default manual method.
                 return self._get_partial_refund_method_line()
-            if method_line.journal_id.company_id != self.company_id:
-                raise UserError(
-                    _(
-                        "The journal %(journal)s belongs to another company than "
-                        "%(invoice)s: choose a “payment_method_line_id” of the "
-                        "invoice's company.",
-                        journal=method_line.journal_id.display_name,
-                        invoice=self.name,
-                    )
-                )
+            self._check_partial_refund_journal_company(
+                method_line.journal_id, "payment_method_line_id"
+            )
             if method_line not in available:
                 raise UserError(
                     _(
@@ -192,16 +183,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                         id=journal_id,
                     )
                 )
-            if journal.company_id != self.company_id:
-                raise UserError(
-                    _(
-                        "The journal %(journal)s belongs to another company than "
-                        "%(invoice)s: choose a “journal_id” of the invoice's "
-                        "company.",
-                        journal=journal.display_name,
-                        invoice=self.name,
-                    )
-                )
+            self._check_partial_refund_journal_company(journal, "journal_id")
             method_lines = available.filtered(lambda line: line.journal_id == journal)
             if not method_lines:
                 raise UserError(
@@ -224,6 +206,20 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 )
             )
         return method_line
+
+    def _check_partial_refund_journal_company(self, journal, argument):
+        """The money leaves by a journal of the invoice's company or of a
+        parent company (a branch's invoice), as with Odoo's payments."""
+        if journal.company_id not in self.company_id.parent_ids:
+            raise UserError(
+                _(
+                    "The journal %(journal)s belongs to another company than "
+                    "%(invoice)s: choose a “%(argument)s” of the invoice's company.",
+                    journal=journal.display_name,
+                    invoice=self.name,
+                    argument=argument,
+                )
+            )
 
     def _refund_invoice_shares(self):
         """``{invoice line id: refund_amounts.Share}`` of this invoice's
@@ -327,23 +323,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             self.direction_sign * sum(rounding_lines.mapped("amount_currency"))
         )
 
-    def _get_partial_refund_rounding_left(self):
-        """The invoice's cash rounding its refunds have not given back yet."""
-        self.ensure_one()
-        refunds = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
-        return self.currency_id.round(
-            self._get_partial_refund_rounding_total()
-            - sum(refunds.mapped("amount_rounding"))
-        )
-
     def _get_partial_refund_early_discount(self):
-        """What the customer did not pay of this invoice for paying early.
-
-        Each installment of the invoice (payment term line) carries the
-        amount due when paid early; Odoo books the difference on the entry
-        that settles it, the payment or the bank statement line, as its
-        "epd" lines. The installments settled by such an entry count.
-        """
+        """What the customer did not pay of this invoice for paying early:
+        of each installment (payment term line) settled by an entry with
+        "epd" lines (Odoo's discount), its amount less its discounted one."""
         self.ensure_one()
         discount = 0.0
         for term_line in self.line_ids.filtered(
@@ -358,11 +341,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_written_off(self):
         """What the customer did not pay and was written off when settling
-        this invoice (a payment difference closed by the payment register or
-        a bank statement line): the lines of the settling payments and
-        statement lines that are neither money, the customers' accounts, an
-        early payment discount nor an exchange difference, for the part of
-        each that settles this invoice."""
+        this invoice (by the payment register or a bank statement line): of
+        each settling payment or statement line, its lines neither money, nor
+        the customers', an early payment discount or an exchange difference,
+        for the part of it that settles this invoice."""
         self.ensure_one()
         company = self.company_id
         exchange = company.income_currency_exchange_account_id
@@ -372,26 +354,21 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             entry = partial.credit_move_id.move_id
             # Else a credit note or an entry by hand: nothing written off.
             settling = entry.origin_payment_id or entry.statement_line_id
-            if not settling:
-                continue
-            others = settling._seek_for_lines()[2].filtered(
+            customers = entry.line_ids.filtered(
                 lambda line: (
-                    line.display_type != "epd"
-                    and line.account_id not in exchange
-                    and line.account_type
-                    not in ("asset_receivable", "liability_payable")
+                    line.account_type in ("asset_receivable", "liability_payable")
                 )
             )
-            settled = -sum(
-                entry.line_ids.filtered(
-                    lambda line: (
-                        line.account_type in ("asset_receivable", "liability_payable")
-                    )
-                ).mapped("balance")
+            settled = -sum(customers.mapped("balance"))
+            if not settling or company.currency_id.compare_amounts(settled, 0.0) <= 0:
+                continue
+            others = (settling._seek_for_lines()[2] - customers).filtered(
+                lambda line: (
+                    line.display_type != "epd" and line.account_id not in exchange
+                )
             )
-            if company.currency_id.compare_amounts(settled, 0.0) > 0:
-                share = partial.debit_amount_currency / settled
-                written_off += share * sum(others.mapped("balance"))
+            share = partial.debit_amount_currency / settled
+            written_off += share * sum(others.mapped("balance"))
         # Written off as income (paid too much), it caps nothing.
         return max(self.currency_id.round(written_off), 0.0)
 

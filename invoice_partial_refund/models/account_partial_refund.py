@@ -83,11 +83,12 @@ class AccountPartialRefund(models.Model):
         readonly=True,
         check_company=True,
     )
+    # Of the journal above, whose company check allows a branch its parent's
+    # journals (the method line's own would not, as on Odoo's payments).
     payment_method_line_id = fields.Many2one(
         comodel_name="account.payment.method.line",
         string="Payment Method",
         readonly=True,
-        check_company=True,
     )
     refund_method = fields.Selection(
         selection=[

@@ -338,6 +338,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
                 "memo": memo or refund.name,
+                # A branch's, through its parent's journal (as Odoo's register).
+                "company_id": refund.company_id.id,
             }
         )
         if not payment.outstanding_account_id:

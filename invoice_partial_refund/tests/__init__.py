@@ -20,3 +20,4 @@ from . import test_localizations
 from . import test_gateway_job
 from . import test_access_matrix
 from . import test_refund_via
+from . import test_branches

@@ -214,11 +214,17 @@ class AccountPartialRefundWizard(models.TransientModel):
             wizard.amount_untaxed = lines_untaxed + wizard.amount_rounding
             wizard.amount_total = lines_total + wizard.amount_rounding
             wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
-            # The invoice's cash rounding goes back with its last refund.
+            # The invoice's cash rounding goes back with its last refund: what
+            # its refunds have not given back yet, less this one's.
+            invoice = wizard.move_id._origin
+            given_back = invoice.partial_refund_ids.filtered(
+                lambda r: r.state != "cancelled"
+            ).mapped("amount_rounding")
             rounding_left = (
-                wizard.move_id._origin._get_partial_refund_rounding_left()
+                invoice._get_partial_refund_rounding_total()
+                - sum(given_back)
                 - wizard.amount_rounding
-                if wizard.move_id
+                if invoice
                 else 0.0
             )
             wizard.remaining_untaxed = currency.round(
