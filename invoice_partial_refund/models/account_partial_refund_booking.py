@@ -30,18 +30,20 @@ class AccountPartialRefundBooking(models.AbstractModel):
         """Create and post the credit note of ``refund`` through Odoo's
         reversal, one line per request.
 
-        As Odoo's "Credit Note" button: the defaults of its reversal wizard
-        for the invoice (where localizations put their document types,
-        reasons and e-invoicing codes) and `account.move._reverse_moves`,
-        so that every module's reversal hooks run; only the lines are ours,
-        the refunded ones with the amounts computed for them.
+        As Odoo's "Credit Note" button: its reversal wizard's `reverse_moves`
+        for the invoice (the defaults where localizations put their document
+        types, reasons and e-invoicing codes, `account.move._reverse_moves`,
+        and what modules do after it), so that every module's reversal hooks
+        run; only the lines are ours, the refunded ones with the amounts
+        computed for them (see `account.move.reversal._prepare_default_reversal`).
 
         :param prepared: list of ``(invoice line, request, CreditLine)``
         :param reversal_values: see `account.partial.refund._refund_invoice`
         """
         refund.ensure_one()
         invoice = refund.move_id
-        defaults = self._prepare_reversal_defaults(refund, reversal_values)
+        wizard = self._prepare_reversal_wizard(refund, reversal_values)
+        values = self._prepare_credit_note_values(refund)
         lines = self.env["account.move.line"].concat(
             *(line for line, _r, _c in prepared)
         )
@@ -50,7 +52,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         copies = lines.with_context(include_business_fields=True).copy_data(
             {"move_id": False}
         )
-        defaults["line_ids"] = [
+        values["line_ids"] = [
             Command.create(
                 self._prepare_credit_note_line_vals(
                     line, request, credit_line, tax_tags[line], vals
@@ -59,10 +61,13 @@ class AccountPartialRefundBooking(models.AbstractModel):
             for (line, request, credit_line), vals in zip(prepared, copies, strict=True)
         ]
         if not refund.currency_id.is_zero(refund.amount_rounding):
-            defaults["line_ids"].append(
+            values["line_ids"].append(
                 Command.create(self._prepare_credit_note_rounding_vals(refund))
             )
-        credit_note = invoice._reverse_moves([defaults])
+        wizard.with_context(
+            partial_refund_credit_note_values={invoice.id: values}
+        ).reverse_moves()
+        credit_note = wizard.new_move_ids.with_env(self.env)
         self._check_credit_note(refund, credit_note)
         credit_note.action_post()
         # The refund's own fields follow the money: business code only (see write).
@@ -95,60 +100,54 @@ class AccountPartialRefundBooking(models.AbstractModel):
             )
 
     @api.model
-    def _prepare_reversal_defaults(self, refund, reversal_values=None):
-        """The values Odoo's reversal wizard gives the credit note of
-        ``refund``'s invoice, with the wizard's fields a localization adds set
-        from ``reversal_values``."""
+    def _prepare_reversal_wizard(self, refund, reversal_values=None):
+        """Odoo's reversal wizard for ``refund``'s invoice, with the fields a
+        localization adds set from ``reversal_values``, as the user's Credit
+        Note button makes it (the refund group is a Billing one)."""
         refund.ensure_one()
         invoice = refund.move_id
-        reversal_values = dict(reversal_values or {})
         # Only the credit note options were accepted (see
         # `account.move.reversal._check_partial_refund_values`).
-        Reversal = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids
+        return (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "move_ids": [Command.set(invoice.ids)],
+                    "company_id": invoice.company_id.id,
+                    "journal_id": invoice.journal_id.id,
+                    "date": refund.date,
+                    "reason": _(
+                        "%(refund)s: %(reason)s",
+                        refund=refund.name,
+                        reason=refund.reason or _("Partial refund"),
+                    ),
+                    **(reversal_values or {}),
+                }
+            )
         )
+
+    @api.model
+    def _prepare_credit_note_values(self, refund):
+        """What the credit note of ``refund`` takes over the reversal's
+        defaults, its lines aside."""
         reason = refund.reason or _("Partial refund")
-        # A record in memory only: the wizard's defaults are wanted, not the
-        # wizard (nor the right to create one).
-        wizard = Reversal.new(
-            {
-                "move_ids": [Command.set(invoice.ids)],
-                "company_id": invoice.company_id.id,
-                "journal_id": invoice.journal_id.id,
-                "date": refund.date,
-                "reason": _(
-                    "%(refund)s: %(reason)s", refund=refund.name, reason=reason
-                ),
-                **reversal_values,
-            }
-        )
-        # The customer's bank account, as the wizard's `reverse_moves` sets.
-        bank = self.env["res.partner.bank"].search(
-            [
-                ("partner_id", "=", invoice.commercial_partner_id.id),
-                ("company_id", "in", [invoice.company_id.id, False]),
-            ],
-            order="sequence DESC",
-            limit=1,
-        )
-        defaults = {
-            "partner_bank_id": bank.id,
-            **wizard._prepare_default_reversal(invoice),
+        return {
+            # The reversal's own reference names the invoice; the refund's
+            # says which refund and why, as before.
+            "ref": _("%(refund)s: %(reason)s", refund=refund.name, reason=reason),
+            # Paid on the spot by the refund payment, not by a payment term:
+            # no installments, no early payment discount lines (Odoo's
+            # reversal keeps a "mixed" term, whose lines would lower the tax
+            # the lines' shares already give, see
+            # `_spread_early_discount_taxes`).
+            "auto_post": "no",
+            "invoice_payment_term_id": False,
+            # Not rounded to the cash unit: it refunds exactly what was asked;
+            # the invoice's rounding goes back with its last refund (see
+            # `_prepare_credit_note_rounding_vals`).
+            "invoice_cash_rounding_id": False,
         }
-        # The reversal's own reference names the invoice; the refund's says
-        # which refund and why, as before.
-        defaults["ref"] = _("%(refund)s: %(reason)s", refund=refund.name, reason=reason)
-        # Paid on the spot by the refund payment, not by a payment term: no
-        # installments, no early payment discount lines (Odoo's reversal
-        # keeps a "mixed" term, whose lines would lower the tax the lines'
-        # shares already give, see `_spread_early_discount_taxes`).
-        defaults["auto_post"] = "no"
-        defaults["invoice_payment_term_id"] = False
-        # Not rounded to the cash unit: it refunds exactly what was asked; the
-        # invoice's rounding goes back with its last refund (see
-        # `_prepare_credit_note_rounding_vals`).
-        defaults["invoice_cash_rounding_id"] = False
-        return defaults
 
     @api.model
     def _prepare_credit_note_rounding_vals(self, refund):

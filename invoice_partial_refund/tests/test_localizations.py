@@ -150,6 +150,29 @@ class TestSpain(LocalizationCases, PartialRefundCommon):
     def setUpClass(cls):
         super().setUpClass()
 
+    def test_facturae_reason_code_as_odoo_sets_it(self):
+        """Facturae's reason code is set by its reversal wizard's
+        ``reverse_moves``, after the credit note is made: a module's hook
+        beyond the defaults, run for a partial refund too."""
+        if "l10n_es_edi_facturae_reason_code" not in self.env["account.move"]:
+            self.skipTest("l10n_es_edi_facturae is not installed")
+        invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
+        line = invoice.invoice_line_ids[0]
+        for values, code in (
+            (None, "10"),
+            ({"l10n_es_edi_facturae_reason_code": "01"}, "01"),
+        ):
+            with self.subTest(reversal_values=values):
+                refund = self._refund(
+                    invoice,
+                    [{"line_id": line.id, "amount": 10.0}],
+                    reversal_values=values,
+                )
+                self.assertEqual(
+                    refund.credit_note_id.l10n_es_edi_facturae_reason_code, code
+                )
+                self.assertRefundSettled(refund)
+
 
 @tagged("post_install", "-at_install")
 class TestItaly(LocalizationCases, PartialRefundCommon):

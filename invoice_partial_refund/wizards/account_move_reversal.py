@@ -55,6 +55,16 @@ class AccountMoveReversal(models.TransientModel):
             names.append(name)
         return names
 
+    def _prepare_default_reversal(self, move):
+        """Override of `account`: the credit note of a partial refund takes
+        its own lines and values over the reversal's (see
+        `account.partial.refund.booking._create_credit_note`)."""
+        values = super()._prepare_default_reversal(move)
+        refund_values = self.env.context.get("partial_refund_credit_note_values")
+        if refund_values and move.id in refund_values:
+            values.update(refund_values[move.id])
+        return values
+
     def reverse_moves(self, is_modify=False):
         """Override of `account`: a partial refund's credit note and payments
         are undone by the refund's Cancel refund, which reverses them and
