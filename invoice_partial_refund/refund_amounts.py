@@ -391,7 +391,7 @@ def refund_amounts(request, left, basis, engine, round_):
         untaxed = round_(request["amount"])
     for key, amount in taxes.items():
         cap = left.taxes.get(key, 0.0)
-        if 0.0 <= cap < amount:
+        if 0.0 <= cap < amount or amount < cap <= 0.0:  # a withholding: below 0
             taxes[key] = cap
             if basis == "price_total" and key not in mirrored:
                 untaxed = round_(untaxed + amount - cap)

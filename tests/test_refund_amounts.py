@@ -60,6 +60,27 @@ def test_tax_never_more_than_what_is_left():
     )
 
 
+def test_withholding_never_more_than_what_is_left():
+    # A withholding tax (-15 %) rounded away from zero by earlier refunds
+    # (-0.495 as -0.50, three times) took all of the line's -1.50: a
+    # refund of 0.05 more takes none, never the invoice's sign.
+    left = Share(untaxed=0.10, taxes={"vat": 0.03, "wht": 0.0})
+    engine = {"total_excluded": 0.05, "taxes": {"vat": 0.0105, "wht": -0.0075}}
+    assert refund_amounts(request(0.05), left, "price_subtotal", engine, cents) == (
+        0.05,
+        {"vat": 0.01, "wht": 0.0},
+    )
+    # Tax included, the total stays the amount typed.
+    untaxed, taxes = refund_amounts(request(0.05), left, "price_total", engine, cents)
+    assert taxes["wht"] == 0.0
+    assert cents(untaxed + sum(taxes.values())) == 0.05
+    left = Share(untaxed=0.10, taxes={"vat": 0.03, "wht": -0.02})
+    assert refund_amounts(request(0.05), left, "price_subtotal", engine, cents) == (
+        0.05,
+        {"vat": 0.01, "wht": -0.01},
+    )
+
+
 def test_share_minus_and_credit_line():
     share = Share(untaxed=30.0, taxes={"1": 6.3})
     left = share.minus(Share(untaxed=10.0, taxes={"1": 2.1}), cents)

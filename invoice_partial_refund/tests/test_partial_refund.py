@@ -288,6 +288,37 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         for refund in refunds[:2]:
             self.assertAlmostEqual(refund.amount_untaxed, 23.36)
 
+    def test_withholding_tax_never_changes_sign(self):
+        """A withholding tax (-15 %) rounded away from zero by small refunds
+        (-0.495 as -0.50) is used up before the line: the next refunds take
+        none of it, never a withholding of the invoice's sign; all the
+        refunds give back what Odoo's credit note of the invoice books."""
+        withholding = self.env["account.tax"].create(
+            {"name": "-15% withholding", "amount": -15}
+        )
+        lines = [{"price_unit": 10.0, "tax_ids": (self.tax_21 | withholding).ids}]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        line = invoice.invoice_line_ids
+        refunds = self.env["account.partial.refund"]
+        for amount in (3.3, 3.3, 3.3, 0.05):
+            refunds |= self._refund(invoice, [{"line_id": line.id, "amount": amount}])
+        refunds |= self._refund(invoice, [{"line_id": line.id}])
+        key = str(withholding.id)
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+            self.assertLessEqual(refund.line_ids.tax_amounts.get(key, 0.0), 0.0)
+            tax_lines = refund.credit_note_id.line_ids.filtered(
+                lambda tax_line: tax_line.tax_line_id == withholding
+            )
+            # The withholding lowers what the credit note gives back: booked
+            # as a credit, against the invoice's debit.
+            self.assertLessEqual(sum(tax_lines.mapped("balance")), 0.0)
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_tax_excluded_round_globally(self):
         self.env.company.tax_calculation_rounding_method = "round_globally"
         invoice = self._create_paid_invoice(
