@@ -306,31 +306,32 @@ def _round(value, digits, rounding=ROUND_HALF_UP):
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding))
 
 
-def shown_line(untaxed, included, quantity, own, has_tax, digits, round_amount=None):
+def shown_line(
+    untaxed, included, quantity, own, has_tax, digits, round_amount=None, own_round=None
+):
     """``(quantity, price_unit, discount)`` a credit note line booking
     ``untaxed`` (plus the taxes ``included`` in its price) shows, or None.
     With a tax, the engine books the line's manual tax amounts: the price is
     only shown. Without, it must give the amount: rounded to the currency
     (``round_amount``) when each line is rounded, unrounded (None) when the
-    engine rounds the lines' sum. Wherever a price gives it, the refunded
-    ``quantity`` (0 by amount) stays, which sale counts as returned: the
-    line's ``own`` price and discount; the amount per unit; that rounded up
-    less the discount that brings it down (checked: ``digits``, a price's
+    engine rounds the lines' sum, but by ``own_round`` for the line's own
+    figures (they book the invoice line so). Wherever a price gives it, the
+    refunded ``quantity`` (0 by amount) stays, which sale counts as returned:
+    the line's ``own`` price and discount; the amount per unit; that rounded
+    up less the discount that brings it down (checked: ``digits``, a price's
     and a discount's decimals, may not reach it). Else, with a tax, the
-    amount per unit rounded; else one unit at the amount.
-    """
+    amount per unit rounded; else one unit at the amount."""
     price_digits, discount_digits = digits
     target = untaxed + included
 
-    def gives(quantity_shown, price_unit, discount):
+    def gives(quantity_shown, price_unit, discount, round_=round_amount):
         raw = price_unit * quantity_shown * (1 - discount / 100.0)
-        if round_amount is None:
+        if round_ is None:
             return abs(raw - target) < 5e-10
         # Exact whichever way the engine's float arithmetic falls.
-        rounded = round_amount(target)
-        return round_amount(raw - 1e-7) == round_amount(raw + 1e-7) == rounded
+        return round_(raw - 1e-7) == round_(raw + 1e-7) == round_(target)
 
-    if own and (has_tax or gives(quantity, *own)):
+    if own and (has_tax or gives(quantity, *own, round_=round_amount or own_round)):
         return (quantity, *own)
     if quantity > 0:
         per_unit = target / quantity

@@ -190,6 +190,29 @@ def test_rounded_globally_the_price_must_give_the_amount_unrounded():
     ) == (3.0, 8.33, 0.0)
 
 
+def test_rounded_globally_the_line_own_figures_give_their_amount():
+    # 3 x 0.33 less 3.3 % is 0.95733, booked 0.957 on the invoice line in a
+    # 3-decimal currency: its own figures book the whole line again, which
+    # no other price of 2 decimals gives.
+    def fils(value):
+        return float(Decimal(repr(value)).quantize(Decimal("0.001"), ROUND_HALF_UP))
+
+    line = {"has_tax": False, "digits": CENTS, "round_amount": None}
+    assert shown_line(0.957, 0.0, 3.0, own=(0.33, 3.3), **line, own_round=fils) == (
+        3.0,
+        0.33,
+        3.3,
+    )
+    assert shown_line(0.957, 0.0, 3.0, own=(0.33, 3.3), **line) is None
+    # An amount: exact at a price of the accuracy, or refused.
+    assert shown_line(0.95, 0.0, 0.0, own=None, **line, own_round=fils) == (
+        1.0,
+        0.95,
+        0.0,
+    )
+    assert shown_line(0.007, 0.0, 0.0, own=None, **line, own_round=fils) is None
+
+
 def test_without_tax_no_discount_of_the_accuracy_gives_the_amount():
     # A discount of whole percents cannot bring 3 × 3.34 to 10.00: one unit.
     assert shown_line(

@@ -252,6 +252,7 @@ class AccountMoveLine(models.Model):
             round_amount=currency.round
             if self.company_id.tax_calculation_rounding_method == "round_per_line"
             else None,
+            own_round=currency.round,
         )
         if not shown:
             raise UserError(

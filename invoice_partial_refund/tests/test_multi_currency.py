@@ -116,6 +116,26 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         )
         self._check_rate_and_balance(invoice, rest)
 
+    def test_kwd_round_globally_untaxed_line_in_full(self):
+        """3 × 0.33 less 3.3 % = 0.957 KWD without tax, rounding globally:
+        no price of 2 decimals gives 0.957 but the line's own, which books
+        the whole line again, as Odoo's credit note does; by quantity too."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        lines = [{"price_unit": 0.33, "quantity": 3, "discount": 3.3, "tax_ids": []}]
+        for request in ({}, {"quantity": 3}):
+            with self.subTest(request=request):
+                invoice = self._create_paid_invoice(lines, currency=self.kwd)
+                line = invoice.invoice_line_ids
+                self.assertAlmostEqual(line.price_subtotal, 0.957)
+                refund = self._refund(invoice, [{"line_id": line.id, **request}])
+                credit_line = refund.credit_note_id.invoice_line_ids
+                self.assertEqual(
+                    (credit_line.quantity, credit_line.price_unit), (3.0, 0.33)
+                )
+                self.assertAlmostEqual(refund.amount_total, 0.957)
+                self._check_rate_and_balance(invoice, refund)
+                self.assertEqual(invoice.partial_refund_status, "refunded")
+
     def test_partly_then_fully_books_the_invoice_in_company_currency(self):
         """In another currency, the partial refunds of an invoice together
         book what Odoo's credit note of it books, in the company's currency
