@@ -202,7 +202,9 @@ class AccountPartialRefund(models.Model):
             )
             refund.amount_tax = refund.amount_total - refund.amount_untaxed
 
-    @api.depends("credit_note_id.amount_total_signed")
+    # On the credit note only, set once it is posted: a dependency on its
+    # amounts would make every write of any journal entry look up refunds.
+    @api.depends("credit_note_id")
     def _compute_amount_total_company(self):
         for refund in self:
             # The credit note books the refund (rounding included) at the

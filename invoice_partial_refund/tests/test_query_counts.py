@@ -184,3 +184,34 @@ class TestQueryCounts(PartialRefundCommon):
             small + REFUND_SLACK,
             f"refunding one line: {small} queries on {SMALL} lines, {large} on {LARGE}",
         )
+
+    def test_odoo_entries_do_not_look_up_refunds(self):
+        """Writing the amounts of any journal entry (Odoo's own credit notes
+        and payments write each line) recomputes nothing of the refunds': a
+        stored field of theirs depending on them would look refunds up on
+        every such write (it cost Odoo's reversal of 100 lines 200 queries)."""
+        Move, Line = self.env["account.move"], self.env["account.move.line"]
+        amounts = [
+            Move._fields[name]
+            for name in ("amount_total", "amount_total_signed", "amount_residual")
+        ] + [
+            Line._fields[name]
+            for name in ("balance", "amount_currency", "price_subtotal", "price_total")
+        ]
+        for field in amounts:
+            with self.subTest(field=str(field)):
+                stored = {
+                    str(dependent)
+                    for dependent in _tree_fields(
+                        self.registry.get_trigger_tree([field])
+                    )
+                    if dependent.store and "partial.refund" in dependent.model_name
+                }
+                self.assertFalse(stored)
+
+
+def _tree_fields(tree):
+    """The fields of a trigger tree, at every depth."""
+    yield from tree.root
+    for subtree in tree.values():
+        yield from _tree_fields(subtree)
