@@ -1,11 +1,9 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The money-back routing of an invoice's refunds: which payment method lines
-a refund may use, how it splits among the invoice's gateway payments; and
-what the refunds of the invoice may give back in all: the shares of its
-lines (their untaxed amounts and taxes as booked, early payment discounts
-included), its cash rounding, and what the customer paid and was refunded
-(`_get_partial_refund_totals`)."""
+"""The money-back routing of an invoice's refunds (the payment method lines
+they may use, their split among its gateway payments) and what they may give
+back in all: its lines' shares of its books, its cash rounding, what the
+customer paid and was refunded (`_get_partial_refund_totals`)."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -340,32 +338,34 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return self.currency_id.round(discount)
 
     def _get_partial_refund_written_off(self):
-        """What the customer did not pay and was written off when settling
-        this invoice (by the payment register or a bank statement line): of
-        each settling payment or statement line, its lines neither money, nor
-        the customers', an early payment discount or an exchange difference,
-        for the part of it that settles this invoice."""
+        """What the customer did not pay of this invoice, written off by the
+        payments or statement lines settling it: their lines neither money,
+        customers', early payment discount nor exchange difference, for the
+        part of each that settles this invoice."""
         self.ensure_one()
         company = self.company_id
         exchange = company.income_currency_exchange_account_id
         exchange |= company.expense_currency_exchange_account_id
+        customer_types = ("asset_receivable", "liability_payable")
         written_off = 0.0
         for partial in self.line_ids.matched_credit_ids:
             entry = partial.credit_move_id.move_id
             # Else a credit note or an entry by hand: nothing written off.
             settling = entry.origin_payment_id or entry.statement_line_id
-            customers = entry.line_ids.filtered(
-                lambda line: (
-                    line.account_type in ("asset_receivable", "liability_payable")
-                )
-            )
-            settled = -sum(customers.mapped("balance"))
+            # What it settles of invoices (not less what it pays out).
+            settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
+            settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
             if not settling or company.currency_id.compare_amounts(settled, 0.0) <= 0:
                 continue
-            others = (settling._seek_for_lines()[2] - customers).filtered(
-                lambda line: (
-                    line.display_type != "epd" and line.account_id not in exchange
-                )
+            # A payment's money is also on its outstanding account, which
+            # `_seek_for_lines` misses when the chart's default stands in.
+            kept = exchange | entry.origin_payment_id.outstanding_account_id
+            others = settling._seek_for_lines()[2].filtered_domain(
+                [
+                    ("account_type", "not in", customer_types),
+                    ("display_type", "!=", "epd"),
+                    ("account_id", "not in", kept.ids),
+                ]
             )
             share = partial.debit_amount_currency / settled
             written_off += share * sum(others.mapped("balance"))
