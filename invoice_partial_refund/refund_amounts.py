@@ -2,26 +2,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What a refund request of an invoice line takes (`check_request`), and
 what the credit note line refunding it books (`refund_amounts`) and shows
-(`shown_line`): computed once per request, for the wizard's preview and the
-booking alike. Odoo-free: the line's share of its invoice's books, the tax
-engine's raw figures and the currency are given. Taxes are keyed by the tax
-id as a string, as the engine keys its ``manual_tax_amounts``.
-
-Why shares: with "Round globally", an invoice rounds its tax per tax over all
-its lines and Odoo's tax engine spreads the rounding cents over the lines
-(``account.tax._round_base_lines_tax_details``). A line's untaxed amount and
-tax as *booked* (its share) may differ by a cent from the line's own rounded
-figures. Refunds of a line add up to its share, so that refunding every line
-of an invoice gives back exactly the invoice: untaxed, tax per tax, total.
-"""
+(`shown_line`): once per request, for the wizard's preview and the booking.
+Odoo-free: the line's share of its invoice's books, the tax engine's raw
+figures and the currency are given; taxes keyed by the tax id as a string,
+as the engine keys its ``manual_tax_amounts``. Why shares: rounding globally,
+Odoo spreads an invoice's rounding cents over its lines
+(``account.tax._round_base_lines_tax_details``), so a line's amounts as
+*booked* (its share) may differ by a cent from its own rounded figures;
+refunds of a line add up to its share, of all lines to the invoice."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
-#: A reverse charge tax books its amount and the opposite (its mirror), and
-#: the customer pays neither: the mirror is kept under the tax's key with
-#: this suffix, so that the tax of a line (the sum of its taxes) is what the
-#: customer paid, while the engine is handed the tax's own amount.
+#: A reverse charge tax books its amount and the opposite (its mirror), the
+#: customer paying neither: the mirror is kept under the tax's key with this
+#: suffix, the line's tax (their sum) what the customer paid.
 MIRROR = "/mirror"
 
 
@@ -51,8 +46,7 @@ class Share:
         return self.untaxed + self.tax
 
     def minus(self, other, round_):
-        """This share less ``other``, rounded with ``round_`` (the
-        currency's rounding)."""
+        """This share less ``other``, rounded by ``round_`` (the currency's)."""
         return Share(
             untaxed=round_(self.untaxed - other.untaxed),
             taxes={
@@ -74,8 +68,7 @@ class CreditLine:
     discount: float
     untaxed: float
     taxes: dict
-    #: the tax base of each tax (differs from ``untaxed`` for a tax whose base
-    #: includes an earlier tax)
+    #: each tax's base (not ``untaxed`` where it includes an earlier tax)
     bases: dict
     #: the refunded quantity is on the line: sale counts it as returned
     carries_quantity: bool
@@ -87,9 +80,6 @@ class CreditLine:
     @property
     def total(self):
         return self.untaxed + self.tax
-
-    def as_share(self):
-        return Share(untaxed=self.untaxed, taxes=dict(self.taxes))
 
     def manual_tax_amounts(self):
         """The ``manual_tax_amounts`` of the tax engine's base line for this
@@ -120,6 +110,8 @@ class LineLeft:
     remaining_quantity: float
     #: the decimals of the unit of measure precision
     quantity_digits: int
+    #: refunded whole only (a sale's down payment, see `check_request`)
+    whole_only: bool = False
 
 
 class RequestError(ValueError):
@@ -167,6 +159,14 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
             "quantity": max(line.remaining_quantity, 0.0),
             "final": True,
         }
+    if line.whole_only:  # a final invoice deducts a down payment by its price
+        raise RequestError(
+            _(
+                "The line “%(line)s” is a down payment: it is refunded whole, "
+                "without an amount or a quantity.",
+                line=line.label,
+            )
+        )
     if amount is not None:
         if not _is_number(amount):
             raise RequestError(
@@ -286,11 +286,10 @@ def _compare(value, other, digits):
 
 
 def engine_line(request, basis, own, quantity, share, left):
-    """``(price_unit, quantity, discount, special_mode)`` the tax engine
-    runs ``request`` at: a quantity at the line's ``own`` price as such; an
-    amount (or the rest refunds by amount left) as its part of the line's
-    ``share`` on its ``basis``, that part of the line's ``quantity``: a tax
-    per unit (fixed) refunds that part, as a percentage does of the amount."""
+    """``(price_unit, quantity, discount, special_mode)`` the tax engine runs
+    ``request`` at: a quantity at the line's ``own`` price; an amount (or the
+    rest, refunded by amount before) as its part of the line's ``share`` on
+    its ``basis``, that part of its ``quantity``: a fixed tax refunds it too."""
     if own:
         return own[0], request["quantity"], own[1], False
     if request["mode"] == "amount" and basis == "price_total":

@@ -1,6 +1,7 @@
 """What a refund request of an invoice line takes (`refund_amounts.check_request`)
 and what its credit note line shows (`refund_amounts.shown_line`), without Odoo."""
 
+import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -46,6 +47,15 @@ def test_without_amount_nor_quantity_the_whole_remainder_is_final():
         None, None, line(remaining=60.0, remaining_quantity=2.0), EUR
     )
     assert request == {"mode": "full", "amount": 60.0, "quantity": 2.0, "final": True}
+
+
+def test_a_down_payment_is_refunded_whole_only():
+    # The sale's final invoice deducts a down payment by its price.
+    whole = dataclasses.replace(line(), whole_only=True)
+    assert check_request(None, None, whole, EUR)["mode"] == "full"
+    for amount, quantity in ((10.0, None), (None, 1.0)):
+        with pytest.raises(RequestError, match="down payment: it is refunded whole"):
+            check_request(amount, quantity, whole, EUR)
 
 
 def test_an_amount_is_final_only_when_it_takes_the_remainder():

@@ -193,6 +193,8 @@ class AccountMoveLine(models.Model):
                 self.quantity - self.refunded_quantity, precision_digits=digits
             ),
             quantity_digits=digits,
+            whole_only="sale_line_ids" in self._fields
+            and any(self.sale_line_ids.mapped("is_downpayment")),
         )
         try:
             return refund_amounts.check_request(

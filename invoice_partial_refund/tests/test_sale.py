@@ -7,6 +7,7 @@ adjustment). Skipped when `sale` is not installed in the test database."""
 
 from unittest import SkipTest
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -166,3 +167,33 @@ class TestSale(PartialRefundCommon):
             "arch"
         ]
         self.assertIn("action_view_partial_refunds", billing_arch)
+
+    def test_down_payment_is_refunded_whole(self):
+        """The final invoice deducts a down payment by its price: refunded
+        by amount or quantity it would deduct the wrong amount (the customer
+        billed too little or too much). Refunded whole only; the final
+        invoice then bills the whole order."""
+        order = self.order.copy()
+        order.action_confirm()
+        self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids
+        ).create(
+            {"advance_payment_method": "fixed", "fixed_amount": 23.0}
+        ).create_invoices()
+        down_payment = order.invoice_ids
+        down_payment.invoice_date = "2019-01-01"
+        down_payment.action_post()
+        self._pay(down_payment, self.bank_journal)
+        line = down_payment.invoice_line_ids
+        for request in ({"amount": 5.0}, {"quantity": 0.5}):
+            with self.subTest(request=request):
+                with self.assertRaisesRegex(
+                    UserError, "down payment: it is refunded whole"
+                ):
+                    self._refund(down_payment, [{"line_id": line.id, **request}])
+                self.assertFalse(down_payment.partial_refund_ids)
+        refund = self._refund(down_payment, [{"line_id": line.id}])
+        self.assertRefundSettled(refund)
+        final = order._create_invoices(final=True)
+        self.assertAlmostEqual(final.amount_total, order.amount_total)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
