@@ -148,6 +148,12 @@ class AccountPartialRefund(models.Model):
         help="When the money should have been sent by hand.",
     )
     manual_refund_date = fields.Date(string="Sent On", readonly=True, copy=False)
+    manual_refunded_amount = fields.Monetary(
+        string="Sent by Hand",
+        readonly=True,
+        copy=False,
+        help="What was marked as sent by hand so far.",
+    )
     manual_refund_reference = fields.Char(
         string="Transfer Reference", readonly=True, copy=False
     )

@@ -17,10 +17,16 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
 
     def _manual_amount(self):
         """What has to be sent by hand: the manual payment and the gateway
-        shares that fell back to it."""
+        shares that fell back to it, less what was marked as sent already (a
+        gateway's refund the customer's bank returned after the rest was
+        sent by hand falls back alone)."""
         self.ensure_one()
         fallbacks = self.gateway_ids.filtered("manual_fallback")
-        return self.payment_id.amount + sum(fallbacks.mapped("amount"))
+        return self.currency_id.round(
+            self.payment_id.amount
+            + sum(fallbacks.mapped("amount"))
+            - self.manual_refunded_amount
+        )
 
     def action_open_confirm_wizard(self):
         self.ensure_one()
@@ -73,6 +79,8 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                 "manual_refund_date": date,
                 "manual_refund_reference": reference,
                 "manual_refund_means": means,
+                "manual_refunded_amount": self.manual_refunded_amount
+                + self._manual_amount(),
             }
         )
         means_label = means_labels[means]

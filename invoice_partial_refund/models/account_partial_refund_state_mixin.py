@@ -114,6 +114,16 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                         state=dict(self._fields["state"].selection)[refund.state],
                     )
                 )
+            if not refund.currency_id.is_zero(refund.manual_refunded_amount):
+                raise UserError(
+                    _(
+                        "%(amount)s of %(refund)s was already sent by hand: it "
+                        "cannot be cancelled. Send the rest and mark it as "
+                        "refunded.",
+                        amount=refund.currency_id.format(refund.manual_refunded_amount),
+                        refund=refund.name,
+                    )
+                )
             if refund.gateway_ids.filtered(
                 lambda g: g.state in ("requested", "pending", "succeeded")
             ):

@@ -672,11 +672,23 @@ class TestStripeRefunds(GatewayRefundCommon):
             )
         )
         self.assertEqual(len(activities), 1)
-        self.assertAlmostEqual(refund._manual_amount(), 115.0)
+        # Only Stripe's 50 is owed: the bank's 65 went out already.
+        self.assertAlmostEqual(refund.manual_refunded_amount, 65.0)
+        self.assertAlmostEqual(refund._manual_amount(), 50.0)
+        self.assertIn(refund.currency_id.format(50.0), activities.summary)
         self.assertBooked(refund)
+        # Cancelling would undo the 65 the customer has: refused, nothing
+        # written.
+        bank_payment = refund.payment_id
+        with self.assertRaisesRegex(UserError, "already sent by hand"):
+            refund.action_cancel_refund()
+        self.assertEqual(refund.state, "manual")
+        self.assertNotEqual(bank_payment.state, "canceled")
+        self.assertFalse(refund.credit_note_id.reversal_move_ids)
         # Sent again by hand and confirmed: done.
         refund._confirm_manual_refund(refund.date, "TRF-50", "bank_transfer")
         self.assertEqual(refund.state, "done")
+        self.assertAlmostEqual(refund.manual_refunded_amount, 115.0)
         self.assertBooked(refund)
 
 

@@ -348,3 +348,23 @@ class TestManualRefundReminders(PartialRefundCommon):
         self.assertFalse(ours.exists(), "the migrated reminder is closed")
         self.assertEqual(own.exists(), own)
         self.assertBooksSettled(refund)
+
+    def test_migration_records_what_was_sent_by_hand(self):
+        """Refunds marked as refunded before 18.0.2 did not record the
+        amount: the migration sets what they were due then, so a gateway's
+        return afterwards is owed alone and Cancel refund is refused."""
+        sent = self._manual_refund(self._invoice(), user=self.clerk)
+        sent._confirm_manual_refund(TODAY, "TRF-9", "bank_transfer")
+        waiting = self._manual_refund(self._invoice(), user=self.clerk)
+        (sent | waiting).sudo().manual_refunded_amount = 0.0
+        migration = load_script(
+            "invoice_partial_refund/migrations/18.0.2.0.0/post-migrate.py",
+            "post_migrate",
+        )
+        migration.record_amounts_sent_by_hand(self.env)
+        self.assertRecordValues(
+            sent | waiting,
+            [{"manual_refunded_amount": 11.5}, {"manual_refunded_amount": 0.0}],
+        )
+        self.assertAlmostEqual(sent._manual_amount(), 0.0)
+        self.assertAlmostEqual(waiting._manual_amount(), 11.5)

@@ -7,7 +7,12 @@ payment provider (the refunds webhook).
 
 Manual refund reminders made by 18.0.1 were not marked automated: from 18.0.2
 on, the addon finds its own reminders by that flag (and never touches the
-activities people add), so the existing ones are flagged."""
+activities people add), so the existing ones are flagged.
+
+What was marked as sent by hand is recorded from 18.0.2 on (a gateway's
+refund returned afterwards is owed alone): the refunds marked refunded get
+what they were due then, their manual payment and the gateway shares that
+had fallen back to it."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -43,6 +48,7 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     move_global_credentials(env)
     flag_manual_refund_reminders(env)
+    record_amounts_sent_by_hand(env)
 
 
 def move_global_credentials(env):
@@ -115,3 +121,17 @@ def flag_manual_refund_reminders(env):
         [activity_type.id],
     )
     env["mail.activity"].invalidate_model(["automated"])
+
+
+def record_amounts_sent_by_hand(env):
+    """The refunds marked as refunded by hand: what they were due then."""
+    refunds = (
+        env["account.partial.refund"]
+        .sudo()
+        .search([("manual_refund_date", "!=", False)])
+    )
+    for refund in refunds:
+        fallbacks = refund.gateway_ids.filtered("manual_fallback")
+        refund.manual_refunded_amount = refund.payment_id.amount + sum(
+            fallbacks.mapped("amount")
+        )
