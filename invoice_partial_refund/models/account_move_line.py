@@ -203,7 +203,7 @@ class AccountMoveLine(models.Model):
         except refund_amounts.RequestError as error:
             raise UserError(str(error)) from None
 
-    def _prepare_refund_amounts(self, request, share, left):
+    def _prepare_refund_amounts(self, request, share, left, alone=True):
         """The credit note line that refunds ``request`` (see
         `_prepare_refund_request`) of this invoice line: what it shows and
         what it books, as a `refund_amounts.CreditLine`.
@@ -214,6 +214,7 @@ class AccountMoveLine(models.Model):
 
         :param share: the line's share of its invoice (`_refund_shares`)
         :param left: what is left of it (`_refund_left`)
+        :param alone: the only line of its credit note (see ``own_round``)
         """
         self.ensure_one()
         currency = self.currency_id
@@ -254,7 +255,9 @@ class AccountMoveLine(models.Model):
             round_amount=currency.round
             if self.company_id.tax_calculation_rounding_method == "round_per_line"
             else None,
-            own_round=currency.round,
+            # Rounding globally, Odoo rounds the sum of the credit note's
+            # lines: figures that only round to their amount are exact alone.
+            own_round=currency.round if alone else None,
         )
         if not shown:
             raise UserError(
@@ -298,7 +301,9 @@ class AccountMoveLine(models.Model):
             share = shares.get(line, refund_amounts.Share())
             try:
                 request = line._prepare_refund_request(amount, quantity, share)
-                credit_line = line._prepare_refund_amounts(request, share, left[line])
+                credit_line = line._prepare_refund_amounts(
+                    request, share, left[line], alone=len(self) == 1
+                )
             except UserError as error:
                 if errors is None:
                     raise

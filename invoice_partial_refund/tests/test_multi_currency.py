@@ -136,6 +136,29 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
                 self._check_rate_and_balance(invoice, refund)
                 self.assertEqual(invoice.partial_refund_status, "refunded")
 
+    def test_round_globally_untaxed_lines_together(self):
+        """Rounding globally, Odoo rounds the sum of a credit note's lines:
+        two lines whose own figures only round to their amounts (3.33 less
+        12.5 % = 2.91375) and a third are refunded together exactly, each
+        alone too."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        lines = [
+            {"price_unit": 3.33, "discount": 12.5, "tax_ids": []},
+            {"price_unit": 3.33, "discount": 12.5, "tax_ids": []},
+            {"price_unit": 10.0, "tax_ids": []},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        refund = self._refund(
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+        )
+        self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
+        self.assertRefundSettled(refund)
+        invoice = self._create_paid_invoice(lines)
+        for line in invoice.invoice_line_ids:
+            self.assertRefundSettled(self._refund(invoice, [{"line_id": line.id}]))
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_partly_then_fully_books_the_invoice_in_company_currency(self):
         """In another currency, the partial refunds of an invoice together
         book what Odoo's credit note of it books, in the company's currency
