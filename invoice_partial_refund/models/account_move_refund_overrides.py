@@ -125,7 +125,7 @@ class AccountMove(models.Model):
         """Raise a UserError if one of these invoices has a partial refund
         not cancelled: in draft, its refunded lines could be changed or
         deleted under the money already sent back, and it would no longer
-        be paid."""
+        be paid; Odoo's credit note of all of it would credit them again."""
         if not self:
             return
         # As superuser, as above: a Billing user resets invoices to draft.
@@ -138,9 +138,10 @@ class AccountMove(models.Model):
             invoice = refunds[0].move_id
             raise UserError(
                 _(
-                    "%(invoice)s has partial refunds (%(refunds)s): it cannot be "
-                    "reset to draft or cancelled while they stand. To undo one, "
-                    "open it and click Cancel refund.",
+                    "%(invoice)s has partial refunds (%(refunds)s): while they "
+                    "stand, it cannot be reset to draft, cancelled or credited with "
+                    "Odoo's Credit Note. Refund its other lines with Partial "
+                    "refund; to undo a refund, open it and click Cancel refund.",
                     invoice=invoice.display_name,
                     refunds=", ".join(
                         refunds.filtered(lambda r: r.move_id == invoice).mapped("name")

@@ -290,7 +290,9 @@ class TestManualRefunds(PartialRefundCommon):
 
     def test_refunded_invoice_stays_posted(self):
         """Reset to draft (or cancelled), a refunded invoice's lines could be
-        changed under the money sent back and it would no longer be paid:
+        changed under the money sent back and it would no longer be paid;
+        Odoo's Credit Note of all of it (Reverse, Reverse and create invoice)
+        would credit the refunded line again, left as the customer's credit:
         refused while a refund stands, for Billing users too; allowed once
         the refunds are cancelled."""
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
@@ -299,14 +301,29 @@ class TestManualRefunds(PartialRefundCommon):
             "billing_clerk", self.env.ref("account.group_account_invoice")
         )
         for user in (self.env.user, billing):
-            for method in ("button_draft", "button_cancel"):
-                with self.subTest(user=user.login, call=method):
+            Reversal = (
+                self.env["account.move.reversal"]
+                .with_user(user)
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+            )
+            calls = {
+                "button_draft": invoice.with_user(user).button_draft,
+                "button_cancel": invoice.with_user(user).button_cancel,
+            }
+            for method in ("refund_moves", "modify_moves"):
+                wizard = Reversal.create(
+                    {"journal_id": invoice.journal_id.id, "date": TODAY}
+                )
+                calls[method] = getattr(wizard, method)
+            for name, call in calls.items():
+                with self.subTest(user=user.login, call=name):
                     with self.assertRaisesRegex(
                         UserError, f"{refund.name}.*click Cancel refund"
                     ):
-                        getattr(invoice.with_user(user), method)()
+                        call()
                     self.assertEqual(invoice.state, "posted")
                     self.assertEqual(invoice.payment_state, "paid")
+                    self.assertEqual(invoice.reversal_move_ids, refund.credit_note_id)
                     self.assertRefundSettled(refund)
         refund.action_cancel_refund()
         invoice.button_draft()

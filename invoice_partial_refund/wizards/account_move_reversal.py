@@ -71,6 +71,10 @@ class AccountMoveReversal(models.TransientModel):
         the refund with them; Odoo's reversal of them would leave the refund
         counting what they no longer book."""
         self.move_ids._check_not_partial_refund_entries()
+        # An invoice partly refunded is refunded further by Partial refund: a
+        # credit note of all of it would credit again what went back.
+        ours = self.env.context.get("partial_refund_credit_note_values") or {}
+        self.move_ids.filtered(lambda m: m.id not in ours)._check_no_partial_refunds()
         return super().reverse_moves(is_modify=is_modify)
 
     @api.model

@@ -293,8 +293,9 @@ class AccountPartialRefundWizard(models.TransientModel):
             self._check_invoices([move_id])
         # Its lines as the web client sends them: commands, the new and
         # changed ones with their values.
+        # A saved wizard's onchange sends its changes only: its own invoice.
         self.env["account.partial.refund.wizard.line"]._check_onchange_invoice_lines(
-            move_id or False,
+            move_id or (self.move_id.id if len(self) == 1 else None),
             [
                 command[2]
                 for command in values.get("line_ids") or ()
