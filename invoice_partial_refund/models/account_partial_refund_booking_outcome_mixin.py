@@ -83,7 +83,11 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         refund = share.refund_id
         if tx:
             if not tx.payment_id:
-                tx.with_company(tx.company_id)._create_payment()
+                # The invoice's company's, also through a parent company's
+                # provider (a branch), as the refund's other payments.
+                tx.with_company(tx.company_id)._create_payment(
+                    company_id=refund.company_id.id
+                )
             tx.is_post_processed = True
             payment = tx.payment_id
             self._reconcile_with_credit_note(refund, payment)

@@ -40,6 +40,8 @@ class AccountPartialRefundGateway(models.Model):
         required=True,
         readonly=True,
     )
+    # The invoice's payments, found by the refund (not chosen): a branch's
+    # invoice may be paid through its parent company, which Odoo allows.
     source_payment_id = fields.Many2one(
         comodel_name="account.payment",
         string="Refunded Payment",
@@ -47,7 +49,6 @@ class AccountPartialRefundGateway(models.Model):
         readonly=True,
         ondelete="restrict",
         index=True,
-        check_company=True,
     )
     source_transaction_id = fields.Many2one(
         comodel_name="payment.transaction", readonly=True, ondelete="restrict"

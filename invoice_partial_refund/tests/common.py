@@ -42,8 +42,11 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             by default the current user; an empty recordset for none
         """
         company = company or cls.env.company
+        # A branch shares its parent's taxes and journals.
         company_data = (
-            cls.company_data if company == cls.env.company else cls.company_data_2
+            cls.company_data
+            if company.root_id == cls.env.company.root_id
+            else cls.company_data_2
         )
         invoice = (
             cls.env["account.move"]

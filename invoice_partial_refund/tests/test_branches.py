@@ -29,8 +29,6 @@ class TestPartialRefundBranches(PartialRefundCommon):
         cls.cr.precommit.run()  # the branches' accounting
         cls.branch_a, cls.branch_b = cls.root.child_ids
         cls.env.user.company_ids |= cls.root.child_ids
-        # The invoices of a branch take the parent's taxes and journals.
-        cls.company_data_2 = cls.company_data
         cls.bank_b = cls.env["account.journal"].create(
             {
                 "name": "Branch B Bank",

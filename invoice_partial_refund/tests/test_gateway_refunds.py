@@ -181,6 +181,38 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
 
 @tagged("post_install", "-at_install")
 class TestStripeRefunds(GatewayRefundCommon):
+    def test_branch_invoice_paid_through_the_parent_provider(self):
+        """A branch's invoice paid through its parent company's Stripe (the
+        payment the parent's): refunded through it, the refund payment the
+        branch's, as its other payments; settled."""
+        root = self.env.company
+        root.write({"child_ids": [Command.create({"name": "Stripe Branch"})]})
+        self.env.cr.precommit.run()  # the branch's accounting
+        branch = root.child_ids
+        self.env.user.company_ids |= branch
+        self.env = self.env(
+            context=dict(self.env.context, allowed_company_ids=(root | branch).ids)
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=branch, pay=False
+        )
+        intent = self._pay_with_stripe(invoice)
+        self.assertEqual(invoice.payment_state, "paid")
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}]
+        )
+        self.assertEqual(refund.gateway_ids.source_payment_id.company_id, root)
+        self._run_gateway_job()
+        self.assertEqual(refund.state, "done")
+        self.assertEqual(self.fake_stripe.refunded(intent), 4600)
+        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, branch)
+        self.assertRefundSettled_any(refund)
+        # The parent received the money, the branch billed and refunded it.
+        self.assertAlmostEqual(
+            self._partner_balance(company=root) + self._partner_balance(company=branch),
+            0.0,
+        )
+
     def test_stripe_paid_invoice_refunded_twice(self):
         invoice, intent = self._create_stripe_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": 40.0}]
