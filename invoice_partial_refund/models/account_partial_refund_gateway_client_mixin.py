@@ -45,20 +45,24 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
         if provider:
             return provider
         # A recorded PaymentIntent names no provider: only an unambiguous one
-        # may refund it.
-        provider = (
+        # may refund it, of the payment's company, else of the nearest parent
+        # company that has one (a branch paid through its parent's account).
+        company = self.source_payment_id.company_id or self.company_id
+        providers = (
             self.env["payment.provider"]
             .sudo()
             .search(
                 [
-                    *self.env["payment.provider"]._check_company_domain(
-                        self.company_id
-                    ),
+                    ("company_id", "in", company.parent_ids.ids),
                     ("code", "=", "stripe"),
                     ("state", "in", ("enabled", "test")),
                 ]
             )
         )
+        nearest = max(
+            providers.company_id, key=lambda c: len(c.parent_ids), default=None
+        )
+        provider = providers.filtered(lambda p: p.company_id == nearest)
         if len(provider) != 1:
             raise GatewayRefused(
                 "No single active Stripe provider for this company.",

@@ -181,10 +181,8 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
 
 @tagged("post_install", "-at_install")
 class TestStripeRefunds(GatewayRefundCommon):
-    def test_branch_invoice_paid_through_the_parent_provider(self):
-        """A branch's invoice paid through its parent company's Stripe (the
-        payment the parent's): refunded through it, the refund payment the
-        branch's, as its other payments; settled."""
+    def _branch(self):
+        """A branch of the company, the current user allowed in both."""
         root = self.env.company
         root.write({"child_ids": [Command.create({"name": "Stripe Branch"})]})
         self.env.cr.precommit.run()  # the branch's accounting
@@ -193,6 +191,24 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.env = self.env(
             context=dict(self.env.context, allowed_company_ids=(root | branch).ids)
         )
+        return root, branch
+
+    def assertBranchRefundBooked(self, refund, root, branch):
+        self.assertEqual(refund.state, "done")
+        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, branch)
+        self.assertRefundSettled_any(refund)
+        # The parent may have received the money, the branch billed and
+        # refunded it.
+        self.assertAlmostEqual(
+            self._partner_balance(company=root) + self._partner_balance(company=branch),
+            0.0,
+        )
+
+    def test_branch_invoice_paid_through_the_parent_provider(self):
+        """A branch's invoice paid through its parent company's Stripe (the
+        payment the parent's): refunded through it, the refund payment the
+        branch's, as its other payments; settled."""
+        root, branch = self._branch()
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}], company=branch, pay=False
         )
@@ -203,15 +219,26 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertEqual(refund.gateway_ids.source_payment_id.company_id, root)
         self._run_gateway_job()
-        self.assertEqual(refund.state, "done")
         self.assertEqual(self.fake_stripe.refunded(intent), 4600)
-        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, branch)
-        self.assertRefundSettled_any(refund)
-        # The parent received the money, the branch billed and refunded it.
-        self.assertAlmostEqual(
-            self._partner_balance(company=root) + self._partner_balance(company=branch),
-            0.0,
+        self.assertBranchRefundBooked(refund, root, branch)
+
+    def test_branch_payment_recording_an_intent_of_the_parent_account(self):
+        """A branch's payment recording a PaymentIntent, the branch without a
+        Stripe account of its own: refunded through its parent's."""
+        root, branch = self._branch()
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=branch, pay=False
         )
+        payment = self._pay(invoice, self.bank_journal)
+        self.assertEqual(payment.company_id, branch)
+        intent = self.fake_stripe.add_payment_intent(11500, "usd")
+        payment.write({"refund_gateway": "stripe", "refund_gateway_reference": intent})
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        self._run_gateway_job()
+        self.assertEqual(self.fake_stripe.refunded(intent), 1150)
+        self.assertBranchRefundBooked(refund, root, branch)
 
     def test_stripe_paid_invoice_refunded_twice(self):
         invoice, intent = self._create_stripe_paid_invoice(
