@@ -22,10 +22,10 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         sent by hand falls back alone)."""
         self.ensure_one()
         fallbacks = self.gateway_ids.filtered("manual_fallback")
+        # A cash refund's payment went out on the spot.
+        by_hand = self.payment_id.amount if self.refund_method == "manual" else 0.0
         return self.currency_id.round(
-            self.payment_id.amount
-            + sum(fallbacks.mapped("amount"))
-            - self.manual_refunded_amount
+            by_hand + sum(fallbacks.mapped("amount")) - self.manual_refunded_amount
         )
 
     def action_open_confirm_wizard(self):
@@ -73,14 +73,14 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                     start=format_date(self.env, self.date),
                 )
             )
+        sent = self._manual_amount()
         # The refund's own fields follow the money: business code only (see write).
         self.sudo().write(
             {
                 "manual_refund_date": date,
                 "manual_refund_reference": reference,
                 "manual_refund_means": means,
-                "manual_refunded_amount": self.manual_refunded_amount
-                + self._manual_amount(),
+                "manual_refunded_amount": self.manual_refunded_amount + sent,
             }
         )
         means_label = means_labels[means]
@@ -91,7 +91,7 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                 reference=reference,
             )
         )
-        self._post_manual_refund_sent_note(date, reference, means_label)
+        self._post_manual_refund_sent_note(sent, date, reference, means_label)
         self._update_state()
 
     def action_cancel_refund(self):

@@ -103,12 +103,12 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             manager=manager,
         )
 
-    def _post_manual_refund_sent_note(self, date, reference, means_label):
+    def _post_manual_refund_sent_note(self, amount, date, reference, means_label):
         self.ensure_one()
         self._post_template_note(
             self,
             "message_manual_refund_sent",
-            amount=self.currency_id.format(self._manual_amount()),
+            amount=self.currency_id.format(amount),
             date=format_date(self.env, date),
             means=means_label,
             reference=reference,

@@ -137,6 +137,10 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             if activity:
                 if activity.date_deadline < today:
                     activity.date_deadline = today
+                # What is owed may have grown (a gateway's later return).
+                summary = refund._manual_refund_summary()
+                if activity.summary != summary:
+                    activity.summary = summary
                 # Escalated; or its user archived, out of the company, no
                 # longer allowed: the next who can takes it.
                 if escalate or not can_be_reminded(refund, activity.user_id):

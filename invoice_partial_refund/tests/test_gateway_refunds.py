@@ -712,6 +712,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_stripe.refunded(intent), 5000)
         refund._confirm_manual_refund(refund.date, "TRF-65", "bank_transfer")
         self.assertEqual(refund.state, "done")
+        self.assertIn("65.00 sent by hand", refund.message_ids[:1].body, "noted")
         first_payment = share.refund_payment_id
         stored = self.fake_stripe.set_status(
             share.gateway_reference, "failed", "expired_or_canceled_card"
@@ -744,10 +745,45 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "manual")
         self.assertNotEqual(bank_payment.state, "canceled")
         self.assertFalse(refund.credit_note_id.reversal_move_ids)
+        # What the Mark as refunded wizard shows.
+        confirm = self.env["account.partial.refund.confirm.wizard"].create(
+            {"refund_id": refund.id, "reference": "TRF-50"}
+        )
+        self.assertAlmostEqual(confirm.amount, 50.0)
         # Sent again by hand and confirmed: done.
-        refund._confirm_manual_refund(refund.date, "TRF-50", "bank_transfer")
+        confirm.action_confirm()
         self.assertEqual(refund.state, "done")
         self.assertAlmostEqual(refund.manual_refunded_amount, 115.0)
+        self.assertIn("50.00 sent by hand", refund.message_ids[:1].body)
+        self.assertBooked(refund)
+
+    def test_returned_after_a_cash_refund_owes_the_gateway_part_alone(self):
+        """Stripe's 50 refunded, the cash part (65) paid on the spot, then
+        the customer's bank returns Stripe's 50: 50 is owed by hand, not
+        the cash already handed over."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.cash_journal)
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}],
+            journal_id=self.cash_journal.id,
+        )
+        self.assertEqual(refund.refund_method, "immediate")
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual(refund.state, "done")
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(refund.state, "manual")
+        self.assertAlmostEqual(refund._manual_amount(), 50.0)
+        refund._confirm_manual_refund(refund.date, "TRF-50", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+        self.assertAlmostEqual(refund.manual_refunded_amount, 50.0)
+        self.assertEqual(share.payment_reference, intent)
         self.assertBooked(refund)
 
 

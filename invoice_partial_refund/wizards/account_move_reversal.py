@@ -61,7 +61,7 @@ class AccountMoveReversal(models.TransientModel):
         `account.partial.refund.booking._create_credit_note`)."""
         values = super()._prepare_default_reversal(move)
         refund_values = self.env.context.get("partial_refund_credit_note_values")
-        if refund_values and move.id in refund_values:
+        if isinstance(refund_values, dict) and move.id in refund_values:
             values.update(refund_values[move.id])
         return values
 
@@ -73,7 +73,8 @@ class AccountMoveReversal(models.TransientModel):
         self.move_ids._check_not_partial_refund_entries()
         # An invoice partly refunded is refunded further by Partial refund: a
         # credit note of all of it would credit again what went back.
-        ours = self.env.context.get("partial_refund_credit_note_values") or {}
+        ours = self.env.context.get("partial_refund_credit_note_values")
+        ours = ours if isinstance(ours, dict) else {}
         self.move_ids.filtered(lambda m: m.id not in ours)._check_no_partial_refunds()
         return super().reverse_moves(is_modify=is_modify)
 

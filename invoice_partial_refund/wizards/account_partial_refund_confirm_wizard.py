@@ -12,7 +12,7 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         comodel_name="account.partial.refund", required=True, ondelete="cascade"
     )
     currency_id = fields.Many2one(related="refund_id.currency_id")
-    amount = fields.Monetary(related="refund_id.amount_total")
+    amount = fields.Monetary(string="Amount to Send", compute="_compute_amount")
     date = fields.Date(
         string="Sent On", required=True, default=fields.Date.context_today
     )
@@ -29,6 +29,14 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         required=True,
         default="bank_transfer",
     )
+
+    @api.depends("refund_id")
+    def _compute_amount(self):
+        for wizard in self:
+            # What is owed by hand now (a gateway's part may have come back):
+            # read as the refund's business code, the refund checked first.
+            refund = wizard.refund_id.sudo()
+            wizard.amount = refund._manual_amount() if refund else 0.0
 
     @api.model_create_multi
     def create(self, vals_list):

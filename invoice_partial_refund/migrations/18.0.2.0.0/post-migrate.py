@@ -131,7 +131,10 @@ def record_amounts_sent_by_hand(env):
         .search([("manual_refund_date", "!=", False)])
     )
     for refund in refunds:
-        fallbacks = refund.gateway_ids.filtered("manual_fallback")
-        refund.manual_refunded_amount = refund.payment_id.amount + sum(
-            fallbacks.mapped("amount")
+        # A share the customer's bank returned: 18.0.1 left the refund done
+        # when it came after the confirmation, the money owed all the same.
+        fallbacks = refund.gateway_ids.filtered(
+            lambda share: share.manual_fallback and not share.returned_payment_id
         )
+        by_hand = refund.payment_id.amount if refund.refund_method == "manual" else 0
+        refund.manual_refunded_amount = by_hand + sum(fallbacks.mapped("amount"))
