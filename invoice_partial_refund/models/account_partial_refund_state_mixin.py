@@ -125,12 +125,20 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                     )
                 )
             if refund.gateway_ids.filtered(
-                lambda g: g.state in ("requested", "pending", "succeeded")
+                lambda g: g.state in ("requested", "pending")
             ):
                 raise UserError(
                     _(
                         "%(refund)s went through a gateway: it cannot be cancelled in "
                         "Odoo. Wait for the gateway's answer.",
+                        refund=refund.name,
+                    )
+                )
+            if refund.gateway_ids.filtered(lambda g: g.state == "succeeded"):
+                raise UserError(
+                    _(
+                        "A gateway refunded part of %(refund)s: it cannot be "
+                        "cancelled. Send the rest by hand and mark it as refunded.",
                         refund=refund.name,
                     )
                 )

@@ -518,6 +518,26 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "manual")
         self.assertBooked(refund)
 
+    def test_partly_refunded_at_the_gateway_cannot_be_cancelled(self):
+        """Stripe refunded its 50, the bank's 65 awaits a manual refund: the
+        refund cannot be cancelled (Stripe's money is back with the
+        customer); the message says what to do, nothing is written."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        self._run_gateway_job()
+        self.assertEqual(
+            (refund.gateway_ids.state, refund.state), ("succeeded", "manual")
+        )
+        with self.assertRaisesRegex(UserError, "A gateway refunded part of"):
+            refund.action_cancel_refund()
+        self.assertEqual(refund.state, "manual")
+        self.assertFalse(refund.credit_note_id.reversal_move_ids)
+        self.assertBooked(refund)
+
     def test_returned_refund_then_cancelled(self):
         # The customer keeps the money after all: the refund awaiting its
         # manual refund is cancelled; the returned refund's payment and its
