@@ -32,7 +32,12 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
         self.ensure_one()
         if self.gateway == "stripe":
             return utils.get_stripe_gateway(self._get_stripe_provider())
-        return utils.get_gocardless_gateway(self.company_id)
+        # The company's GoCardless account, else its nearest parent's (a
+        # branch paid through its parent's account).
+        companies = self.company_id.sudo().parent_ids.filtered(
+            "partial_refund_gocardless_access_token"
+        )
+        return utils.get_gocardless_gateway(companies[-1:] or self.company_id)
 
     def _get_stripe_provider(self):
         """The Stripe `payment.provider` whose account took the payment.

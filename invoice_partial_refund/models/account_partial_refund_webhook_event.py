@@ -136,7 +136,7 @@ class AccountPartialRefundWebhookEvent(models.Model):
         already applied.
 
         :param company: the company whose account signed the event: only its
-            refunds are looked at
+            refunds (and its branches') are looked at
         :return: True when processed now, False for a duplicate or an event
             about a refund this addon did not make
         """
@@ -149,7 +149,8 @@ class AccountPartialRefundWebhookEvent(models.Model):
             [
                 ("gateway", "=", gateway),
                 ("gateway_reference", "=", event.refund_reference),
-                ("company_id", "=", company.id),
+                # Its branches' refunds too, made through its account.
+                ("company_id", "child_of", company.id),
             ],
             limit=1,
         )

@@ -127,6 +127,29 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         )
         return invoice, mandate_payment
 
+    def _branch(self):
+        """A branch of the company, the current user allowed in both."""
+        root = self.env.company
+        root.write({"child_ids": [Command.create({"name": "Stripe Branch"})]})
+        self.env.cr.precommit.run()  # the branch's accounting
+        branch = root.child_ids
+        self.env.user.company_ids |= branch
+        self.env = self.env(
+            context=dict(self.env.context, allowed_company_ids=(root | branch).ids)
+        )
+        return root, branch
+
+    def assertBranchRefundBooked(self, refund, root, branch):
+        self.assertEqual(refund.state, "done")
+        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, branch)
+        self.assertRefundSettled_any(refund)
+        # The parent may have received the money, the branch billed and
+        # refunded it.
+        self.assertAlmostEqual(
+            self._partner_balance(company=root) + self._partner_balance(company=branch),
+            0.0,
+        )
+
     def _post_webhook(self, gateway, payload, headers):
         """What the webhook route does with a request; True when every event
         was processed now (not a duplicate)."""
@@ -181,29 +204,6 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
 
 @tagged("post_install", "-at_install")
 class TestStripeRefunds(GatewayRefundCommon):
-    def _branch(self):
-        """A branch of the company, the current user allowed in both."""
-        root = self.env.company
-        root.write({"child_ids": [Command.create({"name": "Stripe Branch"})]})
-        self.env.cr.precommit.run()  # the branch's accounting
-        branch = root.child_ids
-        self.env.user.company_ids |= branch
-        self.env = self.env(
-            context=dict(self.env.context, allowed_company_ids=(root | branch).ids)
-        )
-        return root, branch
-
-    def assertBranchRefundBooked(self, refund, root, branch):
-        self.assertEqual(refund.state, "done")
-        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, branch)
-        self.assertRefundSettled_any(refund)
-        # The parent may have received the money, the branch billed and
-        # refunded it.
-        self.assertAlmostEqual(
-            self._partner_balance(company=root) + self._partner_balance(company=branch),
-            0.0,
-        )
-
     def test_branch_invoice_paid_through_the_parent_provider(self):
         """A branch's invoice paid through its parent company's Stripe (the
         payment the parent's): refunded through it, the refund payment the
@@ -221,6 +221,15 @@ class TestStripeRefunds(GatewayRefundCommon):
         self._run_gateway_job()
         self.assertEqual(self.fake_stripe.refunded(intent), 4600)
         self.assertBranchRefundBooked(refund, root, branch)
+        # The parent's account signs the events of its branches' refunds.
+        share = refund.gateway_ids
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self.assertTrue(self._post_webhook("stripe", payload, headers))
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertEqual(refund.state, "manual")
 
     def test_branch_payment_recording_an_intent_of_the_parent_account(self):
         """A branch's payment recording a PaymentIntent, the branch without a
@@ -809,6 +818,39 @@ class TestStripeRefunds(GatewayRefundCommon):
 
 @tagged("post_install", "-at_install")
 class TestGoCardlessRefunds(GatewayRefundCommon):
+    def test_branch_payment_through_the_parent_account(self):
+        """A branch without a GoCardless account of its own, its invoice paid
+        through its parent's: refunded through the parent's account, whose
+        webhook settles the branch's refund."""
+        root, branch = self._branch()
+        self.assertFalse(branch.sudo().partial_refund_gocardless_access_token)
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 80.0}], company=branch, pay=False
+        )
+        mandate_payment = self.fake_gocardless.add_payment(
+            self._minor(invoice.amount_total), "USD"
+        )
+        self._pay(invoice, self.bank_journal).write(
+            {
+                "refund_gateway": "gocardless",
+                "refund_gateway_reference": mandate_payment,
+            }
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}]
+        )
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual((share.state, refund.state), ("pending", "pending"))
+        (gc_refund,) = self.fake_gocardless.refunds.values()
+        self.assertEqual(gc_refund["amount"], 3450)
+        payload, headers = self.fake_gocardless.signed_webhook(
+            [{"action": "paid", "refund": gc_refund["id"]}]
+        )
+        self.fake_gocardless.set_status(gc_refund["id"], "paid")
+        self.assertTrue(self._post_webhook("gocardless", payload, headers))
+        self.assertBranchRefundBooked(refund, root, branch)
+
     def test_gocardless_refund_pending_then_paid(self):
         invoice, mandate_payment = self._create_gocardless_paid_invoice(
             [{"price_unit": 80.0}]
