@@ -307,6 +307,38 @@ class TestPartialRefundWizard(PartialRefundCommon):
             line.selected = False
         self.assertFalse(wizard_form.error_message)
 
+    def test_refundable_after_is_what_the_customer_paid(self):
+        """Paid 100.00 of 115.00, 15.00 written off: the breakdown's
+        "refundable after" is what the customer paid, never the lines'
+        115.00, before and after a refund."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "journal_id": self.bank_journal.id,
+                "payment_date": "2019-01-15",
+                "amount": 100.0,
+                "payment_difference_handling": "reconcile",
+                "writeoff_account_id": self.company_data["default_account_expense"].id,
+                "writeoff_label": "Write-off",
+            }
+        )._create_payments()
+        action = invoice.action_open_partial_refund_wizard()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertAlmostEqual(wizard_form.remaining_total, 100.0)
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+            line.refund_mode = "amount"
+            line.amount = 40.0
+        self.assertAlmostEqual(wizard_form.amount_total, 46.0)
+        self.assertAlmostEqual(wizard_form.remaining_total, 54.0)
+        self.assertAlmostEqual(
+            wizard_form.remaining_untaxed + wizard_form.remaining_tax, 54.0
+        )
+
     def test_nothing_selected(self):
         wizard = self._open_wizard().save()
         with self.assertRaisesRegex(UserError, "Tick at least one line"):

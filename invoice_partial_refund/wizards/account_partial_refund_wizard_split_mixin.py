@@ -4,11 +4,81 @@ from odoo import _, api, models
 
 
 class AccountPartialRefundWizardSplitMixin(models.AbstractModel):
-    """The refund wizard's split: how the money goes back, shown under its
-    lines (its only user, `account.partial.refund.wizard`, has the fields)."""
+    """The refund wizard's breakdown under its lines: what it refunds now,
+    what stays refundable after, and how the money goes back (its only user,
+    `account.partial.refund.wizard`, has the fields)."""
 
     _name = "account.partial.refund.wizard.split.mixin"
     _description = "Partial Refund Wizard Split"
+
+    @api.depends(
+        "line_ids.selected",
+        "line_ids.amount_untaxed",
+        "line_ids.amount_total",
+        "line_ids.amount_refunded_now",
+        "line_ids.refundable_amount",
+        "line_ids.error",
+        "line_ids.is_final",
+    )
+    def _compute_amounts(self):
+        for wizard in self:
+            currency = wizard.currency_id
+            selected = wizard.line_ids.filtered("selected")
+            invoice_lines = wizard.line_ids.invoice_line_id
+            lines_untaxed = sum(selected.mapped("amount_untaxed"))
+            lines_total = sum(selected.mapped("amount_total"))
+            wizard.amount_rounding = (
+                wizard.move_id._origin._get_partial_refund_cash_rounding(
+                    selected.filtered("is_final").invoice_line_id
+                )
+                if selected
+                else 0.0
+            )
+            wizard.amount_untaxed = lines_untaxed + wizard.amount_rounding
+            wizard.amount_total = lines_total + wizard.amount_rounding
+            wizard.amount_tax = wizard.amount_total - wizard.amount_untaxed
+            # The invoice's cash rounding goes back with its last refund: what
+            # its refunds have not given back yet, less this one's.
+            invoice = wizard.move_id._origin
+            given_back = invoice.partial_refund_ids.filtered(
+                lambda r: r.state != "cancelled"
+            ).mapped("amount_rounding")
+            rounding_left = (
+                invoice._get_partial_refund_rounding_total()
+                - sum(given_back)
+                - wizard.amount_rounding
+                if invoice
+                else 0.0
+            )
+            wizard.remaining_untaxed = currency.round(
+                sum(invoice_lines.mapped("price_subtotal"))
+                - sum(invoice_lines.mapped("refunded_price_subtotal"))
+                - lines_untaxed
+                + rounding_left
+            )
+            wizard.remaining_total = currency.round(
+                sum(invoice_lines.mapped("price_total"))
+                - sum(invoice_lines.mapped("refunded_price_total"))
+                - lines_total
+                + rounding_left
+            )
+            wizard.amount_remaining = currency.round(
+                sum(wizard.line_ids.mapped("refundable_amount"))
+                - sum(selected.mapped("amount_refunded_now"))
+            )
+            # Never more than what the customer paid leaves (discount lines,
+            # an early payment discount, a write-off, Odoo's credit notes).
+            paid_left = invoice._get_partial_refund_totals()[1] if invoice else 0.0
+            paid_left = max(currency.round(paid_left - wizard.amount_total), 0.0)
+            if currency.compare_amounts(wizard.remaining_total, paid_left) > 0:
+                part = paid_left / wizard.remaining_total
+                for name in (
+                    "remaining_untaxed",
+                    "remaining_total",
+                    "amount_remaining",
+                ):
+                    wizard[name] = currency.round(wizard[name] * part)
+            wizard.remaining_tax = wizard.remaining_total - wizard.remaining_untaxed
 
     @api.depends("amount_total", "payment_method_line_id", "refund_via")
     def _compute_split_html(self):
