@@ -4,9 +4,8 @@
 (`action_partial_refund`, also the wizard's), the checks on the invoice,
 and what its partial refunds' credit notes take from it (rate, amounts).
 
-Its other overrides of `account`: `account_move_refund_overrides.py`;
-how the money goes back and what each line weighs in the books:
-`account.move.refund.routing.mixin`."""
+Its other overrides of `account`: `account_move_refund_overrides.py`; how
+the money goes back, what each line weighs: the routing mixin."""
 
 import psycopg2
 
@@ -94,12 +93,11 @@ class AccountMove(models.Model):
             lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             )
-            # All the customer paid may be back before the lines are.
-            paid_back = (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move._origin._get_partial_refund_totals()[1] <= 0
-            )
+            invoice = move.move_type == "out_invoice" and move.state == "posted"
+            # All the customer paid may be back before the lines are; Odoo's
+            # own credit notes count.
+            totals = move._origin._get_partial_refund_totals() if invoice else (0, 0)
+            paid_back = invoice and totals[1] <= 0
             status = "none"
             if move.move_type == "out_invoice" and any(
                 not move.currency_id.is_zero(line.refunded_price_total)
@@ -116,6 +114,8 @@ class AccountMove(models.Model):
                     if line._origin in shares
                 )
                 status = "partial" if lines_left and not paid_back else "refunded"
+            elif invoice and not move.currency_id.is_zero(totals[0]):
+                status = "refunded" if paid_back else "partial"
             move.partial_refund_status = status
             move.can_partial_refund = (
                 move.move_type == "out_invoice"

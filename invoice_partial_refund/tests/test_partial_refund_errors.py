@@ -347,6 +347,25 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertEqual(discounted.payment_state, "paid")
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
+    def test_odoo_credit_note_of_a_line_shows_partly_refunded(self):
+        """Odoo's own credit note of one line, before any partial refund: the
+        invoice shows partly refunded, with what it credited."""
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
+        )
+        reversal.refund_moves()
+        native = self.invoice.reversal_move_ids
+        native.invoice_line_ids[1:].unlink()
+        native.action_post()
+        self.invoice.invalidate_recordset()
+        self.assertEqual(self.invoice.partial_refund_status, "partial")
+        self.assertAlmostEqual(
+            self.invoice.partial_refunded_amount, native.amount_total
+        )
+        self.assertTrue(self.invoice.can_partial_refund)
+
     def test_odoo_credit_note_counts(self):
         reversal = (
             self.env["account.move.reversal"]
@@ -378,6 +397,11 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.invoice.invalidate_recordset()
         self.assertAlmostEqual(self.invoice.partial_refundable_amount, 0.0)
         self.assertFalse(self.invoice.can_partial_refund)
+        # Shown as refunded (the form's badge and amounts, the PDF's rows).
+        self.assertEqual(self.invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(
+            self.invoice.partial_refunded_amount, self.invoice.amount_total
+        )
         self.assertRefused(
             "beyond what the customer paid", lines=[{"line_id": self.line.id}]
         )
