@@ -115,7 +115,7 @@ class AccountMoveLine(models.Model):
                 continue
             share = shares[line._origin]
             line.refunded_amount = line._refund_basis_value(refunded=True)
-            line.refundable_amount = line._refund_remaining(share=share)
+            line.refundable_amount = max(line._refund_remaining(share=share), 0.0)
 
     # ------------------------------------------------------------
     # CRUD

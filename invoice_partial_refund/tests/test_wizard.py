@@ -288,6 +288,8 @@ class TestPartialRefundWizard(PartialRefundCommon):
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": 50.0}, {"price_unit": -30.0}]
         )
+        # The discount line can never be refunded: nothing refundable on it.
+        self.assertEqual(invoice.invoice_line_ids[2].refundable_amount, 0.0)
         action = invoice.action_open_partial_refund_wizard()
         wizard_form = Form(
             self.env[action["res_model"]].with_context(**action["context"])
