@@ -40,7 +40,7 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Before the records exist: their related amount reads the refund as
+        # Before the records exist: their amount reads the refund as
         # superuser.
         default = self.env.context.get("default_refund_id")
         self._check_refunds([vals.get("refund_id", default) for vals in vals_list])
