@@ -35,8 +35,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         self.ensure_one()
         if paid_method_lines is None:
             paid_method_lines = self._get_partial_refund_paid_method_lines()
-        # The invoice's company's and its parents' (a branch pays through its
-        # parent's journals), not a sibling branch's that took the payment.
+        # The company's and its parents' (a branch pays through its parent's
+        # journals), not a sibling branch's.
         domain = [
             *self.env["account.journal"]._check_company_domain(self.company_id),
             ("type", "in", ("bank", "cash")),
@@ -206,9 +206,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return method_line
 
     def _check_partial_refund_journal_company(self, journal, argument):
-        """The money leaves by a journal of the invoice's company or of a
-        parent company (a branch's invoice), as with Odoo's payments."""
-        if journal.company_id not in self.company_id.parent_ids:
+        """Refuse a journal neither of the invoice's company nor of a parent."""
+        if not journal.filtered_domain(journal._check_company_domain(self.company_id)):
             raise UserError(
                 _(
                     "The journal %(journal)s belongs to another company than "
@@ -347,15 +346,16 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         exchange = company.income_currency_exchange_account_id
         exchange |= company.expense_currency_exchange_account_id
         customer_types = ("asset_receivable", "liability_payable")
+        # What an entry settles of invoices (not less what it pays out).
+        settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
         written_off = 0.0
         for partial in self.line_ids.matched_credit_ids:
             entry = partial.credit_move_id.move_id
-            # Else a credit note or an entry by hand: nothing written off.
             settling = entry.origin_payment_id or entry.statement_line_id
-            # What it settles of invoices (not less what it pays out).
-            settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
+            if not settling:  # a credit note, an entry by hand: none written off
+                continue
             settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
-            if not settling or company.currency_id.compare_amounts(settled, 0.0) <= 0:
+            if company.currency_id.compare_amounts(settled, 0.0) <= 0:
                 continue
             # A payment's money is also on its outstanding account, which
             # `_seek_for_lines` misses when the chart's default stands in.
