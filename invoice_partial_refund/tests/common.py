@@ -169,9 +169,9 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                 refund_line.invoice_line_id,
             )
 
-    def _odoo_credit_note(self, invoice):
+    def _odoo_credit_note(self, invoice, post=True):
         """The credit note Odoo's own "Credit Note" button makes of the whole
-        ``invoice`` at the refund date, posted."""
+        ``invoice`` at the refund date, posted (or left in draft)."""
         wizard = (
             self.env["account.move.reversal"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
@@ -179,7 +179,8 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         )
         action = wizard.refund_moves()
         credit_note = self.env["account.move"].browse(action["res_id"])
-        credit_note.action_post()
+        if post:
+            credit_note.action_post()
         return credit_note
 
     @classmethod

@@ -150,6 +150,21 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
             0.0,
         )
 
+    def _gocardless_refund_paid(self, refund, minor_amount):
+        """Send ``refund``'s GoCardless share (pending: GoCardless pays it
+        out later), then GoCardless's webhook: paid."""
+        self._run_gateway_job()
+        self.assertEqual(
+            (refund.gateway_ids.state, refund.state), ("pending", "pending")
+        )
+        (gc_refund,) = self.fake_gocardless.refunds.values()
+        self.assertEqual(gc_refund["amount"], minor_amount)
+        payload, headers = self.fake_gocardless.signed_webhook(
+            [{"action": "paid", "refund": gc_refund["id"]}]
+        )
+        self.fake_gocardless.set_status(gc_refund["id"], "paid")
+        self.assertTrue(self._post_webhook("gocardless", payload, headers))
+
     def _post_webhook(self, gateway, payload, headers):
         """What the webhook route does with a request; True when every event
         was processed now (not a duplicate)."""
@@ -839,16 +854,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         refund = self._refund(
             invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}]
         )
-        share = refund.gateway_ids
-        self._run_gateway_job()
-        self.assertEqual((share.state, refund.state), ("pending", "pending"))
-        (gc_refund,) = self.fake_gocardless.refunds.values()
-        self.assertEqual(gc_refund["amount"], 3450)
-        payload, headers = self.fake_gocardless.signed_webhook(
-            [{"action": "paid", "refund": gc_refund["id"]}]
-        )
-        self.fake_gocardless.set_status(gc_refund["id"], "paid")
-        self.assertTrue(self._post_webhook("gocardless", payload, headers))
+        self._gocardless_refund_paid(refund, 3450)
         self.assertBranchRefundBooked(refund, root, branch)
 
     def test_gocardless_refund_pending_then_paid(self):
@@ -862,15 +868,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertEqual(
             (share.gateway, share.payment_reference), ("gocardless", mandate_payment)
         )
-        self._run_gateway_job()
-        self.assertEqual((share.state, refund.state), ("pending", "pending"))
-        (gc_refund,) = self.fake_gocardless.refunds.values()
-        self.assertEqual(gc_refund["amount"], 3450)
-        payload, headers = self.fake_gocardless.signed_webhook(
-            [{"action": "paid", "refund": gc_refund["id"]}]
-        )
-        self.fake_gocardless.set_status(gc_refund["id"], "paid")
-        self._post_webhook("gocardless", payload, headers)
+        self._gocardless_refund_paid(refund, 3450)
         self.assertEqual((share.state, refund.state), ("succeeded", "done"))
         self.assertEqual(share.refund_payment_id.journal_id, self.bank_journal)
         self.assertBooked(refund)

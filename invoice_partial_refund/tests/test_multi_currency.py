@@ -68,6 +68,7 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
                 [{"price_unit": price}], currency=currency
             )
             refunds |= self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+            self._check_rate_and_balance(invoice, refunds[-1:])
         groups = self.env["account.partial.refund"].read_group(
             [("id", "in", refunds.ids)], ["amount_total_company:sum"], []
         )

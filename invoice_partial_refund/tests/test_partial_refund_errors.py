@@ -350,13 +350,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
     def test_odoo_credit_note_of_a_line_shows_partly_refunded(self):
         """Odoo's own credit note of one line, before any partial refund: the
         invoice shows partly refunded, with what it credited."""
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=self.invoice.ids)
-            .create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
-        )
-        reversal.refund_moves()
-        native = self.invoice.reversal_move_ids
+        native = self._odoo_credit_note(self.invoice, post=False)
         native.invoice_line_ids[1:].unlink()
         native.action_post()
         self.invoice.invalidate_recordset()
@@ -367,13 +361,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertTrue(self.invoice.can_partial_refund)
 
     def test_odoo_credit_note_counts(self):
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=self.invoice.ids)
-            .create({"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"})
-        )
-        reversal.refund_moves()
-        native = self.invoice.reversal_move_ids
+        native = self._odoo_credit_note(self.invoice, post=False)
         # Odoo's credit note takes 100 and 2 x 40, 207 with tax: 92 of the
         # 299 paid is left, less than the 184 of the four units.
         native.invoice_line_ids[1].quantity = 2
@@ -388,12 +376,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         its credit note left open): nothing is left to refund, the Partial
         refund button is gone, a call is refused."""
         self.assertTrue(self.invoice.can_partial_refund)
-        self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=self.invoice.ids
-        ).create(
-            {"journal_id": self.invoice.journal_id.id, "date": "2019-02-01"}
-        ).refund_moves()
-        self.invoice.reversal_move_ids.action_post()
+        self._odoo_credit_note(self.invoice)
         self.invoice.invalidate_recordset()
         self.assertAlmostEqual(self.invoice.partial_refundable_amount, 0.0)
         self.assertFalse(self.invoice.can_partial_refund)

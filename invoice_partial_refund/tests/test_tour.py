@@ -74,6 +74,28 @@ def _assert_settled(case, refund):
         lambda line: line.account_id.account_type == "asset_receivable"
     )
     case.assertTrue(receivable and all(receivable.mapped("reconciled")))
+    # The customer owes and is owed nothing: invoice, payment, credit note
+    # and refund payment balance out.
+    customer = case.env["account.move.line"].search(
+        [
+            ("partner_id", "=", refund.partner_id.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+        ]
+    )
+    case.assertTrue(refund.currency_id.is_zero(sum(customer.mapped("balance"))))
+
+
+def _refund_by_tour(case, invoice, tour):
+    """Walk ``tour`` as admin from ``invoice``'s form: the one refund it made."""
+    case.start_tour(
+        f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+        tour,
+        login="admin",
+    )
+    refund = invoice.partial_refund_ids
+    case.assertEqual(len(refund), 1)
+    return refund
 
 
 #: The tours' invoice: a chair (2 x 100) and a table (300).
@@ -97,14 +119,7 @@ class TestPartialRefundTour(AccountTestInvoicingHttpCommon):
         )
         self.assertEqual(invoice.payment_state, "paid")
 
-        self.start_tour(
-            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
-            "invoice_partial_refund_tour",
-            login="admin",
-        )
-
-        refund = invoice.partial_refund_ids
-        self.assertEqual(len(refund), 1)
+        refund = _refund_by_tour(self, invoice, "invoice_partial_refund_tour")
         self.assertEqual(refund.reason, "Damaged on delivery")
         # Chair: 1 of 2 by quantity (100 + 15%); table: 40 by amount (+ 15%).
         self.assertAlmostEqual(refund.amount_untaxed, 140.0)
@@ -134,14 +149,9 @@ class TestTaxIncludedTour(AccountTestInvoicingHttpCommon):
         self.assertTrue(self.company_data["default_tax_sale"].price_include)
         invoice, _payment = _paid_invoice(self, self.partner_a, CHAIR_AND_TABLE)
 
-        self.start_tour(
-            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
-            "invoice_partial_refund_tax_included_tour",
-            login="admin",
+        refund = _refund_by_tour(
+            self, invoice, "invoice_partial_refund_tax_included_tour"
         )
-
-        refund = invoice.partial_refund_ids
-        self.assertEqual(len(refund), 1)
         self.assertAlmostEqual(refund.amount_total, 115.0)
         self.assertAlmostEqual(refund.amount_untaxed, 100.0)
         self.assertAlmostEqual(refund.credit_note_id.amount_total, 115.0)
@@ -166,14 +176,7 @@ class TestCreditNoteOptionsTour(AccountTestInvoicingHttpCommon):
         _admin_refunds_in(self.env.company)
         invoice, _payment = _paid_invoice(self, self.partner, [("Chair", 1, 100.0)])
 
-        self.start_tour(
-            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
-            "invoice_partial_refund_options_tour",
-            login="admin",
-        )
-
-        refund = invoice.partial_refund_ids
-        self.assertEqual(len(refund), 1)
+        refund = _refund_by_tour(self, invoice, "invoice_partial_refund_options_tour")
         # The admin's options record and wizard (their rules: their creator).
         options = (
             self.env["account.move.reversal"]
