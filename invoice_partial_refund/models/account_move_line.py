@@ -85,7 +85,10 @@ class AccountMoveLine(models.Model):
         "partial_refund_line_ids.state",
     )
     def _compute_refunded_totals(self):
-        for line in self:
+        # Most journal lines have no refund: one assignment per field for them.
+        refunded = self.filtered("partial_refund_line_ids")
+        (self - refunded).update(dict.fromkeys(REFUNDED_TOTALS, 0.0))
+        for line in refunded:
             refund_lines = line.partial_refund_line_ids.filtered(
                 lambda rl: rl.state != "cancelled"
             )
@@ -152,9 +155,8 @@ class AccountMoveLine(models.Model):
         return "price_subtotal"
 
     def _refund_basis_value(self, refunded=False, share=None):
-        """What this line weighs on the refund basis: its share of the
-        invoice's books (``share`` when the caller has it, see
-        `_refund_shares`), or with ``refunded`` what its refunds took."""
+        """What this line weighs on the refund basis: its share of the invoice's
+        books (``share``: see `_refund_shares`), or what its refunds took."""
         self.ensure_one()
         basis = self._refund_basis()
         if refunded:
@@ -382,9 +384,8 @@ class AccountMoveLine(models.Model):
         return shares
 
     def _refund_left(self, shares=None):
-        """``{invoice line: Share}``: what is still refundable of each of
-        these invoice lines, refunds in progress counted (``shares``: their
-        `_refund_shares`, when the caller has them)."""
+        """``{invoice line: Share}``: what is still refundable of each line,
+        refunds in progress counted (``shares``: their `_refund_shares`)."""
         if shares is None:
             shares = self._refund_shares()
         left = {}

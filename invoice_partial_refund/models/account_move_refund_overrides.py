@@ -82,6 +82,58 @@ class AccountMove(models.Model):
         return refunds.credit_note_id.sudo(False)
 
     # ------------------------------------------------------------
+    # A CREDIT NOTE POSTED
+    # ------------------------------------------------------------
+
+    def _reconcile_reversed_moves(self, reverse_moves, move_reverse_cancel):
+        """Override of `account`: skip the reconciliation of a partial
+        refund's credit note with its invoice when it has nothing to do.
+
+        Odoo reconciles a reversal's open lines with its origin's, account by
+        account. A partial refund's invoice is paid: its receivable is
+        settled, and the credit note's receivable line would be "reconciled"
+        alone, which changes nothing but syncs every line of the credit note
+        again. The refund's payment settles it (see
+        `account.partial.refund.booking._reconcile_with_credit_note`)."""
+        pairs = list(zip(self, reverse_moves, strict=False))
+        kept = [
+            (move, reverse)
+            for move, reverse in pairs
+            if not reverse._is_partial_refund_reconciled_alone(move)
+        ]
+        if len(kept) == len(pairs):
+            return super()._reconcile_reversed_moves(reverse_moves, move_reverse_cancel)
+        # `concat` keeps the pairs aligned (two reversals of one move included).
+        super(
+            AccountMove, self.concat(*(move for move, _r in kept))
+        )._reconcile_reversed_moves(
+            self.concat(*(reverse for _m, reverse in kept)), move_reverse_cancel
+        )
+        return reverse_moves
+
+    def _is_partial_refund_reconciled_alone(self, origin):
+        """Whether this move is a partial refund's credit note of ``origin``
+        whose every line Odoo would reconcile on posting (see
+        `_reconcile_reversed_moves`) is alone on its account: nothing of the
+        origin, nothing of its own to match."""
+        self.ensure_one()
+        if not self.invoice_line_ids.refund_origin_line_id:
+            return False
+        lines = (origin.line_ids | self.line_ids).filtered(
+            lambda line: (
+                not line.reconciled
+                and (
+                    line.account_id.reconcile
+                    or line.account_type in ("asset_cash", "liability_credit_card")
+                )
+            )
+        )
+        keys = [(line.account_id, line.currency_id) for line in lines]
+        return len(keys) == len(set(keys)) and not any(
+            line.currency_id.is_zero(line.amount_residual_currency) for line in lines
+        )
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 

@@ -17,9 +17,14 @@ class AccountPartialRefundLine(models.Model):
         ondelete="cascade",
         index=True,
     )
-    company_id = fields.Many2one(related="refund_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="refund_id.currency_id", store=True)
-    state = fields.Selection(related="refund_id.state", store=True)
+    # Precomputed: a refund's lines are inserted with them, not updated after.
+    company_id = fields.Many2one(
+        related="refund_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(
+        related="refund_id.currency_id", store=True, precompute=True
+    )
+    state = fields.Selection(related="refund_id.state", store=True, precompute=True)
     invoice_line_id = fields.Many2one(
         comodel_name="account.move.line",
         required=True,
@@ -56,6 +61,7 @@ class AccountPartialRefundLine(models.Model):
         string="Tax",
         compute="_compute_amount_tax",
         store=True,
+        precompute=True,
         currency_field="currency_id",
     )
     tax_amounts = fields.Json(

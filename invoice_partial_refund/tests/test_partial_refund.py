@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -172,6 +174,60 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertAlmostEqual(credit_note.amount_untaxed, 25.0)
         self.assertAlmostEqual(credit_note.amount_tax, 3.75)
         self.assertRefundSettled(refund)
+
+    def _record_reconciliations(self):
+        """Patch `account.move.line.reconcile` to record the lines of each
+        call: ``(patcher, calls)``."""
+        calls = []
+        model = type(self.env["account.move.line"])
+        reconcile = model.reconcile
+
+        def recorded(lines):
+            calls.append(lines)
+            return reconcile(lines)
+
+        return patch.object(model, "reconcile", recorded), calls
+
+    def test_credit_note_is_not_reconciled_alone(self):
+        """Posting the credit note skips Odoo's reconciliation of a reversal
+        with its paid invoice, which would reconcile its lone receivable line
+        with nothing; the refund payment settles it."""
+        patcher, calls = self._record_reconciliations()
+        with patcher:
+            refund = self._refund(
+                self.invoice,
+                [{"line_id": self.line_3.id}],
+                journal_id=self.bank_journal.id,
+            )
+        self.assertRefundSettled(refund)
+        credit_note_lines = refund.credit_note_id.line_ids
+        self.assertEqual(
+            [lines.move_id for lines in calls if lines & credit_note_lines],
+            [refund.credit_note_id | refund.payment_id.move_id],
+        )
+        # Odoo's own credit note is reconciled by Odoo as before.
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}])
+        credit_note = self._odoo_credit_note(invoice, post=False)
+        self.assertFalse(credit_note._is_partial_refund_reconciled_alone(invoice))
+
+    def test_credit_note_reconciled_with_the_invoice_where_odoo_would(self):
+        """An invoice line on a reconcilable account is open: Odoo's
+        reconciliation of the reversal matches it with the credit note's
+        line, as for Odoo's own credit note."""
+        revenue = self.company_data["default_account_revenue"]
+        revenue.reconcile = True
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.account_id, revenue)
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 40.0}])
+        self.assertRefundSettled(refund)
+        credit_line = refund.credit_note_id.invoice_line_ids
+        self.assertEqual(credit_line.account_id, revenue)
+        self.assertTrue(credit_line.reconciled)
+        self.assertAlmostEqual(line.amount_residual, -60.0)
+        # The credit note's debit matched with the invoice line's credit.
+        self.assertEqual(credit_line.matched_credit_ids.credit_move_id, line)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_chatter_and_smart_button(self):
         refund = self._refund(
