@@ -2,10 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Refunding chosen lines of a paid customer invoice: the entry point
 (`action_partial_refund`, also the wizard's), the checks on the invoice,
-and what its partial refunds' credit notes take from it (rate, amounts).
+and what its partial refunds' credit notes take from it (rate, amounts)
+and do when posted.
 
-Its other overrides of `account`: `account_move_refund_overrides.py`; how
-the money goes back, what each line weighs: the routing mixin."""
+Its refund status, buttons and other overrides of `account`:
+`account_move_refund_overrides.py`; how the money goes back, what each
+line weighs: the routing mixin."""
 
 import psycopg2
 
@@ -31,117 +33,6 @@ class AccountMove(models.Model):
         string="Partial Refunds",
         readonly=True,
     )
-    partial_refund_count = fields.Integer(compute="_compute_partial_refund_count")
-    partial_refund_credit_note_count = fields.Integer(
-        compute="_compute_partial_refund_count"
-    )
-    partial_refund_status = fields.Selection(
-        selection=[
-            ("none", "Not refunded"),
-            ("partial", "Partially refunded"),
-            ("refunded", "Refunded"),
-        ],
-        string="Refund Status",
-        compute="_compute_partial_refund_status",
-    )
-    can_partial_refund = fields.Boolean(compute="_compute_partial_refund_status")
-    partial_refunded_amount = fields.Monetary(
-        string="Refunded",
-        compute="_compute_partial_refunded_amount",
-        help="Total refunded so far, tax included: partial refunds not "
-        "cancelled and credit notes made with Odoo's own Credit Note button.",
-    )
-    partial_refundable_amount = fields.Monetary(
-        string="Still Refundable",
-        compute="_compute_partial_refunded_amount",
-        help="What the customer paid less what was refunded so far, tax included.",
-    )
-
-    # ------------------------------------------------------------
-    # COMPUTES
-    # ------------------------------------------------------------
-
-    @api.depends("partial_refund_ids")
-    def _compute_partial_refund_count(self):
-        # As superuser: a salesperson reads invoices, not their refunds.
-        groups = (
-            self.env["account.partial.refund"]
-            .sudo()
-            ._read_group(
-                [("move_id", "in", self.ids)],
-                ["move_id"],
-                ["__count", "credit_note_id:count_distinct"],
-            )
-        )
-        counts = {move: (count, notes) for move, count, notes in groups}
-        for move in self:
-            move.partial_refund_count, move.partial_refund_credit_note_count = (
-                counts.get(move._origin, (0, 0))
-            )
-
-    @api.depends(
-        "move_type",
-        "state",
-        "payment_state",
-        "invoice_line_ids.refunded_price_total",
-        "invoice_line_ids.price_total",
-        "partial_refund_ids.state",
-        "reversal_move_ids.state",
-    )
-    def _compute_partial_refund_status(self):
-        for move in self:
-            lines = move.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product"
-            )
-            invoice = move.move_type == "out_invoice" and move.state == "posted"
-            # All the customer paid may be back before the lines are; Odoo's
-            # own credit notes count.
-            totals = move._origin._get_partial_refund_totals() if invoice else (0, 0)
-            paid_back = invoice and totals[1] <= 0
-            status = "none"
-            if move.move_type == "out_invoice" and any(
-                not move.currency_id.is_zero(line.refunded_price_total)
-                for line in lines
-            ):
-                # What each line weighs in the books, rounding cents included.
-                shares = lines._origin._refund_shares()
-                lines_left = any(
-                    not move.currency_id.is_zero(
-                        line.currency_id.round(shares[line._origin].total)
-                        - line.refunded_price_total
-                    )
-                    for line in lines
-                    if line._origin in shares
-                )
-                status = "partial" if lines_left and not paid_back else "refunded"
-            elif invoice and not move.currency_id.is_zero(totals[0]):
-                status = "refunded" if paid_back else "partial"
-            move.partial_refund_status = status
-            move.can_partial_refund = (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.payment_state in ("paid", "in_payment")
-                and status != "refunded"
-                and bool(lines)
-                and not paid_back
-            )
-
-    @api.depends(
-        "amount_total",
-        "partial_refund_ids.state",
-        "partial_refund_ids.amount_total",
-        "reversal_move_ids.state",
-        "reversal_move_ids.amount_total",
-    )
-    def _compute_partial_refunded_amount(self):
-        for move in self:
-            if move.move_type != "out_invoice" or move.state != "posted":
-                move.partial_refunded_amount = move.partial_refundable_amount = 0.0
-                continue
-            refunded, left = move._get_partial_refund_totals()
-            move.partial_refunded_amount = refunded
-            move.partial_refundable_amount = left
-
     # ------------------------------------------------------------
     # CREDIT NOTES OF PARTIAL REFUNDS
     # ------------------------------------------------------------
@@ -175,6 +66,54 @@ class AccountMove(models.Model):
             base_line["manual_tax_amounts"] = product_line.refund_manual_tax_amounts
         return base_line
 
+    def _reconcile_reversed_moves(self, reverse_moves, move_reverse_cancel):
+        """Override of `account`: skip the reconciliation of a partial
+        refund's credit note with its invoice when it has nothing to do.
+
+        Odoo reconciles a reversal's open lines with its origin's, account by
+        account. A partial refund's invoice is paid: its receivable is
+        settled, and the credit note's receivable line would be "reconciled"
+        alone, which changes nothing but syncs every line of the credit note
+        again. The refund's payment settles it (see
+        `account.partial.refund.booking._reconcile_with_credit_note`)."""
+        pairs = list(zip(self, reverse_moves, strict=False))
+        kept = [
+            (move, reverse)
+            for move, reverse in pairs
+            if not reverse._is_partial_refund_reconciled_alone(move)
+        ]
+        if len(kept) == len(pairs):
+            return super()._reconcile_reversed_moves(reverse_moves, move_reverse_cancel)
+        # `concat` keeps the pairs aligned (two reversals of one move included).
+        super(
+            AccountMove, self.concat(*(move for move, _r in kept))
+        )._reconcile_reversed_moves(
+            self.concat(*(reverse for _m, reverse in kept)), move_reverse_cancel
+        )
+        return reverse_moves
+
+    def _is_partial_refund_reconciled_alone(self, origin):
+        """Whether this move is a partial refund's credit note of ``origin``
+        whose every line Odoo would reconcile on posting (see
+        `_reconcile_reversed_moves`) is alone on its account: nothing of the
+        origin, nothing of its own to match."""
+        self.ensure_one()
+        if not self.invoice_line_ids.refund_origin_line_id:
+            return False
+        lines = (origin.line_ids | self.line_ids).filtered(
+            lambda line: (
+                not line.reconciled
+                and (
+                    line.account_id.reconcile
+                    or line.account_type in ("asset_cash", "liability_credit_card")
+                )
+            )
+        )
+        keys = [(line.account_id, line.currency_id) for line in lines]
+        return len(keys) == len(set(keys)) and not any(
+            line.currency_id.is_zero(line.amount_residual_currency) for line in lines
+        )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -206,20 +145,6 @@ class AccountMove(models.Model):
             invoice, requests, **options
         )
         return refund.id
-
-    def action_open_partial_refund_wizard(self):
-        self.ensure_one()
-        self.env["account.partial.refund"]._check_refund_group()
-        self.check_access("write")
-        self._check_partial_refundable()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Partial Refund"),
-            "res_model": "account.partial.refund.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_id": self.id, "dialog_size": "extra-large"},
-        }
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
