@@ -49,19 +49,13 @@ class AccountMoveLine(models.Model):
     # `account.move._lock_for_partial_refund`) instead of reading stale
     # remainders from its snapshot.
     refunded_price_subtotal = fields.Monetary(
-        string="Refunded Untaxed",
-        compute="_compute_refunded_totals",
-        store=True,
+        string="Refunded Untaxed", compute="_compute_refunded_totals", store=True
     )
     refunded_price_total = fields.Monetary(
-        string="Refunded Total",
-        compute="_compute_refunded_totals",
-        store=True,
+        string="Refunded Total", compute="_compute_refunded_totals", store=True
     )
     refunded_quantity = fields.Float(
-        compute="_compute_refunded_totals",
-        store=True,
-        digits="Product Unit of Measure",
+        compute="_compute_refunded_totals", store=True, digits="Product Unit of Measure"
     )
     refunded_amount = fields.Monetary(
         string="Refunded",
@@ -112,13 +106,19 @@ class AccountMoveLine(models.Model):
             )
         )
         shares = invoice_lines._origin._refund_shares()
+        # All the customer paid is back (a write-off, a discount line): no
+        # line has anything left, whatever its own amounts.
+        paid_back = invoice_lines.move_id.filtered(
+            lambda move: move.state == "posted" and move.partial_refundable_amount <= 0
+        )
         for line in self:
             if line not in invoice_lines or line._origin not in shares:
                 line.refunded_amount = line.refundable_amount = 0.0
                 continue
             share = shares[line._origin]
             line.refunded_amount = line._refund_basis_value(refunded=True)
-            line.refundable_amount = max(line._refund_remaining(share=share), 0.0)
+            left = max(line._refund_remaining(share=share), 0.0)
+            line.refundable_amount = 0.0 if line.move_id in paid_back else left
 
     # ------------------------------------------------------------
     # CRUD
@@ -147,12 +147,10 @@ class AccountMoveLine(models.Model):
 
     def _refund_basis(self):
         """The figure the invoice shows for its lines, on which refund amounts
-        are typed: ``'price_subtotal'`` (tax excluded) or ``'price_total'``
-        (tax included), per the company's setting."""
+        are typed: ``'price_total'`` if the company shows prices tax included."""
         company = self.company_id or self.env.company
-        if company.account_price_include == "tax_included":
-            return "price_total"
-        return "price_subtotal"
+        included = company.account_price_include == "tax_included"
+        return "price_total" if included else "price_subtotal"
 
     def _refund_basis_value(self, refunded=False, share=None):
         """What this line weighs on the refund basis: its share of the invoice's

@@ -145,6 +145,12 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
+        # All the customer paid is back: the line's own 20 left is not
+        # refundable either (an integrator reads it on the line).
+        self.assertRecordValues(
+            product_line, [{"refunded_amount": 80.0, "refundable_amount": 0.0}]
+        )
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
 
     def _early_discount_term(self):
         # 2 % off when paid within 30 days.
@@ -249,6 +255,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                     lines=[{"line_id": line.id, "amount": 0.01}],
                 )
                 self.assertEqual(invoice.partial_refund_status, "refunded")
+                self.assertEqual(line.refundable_amount, 0.0)
                 self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def _settle_with_write_off(self, invoice, amount, via):
