@@ -191,7 +191,7 @@ class AccountMove(models.Model):
             .search(
                 [
                     ("partner_id", "in", partners.ids),
-                    ("state", "in", ("requested", "pending")),
+                    ("gateway_ids.state", "in", ("requested", "pending")),
                 ]
             )
         )

@@ -43,19 +43,22 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 refund._set_done()
 
     def _get_money_state(self):
-        """Where this refund's money is: still requested of a gateway,
-        pending there, to be sent by hand, or back with the customer."""
+        """Where this refund's money is: some of it to be sent by hand (owed
+        now, whatever a gateway does with the rest), requested of a gateway,
+        pending there, or back with the customer."""
         self.ensure_one()
         gateways = self.gateway_ids
         needs_hand = (self.payment_id and self.refund_method == "manual") or any(
             gateways.mapped("manual_fallback")
         )
-        if any(g.state == "requested" for g in gateways):
-            return "requested"
-        if any(g.state == "pending" for g in gateways):
-            return "pending"
         if needs_hand and not self.manual_refund_date:
             return "manual"
+        in_flight = gateways.filtered(lambda g: g.state in ("requested", "pending"))
+        if in_flight:
+            # Requested until a gateway answers; a refund that left that
+            # state (its part by hand sent first) waits at the gateway.
+            requested = "requested" in in_flight.mapped("state")
+            return "requested" if requested and self.state == "requested" else "pending"
         return "done"
 
     def _filter_allowed(self, target, allowed_from):
@@ -72,8 +75,9 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
         return allowed
 
     def _set_pending(self):
-        """A gateway accepted the refund; the money is on its way."""
-        refunds = self._filter_allowed("pending", ("requested",))
+        """A gateway accepted the refund, or has yet to answer once the part
+        sent by hand went out; the money is on its way."""
+        refunds = self._filter_allowed("pending", ("requested", "manual"))
         # The state follows the money: written by the business code only.
         refunds.sudo().write({"state": "pending"})
 

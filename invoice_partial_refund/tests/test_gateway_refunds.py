@@ -740,6 +740,46 @@ class TestStripeRefunds(GatewayRefundCommon):
         (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
         self.assertEqual((empty["available"], empty["refund_count"]), (0.0, 1))
 
+    def test_bank_part_is_owed_at_once_while_the_gateway_works(self):
+        """Stripe's 50 requested, the bank's 65 booked as paid to the
+        customer: the 65 is to be sent by hand now, reminded and confirmable,
+        whatever Stripe does meanwhile; the credit note stays out of the
+        customer's outstanding credits until Stripe answers."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        self.assertEqual(refund.gateway_ids.state, "requested")
+        self.assertEqual(refund.state, "manual")
+        self.assertTrue(refund.manual_due_date)
+        activity_type = self.env.ref(
+            "invoice_partial_refund.mail_activity_type_manual_refund"
+        )
+        reminder = refund.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertIn(
+            refund.credit_note_id, invoice._get_partial_refund_credit_notes_in_transit()
+        )
+        with self.assertRaisesRegex(UserError, "went through a gateway"):
+            refund.action_cancel_refund()
+        confirm = self.env["account.partial.refund.confirm.wizard"].create(
+            {"refund_id": refund.id, "reference": "TRF-65"}
+        )
+        self.assertAlmostEqual(confirm.amount, 65.0)
+        confirm.action_confirm()
+        self.assertEqual(refund.state, "pending", "Stripe has yet to answer")
+        self.assertFalse(reminder.exists())
+        self.assertAlmostEqual(refund.manual_refunded_amount, 65.0)
+        self._run_gateway_job()
+        self.assertEqual(self.fake_stripe.refunded(intent), 5000)
+        self.assertEqual(refund.state, "done")
+        self.assertFalse(invoice._get_partial_refund_credit_notes_in_transit())
+        self.assertBooked(refund)
+
     def test_returned_after_the_bank_part_was_sent_awaits_a_manual_refund(self):
         """Stripe's 50 refunded, the bank's 65 sent by hand and confirmed (the
         refund is done), then the customer's bank returns Stripe's 50: the
