@@ -54,6 +54,15 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                     refund=self.name,
                 )
             )
+        reference = reference.strip() if isinstance(reference, str) else ""
+        if not reference:
+            raise UserError(
+                _(
+                    "Give the reference of the transfer or cheque that sent the "
+                    "money of %(refund)s.",
+                    refund=self.name,
+                )
+            )
         means_labels = dict(self._fields["manual_refund_means"].selection)
         if means not in means_labels:
             raise UserError(

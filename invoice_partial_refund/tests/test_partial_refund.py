@@ -416,6 +416,25 @@ class TestPartialRefundTaxes(PartialRefundCommon):
         self.assertAlmostEqual(line.refunded_amount, 12.34)
         self._refund_in_three(line, invoice)
 
+    def test_invoice_pdf_shows_the_refunded_untaxed_under_the_subtotal(self):
+        """Odoo's invoice report prints each line's untaxed subtotal, also
+        where the screen shows prices tax included: what was refunded of it
+        is shown tax excluded beneath."""
+        self.env.company.account_price_include = "tax_included"
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        # 23.00 tax included: 20.00 untaxed.
+        self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 23.0}]
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
+        refunded = html.split("Refunded:", 1)[1].split("</div>", 1)[0]
+        self.assertIn("20.00", refunded)
+        self.assertNotIn("23.00", refunded)
+
     def test_tax_included_display_with_tax_excluded_prices(self):
         # A 21 % tax added on top moves totals in steps of 1.21 cents: the
         # rounding cent goes to the tax so the total is the amount typed.

@@ -350,3 +350,109 @@ class TestPartialRefundWizard(PartialRefundCommon):
         invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
         with self.assertRaisesRegex(UserError, "is not paid"):
             invoice.action_open_partial_refund_wizard()
+
+    def _counts(self):
+        return [
+            self.env[model].search_count([])
+            for model in ("account.partial.refund", "account.move", "account.payment")
+        ]
+
+    def test_unpaid_invoice_or_bill_refused_by_the_wizard_itself(self):
+        """Opened another way than its button (a stale tab, an action with
+        the invoice in its context): the wizard refuses at once."""
+        invoice = self._create_paid_invoice([{"price_unit": 10.0}], pay=False)
+        bill = self.init_invoice("in_invoice", amounts=[50.0], post=True)
+        Wizard = self.env["account.partial.refund.wizard"]
+        for move, message in ((invoice, "is not paid"), (bill, "Only customer")):
+            with (
+                self.subTest(move=move.move_type),
+                self.assertRaisesRegex(UserError, message),
+            ):
+                Wizard.with_context(default_move_id=move.id).onchange(
+                    {}, [], {"move_id": {}, "amount_total": {}}
+                )
+            with self.assertRaisesRegex(UserError, message):
+                Wizard.create({"move_id": move.id})
+
+    def test_complete_refuses_what_refund_now_would(self):
+        """The summary is shown only for a refund Refund now will make: the
+        date, the reason and the way back are checked there too, in the
+        wizard's words; nothing is written."""
+        counts = self._counts()
+        for values, message in (
+            ({"date": "2018-12-31"}, "before the invoice date"),
+            ({"reason": "x" * 600}, "The reason is 600 characters long"),
+        ):
+            with self.subTest(values=values):
+                wizard_form = self._open_wizard()
+                with wizard_form.line_ids.edit(0) as line:
+                    line.selected = True
+                wizard = wizard_form.save()
+                wizard.write(values)
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_complete()
+                self.assertEqual(wizard.step, "lines")
+                # Straight to Refund now (an RPC call): the same checks.
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_refund_now()
+        self.assertEqual(self._counts(), counts)
+
+    def test_payment_method_of_another_company_refused(self):
+        wizard = self._open_wizard().save()
+        foreign = self.setup_other_company()["default_journal_bank"]
+        with self.assertRaisesRegex(ValidationError, "methods offered for"):
+            wizard.payment_method_line_id = foreign.outbound_payment_method_line_ids[0]
+
+    def test_an_invoice_line_once_and_product_lines_only(self):
+        """Lines the web client never sends (a line twice, a tax line, a line
+        of another invoice) are refused with what is wrong, nothing shown."""
+        chair = self.invoice.invoice_line_ids[0]
+        tax_line = self.invoice.line_ids.filtered("tax_line_id")[:1]
+        other = self._create_paid_invoice([{"price_unit": 10.0}]).invoice_line_ids
+        Wizard = self.env["account.partial.refund.wizard"].with_context(
+            default_move_id=self.invoice.id
+        )
+        spec = {"move_id": {}, "line_ids": {"fields": {"invoice_line_id": {}}}}
+        for line_ids, message in (
+            ([chair.id, chair.id], "is in the refund twice"),
+            ([chair.id, tax_line.id], "Only product lines of"),
+            ([chair.id, other.id], "Only product lines of " + self.invoice.name),
+        ):
+            with (
+                self.subTest(message=message),
+                self.assertRaisesRegex(UserError, message),
+            ):
+                Wizard.onchange(
+                    {
+                        "move_id": self.invoice.id,
+                        "line_ids": [
+                            [0, f"virtual_{index}", {"invoice_line_id": line_id}]
+                            for index, line_id in enumerate(line_ids)
+                        ],
+                    },
+                    ["line_ids"],
+                    spec,
+                )
+        # Saved (web_save's commands): a second wizard line on the chair.
+        wizard = self._open_wizard().save()
+        with self.assertRaisesRegex(UserError, "is in the refund twice"):
+            wizard.write({"line_ids": [(0, 0, {"invoice_line_id": chair.id})]})
+
+    def test_amount_with_more_decimals_is_refunded_as_stored(self):
+        """The amount field keeps the currency's decimals: the breakdown
+        shows what will be refunded, no error on a figure already rounded."""
+        wizard_form = self._open_wizard()
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+            line.refund_mode = "amount"
+            line.amount = 12.345
+            self.assertFalse(line.error)
+            self.assertAlmostEqual(line.amount_untaxed, 12.35)
+        wizard = wizard_form.save()
+        wizard.action_complete()
+        refund = self.env["account.partial.refund"].browse(
+            wizard.action_refund_now()["res_id"]
+        )
+        self.assertAlmostEqual(refund.amount_untaxed, 12.35)
+        self.assertAlmostEqual(refund.amount_total, 14.2)
+        self.assertRefundSettled(refund)

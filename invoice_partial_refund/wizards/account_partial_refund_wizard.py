@@ -1,9 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..models.account_partial_refund import REFUND_VIA_SELECTION
+from ..refund_request import REASON_MAX_LENGTH
 from .account_partial_refund_wizard_line import PREVIEW_FIELDS
 
 
@@ -211,6 +212,22 @@ class AccountPartialRefundWizard(models.TransientModel):
         previous onchange): else the breakdown lags one tick behind."""
         self.line_ids.invalidate_recordset(PREVIEW_FIELDS)
 
+    @api.constrains("payment_method_line_id")
+    def _check_payment_method_line_id(self):
+        """Only a method offered for the invoice (its company's or a parent's
+        bank and cash journals): saved otherwise, the summary would show
+        another company's journal."""
+        for wizard in self:
+            method = wizard.payment_method_line_id
+            if method and method not in wizard.available_payment_method_line_ids:
+                raise ValidationError(
+                    _(
+                        "Choose how the money goes back among the bank and cash "
+                        "methods offered for %(invoice)s.",
+                        invoice=wizard.move_id.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -260,6 +277,8 @@ class AccountPartialRefundWizard(models.TransientModel):
         if len(invoices.exists()) != len(invoices):
             raise UserError(_("The invoice to refund does not exist."))
         invoices.check_access("write")
+        for invoice in invoices:
+            invoice._check_partial_refundable()
 
     def _check_wizard_access(self):
         """The wizard is the user's own (record rule) and its invoice is one
@@ -272,18 +291,38 @@ class AccountPartialRefundWizard(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_complete(self):
-        """First step: check every selected line and show the summary."""
+        """First step: check the refund as Refund now will and show the
+        summary."""
         self.ensure_one()
         self._check_wizard_access()
+        self._check_refund()
+        self.step = "summary"
+        return self._reopen()
+
+    def _check_refund(self):
+        """Raise a UserError on what Refund now would refuse, in the wizard's
+        words: every selected line, what the customer paid, the way back,
+        the date and the reason."""
         selected = self.line_ids.filtered("selected")
         if not selected:
             raise UserError(_("Tick at least one line to refund."))
         errors = selected.filtered("error")
         if errors:
             raise UserError(errors[0].error)
-        self.move_id._check_partial_refund_total(self.amount_total)
-        self.step = "summary"
-        return self._reopen()
+        invoice = self.move_id
+        invoice._check_partial_refund_total(self.amount_total)
+        self._check_payment_method_line_id()
+        invoice._check_partial_refund_date(
+            self.payment_method_line_id.journal_id, self.date
+        )
+        if self.reason and len(self.reason) > REASON_MAX_LENGTH:
+            raise UserError(
+                _(
+                    "The reason is %(length)s characters long: keep it under %(max)s.",
+                    length=len(self.reason),
+                    max=REASON_MAX_LENGTH,
+                )
+            )
 
     def action_back(self):
         self.ensure_one()
@@ -310,6 +349,7 @@ class AccountPartialRefundWizard(models.TransientModel):
                     refund=self.refund_id.name,
                 )
             )
+        self._check_refund()
         refund_id = self.move_id.action_partial_refund(
             [line._to_request() for line in self.line_ids.filtered("selected")],
             payment_method_line_id=self.payment_method_line_id.id,

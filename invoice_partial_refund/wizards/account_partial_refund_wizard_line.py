@@ -161,17 +161,20 @@ class AccountPartialRefundWizardLine(models.TransientModel):
         if not all(isinstance(line_id, int) for line_id in line_ids):
             raise UserError(_("Choose the invoice line to refund."))
         lines = self.env["account.move.line"].sudo().browse(line_ids)
-        invoices = lines.exists().move_id
-        if len(lines.exists()) != len(set(line_ids)) or len(invoices) != 1:
+        if len(lines.exists()) != len(lines):
             raise UserError(_("The invoice line to refund does not exist."))
-        self.env["account.partial.refund.wizard"]._check_invoices(invoices.ids)
-        if invoice_id is not None and invoices.id != invoice_id:
+        self.env["account.partial.refund.wizard"]._check_invoices(lines.move_id.ids)
+        invoice = self.env["account.move"].browse(invoice_id or lines.move_id[:1].id)
+        if lines.move_id != invoice or any(
+            line.display_type != "product" for line in lines
+        ):
             raise UserError(
                 _(
                     "Only product lines of %(invoice)s can be refunded here.",
-                    invoice=self.env["account.move"].browse(invoice_id).display_name,
+                    invoice=invoice.display_name,
                 )
             )
+        self._check_once(line_ids)
 
     @api.model
     def _check_numbers(self, vals):
@@ -221,13 +224,35 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                         invoice=wizards.browse(wizard_id).move_id.display_name,
                     )
                 )
+        # With the wizards' other lines: an invoice line is in a wizard once.
+        others = self.search([("wizard_id", "in", wizards.ids)]) - self
+        self._check_once(
+            [(line.wizard_id.id, line.invoice_line_id.id) for line in others] + pairs
+        )
+
+    @api.model
+    def _check_once(self, keys):
+        """Refuse an invoice line twice in ``keys`` (line ids, or pairs of a
+        wizard id and a line id): each line is refunded once per refund."""
+        seen = set()
+        for key in keys:
+            if key in seen:
+                line_id = key[1] if isinstance(key, tuple) else key
+                raise UserError(
+                    _(
+                        "The line “%(line)s” is in the refund twice: tick it once.",
+                        line=self.env["account.move.line"].sudo().browse(line_id).name,
+                    )
+                )
+            seen.add(key)
 
     def _to_request(self):
         """The line as a request of `account.move.action_partial_refund`."""
         self.ensure_one()
         request = {"line_id": self.invoice_line_id.id}
         if self.refund_mode == "amount":
-            request["amount"] = self.amount
+            # As the field stores it (a preview sees it as typed).
+            request["amount"] = self.currency_id.round(self.amount)
         elif self.refund_mode == "quantity":
             request["quantity"] = self.refund_quantity
         return request
