@@ -321,13 +321,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
         :param date: the payment's date, the refund's by default
         """
         refund.ensure_one()
-        outstanding_account = method_line.payment_account_id
-        if not outstanding_account and journal.type == "cash":
-            # Paid on the spot: the money moves in the cash register now.
-            outstanding_account = journal.default_account_id
         payment = self.env["account.payment"].create(
             {
-                "outstanding_account_id": outstanding_account.id,
                 "payment_type": payment_type,
                 "partner_type": "customer",
                 "partner_id": refund.credit_note_id.commercial_partner_id.id,
@@ -341,7 +336,13 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 "company_id": refund.company_id.id,
             }
         )
-        if not payment.outstanding_account_id:
+        # The method's account; without one, a cash register's own (paid on
+        # the spot: the payment is paid at once), else Odoo's outstanding one
+        # (set once created: Odoo computes it from the method, then falls
+        # back on its outstanding one).
+        if not method_line.payment_account_id and journal.type == "cash":
+            payment.outstanding_account_id = journal.default_account_id
+        elif not payment.outstanding_account_id:
             payment.outstanding_account_id = payment._get_outstanding_account(
                 payment_type
             )

@@ -33,6 +33,18 @@ class TestPartialRefund(PartialRefundCommon):
         self.assertEqual(refund.state, "done")
         self.assertEqual(refund.refund_method, "immediate")
         self.assertRefundSettled(refund)
+        # Paid on the spot: out of the cash register's own account, paid.
+        cash_account = self.cash_journal.default_account_id
+        self.assertEqual(refund.payment_id.state, "paid")
+        self.assertEqual(refund.payment_id.outstanding_account_id, cash_account)
+        self.assertAlmostEqual(
+            sum(
+                refund.payment_id.move_id.line_ids.filtered(
+                    lambda line: line.account_id == cash_account
+                ).mapped("balance")
+            ),
+            -57.5,
+        )
         credit_line = refund.credit_note_id.invoice_line_ids
         self.assertRecordValues(
             credit_line,
