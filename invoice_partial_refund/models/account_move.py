@@ -323,3 +323,66 @@ class AccountMove(models.Model):
                     left=self.currency_id.format(left),
                 )
             )
+
+    def _get_partial_refund_written_off(self):
+        """What the customer did not pay of this invoice, written off by the
+        payments or statement lines settling it: their lines neither money,
+        customers', early payment discount nor exchange difference, for the
+        part of each that settles this invoice."""
+        self.ensure_one()
+        company = self.company_id
+        exchange = company.income_currency_exchange_account_id
+        exchange |= company.expense_currency_exchange_account_id
+        customer_types = ("asset_receivable", "liability_payable")
+        # What an entry settles of invoices (not less what it pays out).
+        settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
+        written_off = 0.0
+        for partial in self.line_ids.matched_credit_ids:
+            entry = partial.credit_move_id.move_id
+            settling = entry.origin_payment_id or entry.statement_line_id
+            if not settling:  # a credit note, an entry by hand: none written off
+                continue
+            settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
+            if company.currency_id.compare_amounts(settled, 0.0) <= 0:
+                continue
+            # A payment's money is also on its outstanding account, which
+            # `_seek_for_lines` misses when the chart's default stands in.
+            kept = exchange | entry.origin_payment_id.outstanding_account_id
+            others = settling._seek_for_lines()[2].filtered_domain(
+                [
+                    ("account_type", "not in", customer_types),
+                    ("display_type", "!=", "epd"),
+                    ("account_id", "not in", kept.ids),
+                ]
+            )
+            share = partial.debit_amount_currency / settled
+            written_off += share * sum(others.mapped("balance"))
+        # Written off as income (paid too much), it caps nothing.
+        return max(self.currency_id.round(written_off), 0.0)
+
+    def _get_partial_refund_totals(self):
+        """Return ``(refunded, left)`` for this invoice, tax included: what its
+        refunds not cancelled and Odoo's own credit notes took back, and what
+        of what the customer paid stays refundable."""
+        self.ensure_one()
+        # As superuser: who reads the invoice (a salesperson, the invoice's
+        # form) may not read its refunds; their amounts are the invoice's.
+        self = self.sudo()
+        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
+        native = self.reversal_move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_refund"
+                and m not in self.partial_refund_ids.credit_note_id
+            )
+        )
+        currency = self.currency_id
+        refunded = currency.round(
+            sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
+        )
+        paid = (
+            self.amount_total
+            - self._get_partial_refund_early_discount()
+            - self._get_partial_refund_written_off()
+        )
+        return refunded, currency.round(paid - refunded)

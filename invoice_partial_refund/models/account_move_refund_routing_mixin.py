@@ -231,6 +231,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         fingerprint = tuple(
             (line.id, line.amount_currency, line.price_unit, line.quantity)
             + (line.discount, tuple(line.tax_ids.ids), line.tax_repartition_line_id.id)
+            + (line.amount_residual_currency,)  # paid (early), or not
             for line in lines
         )
         cache = self.env.cr.cache.setdefault("invoice_partial_refund.shares", {})
@@ -258,29 +259,68 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 shares[line.id] = refund_amounts.Share(
                     untaxed=self.direction_sign * line.amount_currency, taxes=taxes
                 )
-        self._spread_early_discount_taxes(shares, early_discount_taxes)
+        # The tax the invoice's early payment discount lines take off ("mixed"
+        # terms: the tax is on the discounted base, paid early or not).
+        self._spread_over_shares(shares, early_discount_taxes)
+        self._spread_over_shares(
+            shares, self._get_partial_refund_early_discount_parts()
+        )
         cache[key] = shares
         return shares
 
-    def _spread_early_discount_taxes(self, shares, early_discount_taxes):
-        """Give the product lines' ``shares`` the tax the invoice's early
-        payment discount lines take off ("mixed" payment terms: the tax is
-        computed on the discounted base, whether paid early or not), over
-        the lines bearing each tax by their untaxed amounts, the last line
-        taking the rest: the shares then add up to the invoice's tax."""
+    def _spread_over_shares(self, shares, amounts):
+        """Add ``amounts`` (``{tax key: amount}``, the key ``None`` for the
+        untaxed amount) to the product lines' ``shares``: each over the lines
+        bearing it (all of them for the untaxed amount) by their untaxed
+        amounts, the last line taking the rest; the shares then add up."""
         currency = self.currency_id
-        for key, amount in early_discount_taxes.items():
-            holders = [share for share in shares.values() if key in share.taxes]
-            weight = sum(share.untaxed for share in holders)
+        weights = {line_id: share.untaxed for line_id, share in shares.items()}
+        for key, amount in amounts.items():
+            holders = [
+                line_id
+                for line_id, share in shares.items()
+                if key is None or key in share.taxes
+            ]
+            weight = sum(weights[line_id] for line_id in holders)
             left = amount
-            for index, share in enumerate(holders):
+            for index, line_id in enumerate(holders):
                 part = (
                     left
                     if index == len(holders) - 1 or not weight
-                    else currency.round(amount * share.untaxed / weight)
+                    else currency.round(amount * weights[line_id] / weight)
                 )
-                share.taxes[key] = currency.round(share.taxes[key] + part)
+                share = shares[line_id]
+                taxes = dict(share.taxes)
+                if key is not None:
+                    taxes[key] = currency.round(taxes[key] + part)
+                untaxed = share.untaxed + (part if key is None else 0.0)
+                shares[line_id] = refund_amounts.Share(
+                    untaxed=currency.round(untaxed), taxes=taxes
+                )
                 left -= part
+
+    def _get_partial_refund_early_discount_parts(self):
+        """What the customer did not pay for paying early (see
+        `_get_partial_refund_early_discount`), as the settling entries'
+        discount lines book it: ``{tax key: -tax}``, then ``{None:
+        -untaxed}`` (the tax first: it is spread by the untaxed amounts)."""
+        base, taxes = 0.0, {}
+        for term_line, settling in self._get_partial_refund_early_discount_terms():
+            discount = term_line.amount_currency - term_line.discount_amount_currency
+            epd_lines = settling.line_ids.filtered(
+                lambda aml: aml.display_type == "epd"
+            )
+            total = sum(epd_lines.mapped("amount_currency"))
+            for line in epd_lines if total else ():
+                # This invoice's part of the entry's discount (it may settle
+                # several), in its currency whatever the entry's.
+                part = discount * line.amount_currency / total
+                if line.tax_line_id:
+                    key = str(line.tax_line_id.id)
+                    taxes[key] = taxes.get(key, 0.0) - part
+                else:
+                    base -= part
+        return {**taxes, None: base} if base or taxes else {}
 
     def _get_partial_refund_cash_rounding(self, final_lines):
         """What the invoice's cash rounding (its rounding lines: what the
@@ -325,76 +365,20 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         of each installment (payment term line) settled by an entry with
         "epd" lines (Odoo's discount), its amount less its discounted one."""
         self.ensure_one()
-        discount = 0.0
+        discount = sum(
+            term_line.amount_currency - term_line.discount_amount_currency
+            for term_line, _settling in self._get_partial_refund_early_discount_terms()
+        )
+        return self.currency_id.round(discount)
+
+    def _get_partial_refund_early_discount_terms(self):
+        """``[(installment, entries)]``: this invoice's installments (payment
+        term lines) settled by entries with "epd" lines (Odoo's discount)."""
+        terms = []
         for term_line in self.line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.discount_date
         ):
             settling = term_line.matched_credit_ids.credit_move_id.move_id
             if any(line.display_type == "epd" for line in settling.line_ids):
-                discount += (
-                    term_line.amount_currency - term_line.discount_amount_currency
-                )
-        return self.currency_id.round(discount)
-
-    def _get_partial_refund_written_off(self):
-        """What the customer did not pay of this invoice, written off by the
-        payments or statement lines settling it: their lines neither money,
-        customers', early payment discount nor exchange difference, for the
-        part of each that settles this invoice."""
-        self.ensure_one()
-        company = self.company_id
-        exchange = company.income_currency_exchange_account_id
-        exchange |= company.expense_currency_exchange_account_id
-        customer_types = ("asset_receivable", "liability_payable")
-        # What an entry settles of invoices (not less what it pays out).
-        settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
-        written_off = 0.0
-        for partial in self.line_ids.matched_credit_ids:
-            entry = partial.credit_move_id.move_id
-            settling = entry.origin_payment_id or entry.statement_line_id
-            if not settling:  # a credit note, an entry by hand: none written off
-                continue
-            settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
-            if company.currency_id.compare_amounts(settled, 0.0) <= 0:
-                continue
-            # A payment's money is also on its outstanding account, which
-            # `_seek_for_lines` misses when the chart's default stands in.
-            kept = exchange | entry.origin_payment_id.outstanding_account_id
-            others = settling._seek_for_lines()[2].filtered_domain(
-                [
-                    ("account_type", "not in", customer_types),
-                    ("display_type", "!=", "epd"),
-                    ("account_id", "not in", kept.ids),
-                ]
-            )
-            share = partial.debit_amount_currency / settled
-            written_off += share * sum(others.mapped("balance"))
-        # Written off as income (paid too much), it caps nothing.
-        return max(self.currency_id.round(written_off), 0.0)
-
-    def _get_partial_refund_totals(self):
-        """Return ``(refunded, left)`` for this invoice, tax included: what its
-        refunds not cancelled and Odoo's own credit notes took back, and what
-        of what the customer paid stays refundable."""
-        self.ensure_one()
-        # As superuser: who reads the invoice (a salesperson, the invoice's
-        # form) may not read its refunds; their amounts are the invoice's.
-        self = self.sudo()
-        ours = self.partial_refund_ids.filtered(lambda r: r.state != "cancelled")
-        native = self.reversal_move_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_refund"
-                and m not in self.partial_refund_ids.credit_note_id
-            )
-        )
-        currency = self.currency_id
-        refunded = currency.round(
-            sum(ours.mapped("amount_total")) + sum(native.mapped("amount_total"))
-        )
-        paid = (
-            self.amount_total
-            - self._get_partial_refund_early_discount()
-            - self._get_partial_refund_written_off()
-        )
-        return refunded, currency.round(paid - refunded)
+                terms.append((term_line, settling))
+        return terms

@@ -205,29 +205,105 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_early_payment_discount_counts(self):
-        # The customer paid 112.70 of 115.
-        invoice = self._create_paid_invoice(
-            [{"price_unit": 100.0}], payment_term=self._early_discount_term()
+        # The customer paid 112.70 of 115: 98.00 and 14.70 of tax.
+        for request in ({}, {"amount": 98.0}):
+            with self.subTest(request=request):
+                invoice = self._create_paid_invoice(
+                    [{"price_unit": 100.0}], payment_term=self._early_discount_term()
+                )
+                self.assertEqual(invoice.payment_state, "paid")
+                self.assertAlmostEqual(
+                    invoice._get_partial_refund_early_discount(), 2.3
+                )
+                line = invoice.invoice_line_ids
+                # The line weighs what the customer paid for it.
+                self.assertAlmostEqual(line.refundable_amount, 98.0)
+                self.assertRefused(
+                    r"98\.00 is still refundable",
+                    invoice=invoice,
+                    lines=[{"line_id": line.id, "amount": 98.01}],
+                )
+                refund = self._refund(invoice, [{"line_id": line.id, **request}])
+                self.assertRecordValues(
+                    refund, [{"amount_untaxed": 98.0, "amount_total": 112.7}]
+                )
+                self.assertRefundSettled(refund)
+                self.assertRefused(
+                    "already fully refunded",
+                    invoice=invoice,
+                    lines=[{"line_id": line.id, "amount": 0.01}],
+                )
+                self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+                self.assertEqual(line.refundable_amount, 0.0)
+                self.assertEqual(invoice.partial_refund_status, "refunded")
+                self.assertFalse(invoice.can_partial_refund)
+
+    def test_paid_early_all_of_it_back_to_the_cent_tax_by_tax(self):
+        """Paid early with a discount, on lines of several taxes, refunded in
+        parts until all the customer paid is back: the tax of each rate and
+        the income come back to nil with the payment's discount lines, as
+        with Odoo's credit note of what was paid; nothing left on a line."""
+        tax_21, tax_6 = self.env["account.tax"].create(
+            [
+                {"name": "21 % epd", "amount": 21.0, "type_tax_use": "sale"},
+                {"name": "6 % epd", "amount": 6.0, "type_tax_use": "sale"},
+            ]
         )
-        self.assertEqual(invoice.payment_state, "paid")
-        self.assertAlmostEqual(invoice._get_partial_refund_early_discount(), 2.3)
-        line = invoice.invoice_line_ids
-        self.assertRefused(
-            r"112\.70 is left", invoice=invoice, lines=[{"line_id": line.id}]
-        )
-        refund = self._refund(invoice, [{"line_id": line.id, "amount": 98.0}])
-        self.assertAlmostEqual(refund.amount_total, 112.7)
-        self.assertRefundSettled(refund)
-        self.assertRefused(
-            "beyond what the customer paid",
-            invoice=invoice,
-            lines=[{"line_id": line.id, "amount": 0.01}],
-        )
-        # All the customer paid is back: refunded, though the line shows the
-        # discount's 2.30 (never paid) as its own.
-        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
-        self.assertEqual(invoice.partial_refund_status, "refunded")
-        self.assertFalse(invoice.can_partial_refund)
+        for computation in ("included", "mixed", "excluded"):
+            with self.subTest(computation=computation):
+                term = self._early_discount_term()
+                term.early_pay_discount_computation = computation
+                invoice = self._create_paid_invoice(
+                    [
+                        {"price_unit": 19.99, "quantity": 3, "tax_ids": tax_21.ids},
+                        {
+                            "price_unit": 13.37,
+                            "quantity": 2.5,
+                            "discount": 7,
+                            "tax_ids": tax_6.ids,
+                        },
+                        {"price_unit": 45.55, "tax_ids": []},
+                    ],
+                    payment_term=term,
+                )
+                line_1, line_2, line_3 = invoice.invoice_line_ids
+                paid = (
+                    invoice.amount_total - invoice._get_partial_refund_early_discount()
+                )
+                self.assertLess(paid, invoice.amount_total)
+                refunds = self._refund(
+                    invoice,
+                    [
+                        {"line_id": line_1.id, "quantity": 1},
+                        {"line_id": line_2.id, "amount": 5.0},
+                        {"line_id": line_3.id, "amount": 10.0},
+                    ],
+                )
+                refunds |= self._refund(
+                    invoice,
+                    [{"line_id": line.id} for line in (line_1, line_2, line_3)],
+                )
+                for refund in refunds:
+                    self.assertRefundSettled(refund)
+                self.assertAlmostEqual(sum(refunds.mapped("amount_total")), paid)
+                self.assertEqual(invoice.partial_refund_status, "refunded")
+                self.assertEqual(
+                    (line_1 | line_2 | line_3).mapped("refundable_amount"), [0.0] * 3
+                )
+                payment_moves = (
+                    invoice.line_ids.matched_credit_ids.credit_move_id.move_id
+                )
+                moves = invoice | payment_moves | refunds.credit_note_id
+                for tax in tax_21 | tax_6:
+                    tax_lines = moves.line_ids.filtered(
+                        lambda line, t=tax: line.tax_line_id == t
+                    )
+                    self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
+                results = moves.line_ids.filtered(
+                    lambda line: line.account_id.internal_group in ("income", "expense")
+                )
+                self.assertAlmostEqual(sum(results.mapped("balance")), 0.0)
+                self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_payment_difference_written_off_counts(self):
         """Paid 100.00 of 115.00, the 15.00 left written off ("Mark as fully
