@@ -42,7 +42,9 @@ class AccountPartialRefundBooking(models.AbstractModel):
         """
         refund.ensure_one()
         invoice = refund.move_id
-        wizard = self._prepare_reversal_wizard(refund, reversal_values)
+        wizard = self.env["account.move.reversal"]._create_for_partial_refund(
+            refund, reversal_values
+        )
         values = self._prepare_credit_note_values(refund)
         lines = self.env["account.move.line"].concat(
             *(line for line, _r, _c in prepared)
@@ -100,34 +102,6 @@ class AccountPartialRefundBooking(models.AbstractModel):
             )
 
     @api.model
-    def _prepare_reversal_wizard(self, refund, reversal_values=None):
-        """Odoo's reversal wizard for ``refund``'s invoice, with the fields a
-        localization adds set from ``reversal_values``, as the user's Credit
-        Note button makes it (the refund group is a Billing one)."""
-        refund.ensure_one()
-        invoice = refund.move_id
-        # Only the credit note options were accepted (see
-        # `account.move.reversal._check_partial_refund_values`).
-        return (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create(
-                {
-                    "move_ids": [Command.set(invoice.ids)],
-                    "company_id": invoice.company_id.id,
-                    "journal_id": invoice.journal_id.id,
-                    "date": refund.date,
-                    "reason": _(
-                        "%(refund)s: %(reason)s",
-                        refund=refund.name,
-                        reason=refund.reason or _("Partial refund"),
-                    ),
-                    **(reversal_values or {}),
-                }
-            )
-        )
-
-    @api.model
     def _prepare_credit_note_values(self, refund):
         """What the credit note of ``refund`` takes over the reversal's
         defaults, its lines aside."""
@@ -139,8 +113,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             # Paid on the spot by the refund payment, not by a payment term:
             # no installments, no early payment discount lines (Odoo's
             # reversal keeps a "mixed" term, whose lines would lower the tax
-            # the lines' shares already give, see
-            # `_spread_early_discount_taxes`).
+            # the lines' shares already give, see `_spread_over_shares`).
             "auto_post": "no",
             "invoice_payment_term_id": False,
             # Not rounded to the cash unit: it refunds exactly what was asked;
@@ -321,14 +294,18 @@ class AccountPartialRefundBooking(models.AbstractModel):
         :param date: the payment's date, the refund's by default
         """
         refund.ensure_one()
+        date = date or refund.date
+        currency, amount, balance = self._get_payment_currency_amount(
+            refund, amount, journal, date
+        )
         payment = self.env["account.payment"].create(
             {
                 "payment_type": payment_type,
                 "partner_type": "customer",
                 "partner_id": refund.credit_note_id.commercial_partner_id.id,
                 "amount": amount,
-                "currency_id": refund.currency_id.id,
-                "date": date or refund.date,
+                "currency_id": currency.id,
+                "date": date,
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
                 "memo": memo or refund.name,
@@ -346,10 +323,34 @@ class AccountPartialRefundBooking(models.AbstractModel):
             payment.outstanding_account_id = payment._get_outstanding_account(
                 payment_type
             )
+        if balance is not None:
+            payment._generate_journal_entry(force_balance=balance)
         payment.action_post()
         if payment_type == "outbound":
             self._reconcile_with_credit_note(refund, payment)
         return payment
+
+    @api.model
+    def _get_payment_currency_amount(self, refund, amount, journal, date):
+        """``(currency, amount, balance)`` of a payment of ``amount`` through
+        ``journal``: in its currency if it has one, as Odoo's register pays;
+        ``balance`` (forced unless None): the company-currency part of the
+        credit note it settles, to the cent."""
+        currency = journal.currency_id or refund.currency_id
+        if currency == refund.currency_id:
+            return currency, amount, None
+        credit_note = refund.credit_note_id
+        company = refund.company_id
+        balance = company.currency_id.round(
+            amount * abs(credit_note.amount_total_signed) / credit_note.amount_total
+        )
+        if currency == company.currency_id:
+            return currency, balance, None
+        return (
+            currency,
+            refund.currency_id._convert(amount, currency, company, date),
+            balance,
+        )
 
     @api.model
     def _open_receivable_lines(self, refund, payments=None):

@@ -22,8 +22,13 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         sent by hand falls back alone)."""
         self.ensure_one()
         fallbacks = self.gateway_ids.filtered("manual_fallback")
-        # A cash refund's payment went out on the spot.
-        by_hand = self.payment_id.amount if self.refund_method == "manual" else 0.0
+        # A cash refund's payment went out on the spot. In the refund's
+        # currency (the payment may be in its journal's).
+        by_hand = (
+            self.credit_note_id.amount_total - sum(self.gateway_ids.mapped("amount"))
+            if self.payment_id and self.refund_method == "manual"
+            else 0.0
+        )
         return self.currency_id.round(
             by_hand + sum(fallbacks.mapped("amount")) - self.manual_refunded_amount
         )

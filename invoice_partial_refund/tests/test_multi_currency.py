@@ -254,3 +254,48 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             sum(credit_notes.mapped("amount_total_signed")),
             -invoice.amount_total_signed,
         )
+
+    def test_refund_through_a_journal_in_another_currency(self):
+        """As Odoo's payment register pays through a bank journal with a
+        currency of its own: the refund payment is in that currency, at the
+        refund date's rate, and settles the credit note to the cent (no
+        credit left open by a rate's rounding), 0 and 3 decimals alike."""
+        for currency, rate in ((self.jpy, 160.0), (self.kwd, 0.31)):
+            with self.subTest(currency=currency.name):
+                journal = self.env["account.journal"].create(
+                    {
+                        "name": f"Bank {currency.name}",
+                        "type": "bank",
+                        "code": f"B{currency.name}",
+                        "currency_id": currency.id,
+                    }
+                )
+                invoice = self._create_paid_invoice(
+                    [{"price_unit": 100.0}, {"price_unit": 33.33}]
+                )
+                line = invoice.invoice_line_ids[1]
+                refund = self._refund(
+                    invoice,
+                    [{"line_id": line.id, "amount": 12.34}],
+                    journal_id=journal.id,
+                )
+                payment = refund.payment_id
+                self.assertRecordValues(
+                    payment, [{"currency_id": currency.id, "journal_id": journal.id}]
+                )
+                self.assertAlmostEqual(
+                    payment.amount, currency.round(refund.amount_total * rate)
+                )
+                credit_note = refund.credit_note_id
+                self.assertTrue(
+                    credit_note.currency_id.is_zero(credit_note.amount_residual)
+                )
+                receivable = (credit_note | payment.move_id).line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+                self.assertTrue(all(receivable.mapped("reconciled")))
+                self.assertEqual(len(receivable.full_reconcile_id), 1)
+                self.assertAlmostEqual(sum(receivable.mapped("balance")), 0.0)
+                self.assertAlmostEqual(self._partner_balance(), 0.0)
+                # Sent by hand: the amount asked is the refund's, in its currency.
+                self.assertAlmostEqual(refund._manual_amount(), refund.amount_total)

@@ -79,6 +79,31 @@ class AccountMoveReversal(models.TransientModel):
         return super().reverse_moves(is_modify=is_modify)
 
     @api.model
+    def _create_for_partial_refund(self, refund, reversal_values=None):
+        """The wizard for ``refund``'s credit note, as the user's Credit Note
+        button makes it for the invoice (the refund group is a Billing one),
+        with the options a localization adds set from ``reversal_values``
+        (checked by `_check_partial_refund_values`)."""
+        refund.ensure_one()
+        invoice = refund.move_id
+        return self.with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "move_ids": [Command.set(invoice.ids)],
+                "company_id": invoice.company_id.id,
+                "journal_id": invoice.journal_id.id,
+                "date": refund.date,
+                "reason": _(
+                    "%(refund)s: %(reason)s",
+                    refund=refund.name,
+                    reason=refund.reason or _("Partial refund"),
+                ),
+                **(reversal_values or {}),
+            }
+        )
+
+    @api.model
     def _check_partial_refund_values(self, invoice, values):
         """Raise a UserError unless ``values`` (the ``reversal_values`` of a
         partial refund of ``invoice``) sets credit note options only: the
