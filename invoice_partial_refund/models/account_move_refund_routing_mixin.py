@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The money-back routing of an invoice's refunds (the payment method lines
 they may use, their split among its gateway payments) and what they may give
-back in all: its lines' shares of its books, its cash rounding, what the
-customer paid and was refunded (`_get_partial_refund_totals`)."""
+back in all: its lines' shares of its books (less an early payment discount
+taken), its cash rounding (what the customer paid: account_move.py)."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -301,25 +301,37 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_early_discount_parts(self):
         """What the customer did not pay for paying early (see
-        `_get_partial_refund_early_discount`), as the settling entries'
+        `_get_partial_refund_early_discount`), as the settling entry's
         discount lines book it: ``{tax key: -tax}``, then ``{None:
-        -untaxed}`` (the tax first: it is spread by the untaxed amounts)."""
+        -untaxed}`` (the tax first: it is spread by the untaxed amounts).
+        An entry settling other invoices too (a grouped payment) mixes
+        their discounts in its lines (by account and tax): this invoice's
+        discount then caps its refunds in all only."""
         base, taxes = 0.0, {}
         for term_line, settling in self._get_partial_refund_early_discount_terms():
+            receivable = settling.line_ids.filtered(
+                lambda aml: (
+                    aml.account_type in ("asset_receivable", "liability_payable")
+                )
+            )
+            if receivable.matched_debit_ids.debit_move_id.move_id != self:
+                continue
             discount = term_line.amount_currency - term_line.discount_amount_currency
             epd_lines = settling.line_ids.filtered(
                 lambda aml: aml.display_type == "epd"
             )
             total = sum(epd_lines.mapped("amount_currency"))
             for line in epd_lines if total else ():
-                # This invoice's part of the entry's discount (it may settle
-                # several), in its currency whatever the entry's.
+                # Its part of the discount, in the invoice's currency.
                 part = discount * line.amount_currency / total
-                if line.tax_line_id:
-                    key = str(line.tax_line_id.id)
-                    taxes[key] = taxes.get(key, 0.0) - part
-                else:
+                tax_rep = line.tax_repartition_line_id
+                if not tax_rep:
                     base -= part
+                    continue
+                key = str(tax_rep.tax_id.id)
+                if tax_rep.factor_percent < 0:  # a reverse charge's own part
+                    key = refund_amounts.mirror_key(key)
+                taxes[key] = taxes.get(key, 0.0) - part
         return {**taxes, None: base} if base or taxes else {}
 
     def _get_partial_refund_cash_rounding(self, final_lines):
@@ -373,12 +385,16 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_early_discount_terms(self):
         """``[(installment, entries)]``: this invoice's installments (payment
-        term lines) settled by entries with "epd" lines (Odoo's discount)."""
+        term lines) settled by entries with "epd" lines (Odoo's discount) by
+        their discount date. Read as superuser: the payments' entries are
+        the invoice's figures (a salesperson reads the invoice)."""
         terms = []
-        for term_line in self.line_ids.filtered(
+        for term_line in self.sudo().line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.discount_date
         ):
-            settling = term_line.matched_credit_ids.credit_move_id.move_id
+            settling = term_line.matched_credit_ids.credit_move_id.move_id.filtered(
+                lambda entry, term=term_line: entry.date <= term.discount_date
+            )
             if any(line.display_type == "epd" for line in settling.line_ids):
                 terms.append((term_line, settling))
         return terms

@@ -282,21 +282,20 @@ class AccountPartialRefundBooking(models.AbstractModel):
         payment_type="outbound",
         date=None,
         memo=None,
+        currency=None,
     ):
-        """Create and post a payment of ``amount`` for ``refund``.
-
-        An outbound payment (money to the customer) is reconciled with the
-        credit note, so the credit note is settled, never left as credit the
-        customer could use. An inbound one books money the customer's bank
-        sent back (see `_book_gateway_return`); the outbound payment made
-        instead settles it.
+        """Create and post a payment of ``amount`` for ``refund``: outbound
+        (money to the customer), reconciled with the credit note, never left
+        as credit the customer could use; inbound, money the customer's bank
+        sent back (see `_book_gateway_return`), which an outbound one settles.
 
         :param date: the payment's date, the refund's by default
+        :param currency: the payment's, else the journal's or the refund's
         """
         refund.ensure_one()
         date = date or refund.date
-        currency, amount, balance = self._get_payment_currency_amount(
-            refund, amount, journal, date
+        currency, amount, balance, rate = self._get_payment_currency_amount(
+            refund, amount, currency or journal.currency_id, date
         )
         payment = self.env["account.payment"].create(
             {
@@ -313,10 +312,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 "company_id": refund.company_id.id,
             }
         )
-        # The method's account; without one, a cash register's own (paid on
-        # the spot: the payment is paid at once), else Odoo's outstanding one
-        # (set once created: Odoo computes it from the method, then falls
-        # back on its outstanding one).
+        # The method's account, else a cash register's own (paid on the spot,
+        # at once), else Odoo's outstanding one (set once Odoo computed it).
         if not method_line.payment_account_id and journal.type == "cash":
             payment.outstanding_account_id = journal.default_account_id
         elif not payment.outstanding_account_id:
@@ -327,30 +324,30 @@ class AccountPartialRefundBooking(models.AbstractModel):
             payment._generate_journal_entry(force_balance=balance)
         payment.action_post()
         if payment_type == "outbound":
-            self._reconcile_with_credit_note(refund, payment)
+            self._reconcile_with_credit_note(refund, payment, rate=rate)
         return payment
 
     @api.model
-    def _get_payment_currency_amount(self, refund, amount, journal, date):
-        """``(currency, amount, balance)`` of a payment of ``amount`` through
-        ``journal``: in its currency if it has one, as Odoo's register pays;
-        ``balance`` (forced unless None): the company-currency part of the
-        credit note it settles, to the cent."""
-        currency = journal.currency_id or refund.currency_id
-        if currency == refund.currency_id:
-            return currency, amount, None
-        credit_note = refund.credit_note_id
+    def _get_payment_currency_amount(self, refund, amount, currency, date):
+        """``(currency, amount, balance, rate)`` of a payment of ``amount``
+        in ``currency`` (or the refund's), as Odoo's register pays: at
+        ``date``'s rate; ``balance`` (forced unless None) settles a credit
+        note in the company's currency to the cent; ``rate`` (unless None)
+        closes a foreign one paid in the company's currency."""
         company = refund.company_id
+        if not currency or currency == refund.currency_id:
+            return refund.currency_id, amount, None, None
+        converted = refund.currency_id._convert(amount, currency, company, date)
+        if refund.currency_id == company.currency_id:
+            return currency, converted, amount, None
+        if currency == company.currency_id:
+            return currency, converted, None, amount / converted
+        # A third currency: the company's amount it settles of the credit note.
+        credit_note = refund.credit_note_id
         balance = company.currency_id.round(
             amount * abs(credit_note.amount_total_signed) / credit_note.amount_total
         )
-        if currency == company.currency_id:
-            return currency, balance, None
-        return (
-            currency,
-            refund.currency_id._convert(amount, currency, company, date),
-            balance,
-        )
+        return currency, converted, balance, None
 
     @api.model
     def _open_receivable_lines(self, refund, payments=None):
@@ -375,10 +372,17 @@ class AccountPartialRefundBooking(models.AbstractModel):
         )
 
     @api.model
-    def _reconcile_with_credit_note(self, refund, payment):
+    def _reconcile_with_credit_note(self, refund, payment, rate=None):
         """Reconcile ``payment`` with ``refund``'s credit note; a note on the
-        refund if the credit note no longer covers it."""
-        self._open_receivable_lines(refund, payment).reconcile()
+        refund if the credit note no longer covers it. With a ``rate``, as
+        Odoo's register reconciles a payment in the company's currency: the
+        credit note closes at it, the difference an exchange difference."""
+        lines = self._open_receivable_lines(refund, payment)
+        if rate:
+            lines = lines.filtered(
+                lambda line: line.move_id in refund.credit_note_id | payment.move_id
+            ).with_context(forced_rate_from_register_payment=rate)
+        lines.reconcile()
         payment_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )

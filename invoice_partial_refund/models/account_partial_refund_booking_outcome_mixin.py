@@ -96,7 +96,10 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         method_line = journal.outbound_payment_method_line_ids.filtered(
             lambda line: not line.payment_provider_id
         )[:1]
-        return self._create_payment(refund, share.amount, journal, method_line)
+        # In the currency the gateway refunded, whatever its journal's.
+        return self._create_payment(
+            refund, share.amount, journal, method_line, currency=refund.currency_id
+        )
 
     @api.model
     def _book_gateway_return(self, share):
@@ -119,6 +122,7 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
             journal,
             method_line,
             payment_type="inbound",
+            currency=share.refund_id.currency_id,
             date=fields.Date.context_today(share),
             memo=_(
                 "%(refund)s: refund %(reference)s returned",

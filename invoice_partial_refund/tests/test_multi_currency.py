@@ -299,3 +299,38 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
                 self.assertAlmostEqual(self._partner_balance(), 0.0)
                 # Sent by hand: the amount asked is the refund's, in its currency.
                 self.assertAlmostEqual(refund._manual_amount(), refund.amount_total)
+
+    def test_foreign_invoice_through_a_journal_in_the_company_currency(self):
+        """A bank journal set to the company's currency pays a yen invoice's
+        refund in it, at the refund date's rate, as Odoo's register does:
+        the credit note closes in yen, the rate's difference booked as an
+        exchange difference, no credit left open."""
+        journal = self.env["account.journal"].create(
+            {
+                "name": "Bank in the company's currency",
+                "type": "bank",
+                "code": "BCUR",
+                "currency_id": self.env.company.currency_id.id,
+            }
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 10000.0}], currency=self.jpy
+        )
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 1234.0}],
+            journal_id=journal.id,
+        )
+        payment = refund.payment_id
+        self.assertEqual(payment.currency_id, self.env.company.currency_id)
+        # 1 419 yen at 160 yen to the dollar on the refund date.
+        self.assertAlmostEqual(refund.amount_total, 1419.0)
+        self.assertAlmostEqual(payment.amount, 8.87)
+        credit_note = refund.credit_note_id
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        receivable = (credit_note | payment.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable.mapped("reconciled")))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)

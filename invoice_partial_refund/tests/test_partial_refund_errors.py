@@ -249,6 +249,33 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                 {"name": "6 % epd", "amount": 6.0, "type_tax_use": "sale"},
             ]
         )
+        # A reverse charge: +21 % on one account, -21 % on another.
+        repartition = [
+            Command.create({"repartition_type": "base"}),
+            Command.create(
+                {
+                    "repartition_type": "tax",
+                    "factor_percent": 100.0,
+                    "account_id": self.company_data["default_account_tax_sale"].id,
+                }
+            ),
+            Command.create(
+                {
+                    "repartition_type": "tax",
+                    "factor_percent": -100.0,
+                    "account_id": self.company_data["default_account_tax_purchase"].id,
+                }
+            ),
+        ]
+        reverse_charge = self.env["account.tax"].create(
+            {
+                "name": "21 % reverse charge epd",
+                "amount": 21.0,
+                "type_tax_use": "sale",
+                "invoice_repartition_line_ids": repartition,
+                "refund_repartition_line_ids": repartition,
+            }
+        )
         for computation in ("included", "mixed", "excluded"):
             with self.subTest(computation=computation):
                 term = self._early_discount_term()
@@ -263,10 +290,15 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                             "tax_ids": tax_6.ids,
                         },
                         {"price_unit": 45.55, "tax_ids": []},
+                        {
+                            "price_unit": 17.77,
+                            "quantity": 7,
+                            "tax_ids": reverse_charge.ids,
+                        },
                     ],
                     payment_term=term,
                 )
-                line_1, line_2, line_3 = invoice.invoice_line_ids
+                line_1, line_2, line_3, line_4 = invoice.invoice_line_ids
                 paid = (
                     invoice.amount_total - invoice._get_partial_refund_early_discount()
                 )
@@ -281,24 +313,26 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                 )
                 refunds |= self._refund(
                     invoice,
-                    [{"line_id": line.id} for line in (line_1, line_2, line_3)],
+                    [{"line_id": line.id} for line in (line_1, line_2, line_3)]
+                    + [{"line_id": line_4.id, "quantity": 3}],
                 )
+                refunds |= self._refund(invoice, [{"line_id": line_4.id}])
                 for refund in refunds:
                     self.assertRefundSettled(refund)
                 self.assertAlmostEqual(sum(refunds.mapped("amount_total")), paid)
                 self.assertEqual(invoice.partial_refund_status, "refunded")
                 self.assertEqual(
-                    (line_1 | line_2 | line_3).mapped("refundable_amount"), [0.0] * 3
+                    invoice.invoice_line_ids.mapped("refundable_amount"), [0.0] * 4
                 )
                 payment_moves = (
                     invoice.line_ids.matched_credit_ids.credit_move_id.move_id
                 )
                 moves = invoice | payment_moves | refunds.credit_note_id
-                for tax in tax_21 | tax_6:
-                    tax_lines = moves.line_ids.filtered(
-                        lambda line, t=tax: line.tax_line_id == t
-                    )
-                    self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
+                tax_lines = moves.line_ids.filtered("tax_line_id").grouped(
+                    lambda line: (line.tax_line_id, line.account_id)
+                )
+                for key, lines in tax_lines.items():
+                    self.assertAlmostEqual(sum(lines.mapped("balance")), 0.0, msg=key)
                 results = moves.line_ids.filtered(
                     lambda line: line.account_id.internal_group in ("income", "expense")
                 )
@@ -428,6 +462,64 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(refund.amount_total, 230.0)
         self.assertRefundSettled(refund)
         self.assertEqual(discounted.payment_state, "paid")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_early_payment_discounts_of_a_grouped_payment(self):
+        """One payment for invoices with early discounts, two in time, one
+        too late for its own: each keeps its own discount, none for the late
+        one. The grouped payment's discount lines (merged by tax) are no
+        invoice's own: the discount caps each invoice in all."""
+        term = self._early_discount_term()
+        on_time = self._create_paid_invoice(
+            [{"price_unit": 100.0}], payment_term=term, pay=False
+        )
+        untaxed = self._create_paid_invoice(
+            [{"price_unit": 100.0, "tax_ids": []}], payment_term=term, pay=False
+        )
+        late = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_a.id,
+                "invoice_date": "2018-10-01",
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "price_unit": 200.0,
+                            "tax_ids": self.company_data["default_tax_sale"].ids,
+                        }
+                    )
+                ],
+            }
+        )
+        late.action_post()
+        invoices = on_time | untaxed | late
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create(
+            {
+                "journal_id": self.bank_journal.id,
+                "payment_date": "2019-01-15",
+                "group_payment": True,
+            }
+        )._create_payments()
+        self.assertEqual(set(invoices.mapped("payment_state")), {"paid"})
+        for invoice, discount in ((on_time, 2.3), (untaxed, 2.0), (late, 0.0)):
+            self.assertAlmostEqual(
+                invoice._get_partial_refund_early_discount(), discount
+            )
+            self.assertFalse(invoice._get_partial_refund_early_discount_parts())
+        refunds = self._refund(late, [{"line_id": late.invoice_line_ids.id}])
+        self.assertAlmostEqual(refunds.amount_total, 230.0)
+        for invoice, paid in ((on_time, 112.7), (untaxed, 98.0)):
+            refunds |= self._refund(
+                invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 98.0}]
+            )
+            self.assertAlmostEqual(refunds[-1:].amount_total, paid)
+            self.assertEqual(invoice.partial_refund_status, "refunded")
+        for refund in refunds:
+            self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_odoo_credit_note_of_a_line_shows_partly_refunded(self):

@@ -168,6 +168,48 @@ class TestSale(PartialRefundCommon):
         ]
         self.assertIn("action_view_partial_refunds", billing_arch)
 
+    def test_salesperson_opens_an_invoice_paid_with_an_early_discount(self):
+        """The lines' figures read the payment's discount lines, which a
+        salesperson may not read: read for them, as the invoice's."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2 % 30 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 30,
+                "early_pay_discount_computation": "included",
+                "line_ids": [(0, 0, {"value": "percent", "value_amount": 100})],
+            }
+        )
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], payment_term=term)
+        line = invoice.invoice_line_ids
+        self._refund(invoice, [{"line_id": line.id, "amount": 50.0}])
+        salesperson = self._create_user(
+            "salesperson_epd", self.env.ref("sales_team.group_sale_salesman_all_leads")
+        )
+        # A new request: nothing the refund computed is at hand.
+        self.env.cr.cache.pop("invoice_partial_refund.shares", None)
+        self.env.invalidate_all()
+        lines = invoice.with_user(salesperson).invoice_line_ids
+        self.assertEqual(
+            lines.read(["refundable_amount"])[0]["refundable_amount"], 48.0
+        )
+        self.env.cr.cache.pop("invoice_partial_refund.shares", None)
+        self.env.invalidate_all()
+        (values,) = invoice.with_user(salesperson).web_read(
+            {
+                "partial_refund_status": {},
+                "partial_refundable_amount": {},
+                "invoice_line_ids": {
+                    "fields": {"refunded_amount": {}, "refundable_amount": {}}
+                },
+            }
+        )
+        self.assertEqual(values["partial_refund_status"], "partial")
+        # Paid 112.70 (98.00 and its tax), 57.50 refunded.
+        self.assertAlmostEqual(values["partial_refundable_amount"], 55.2)
+        self.assertAlmostEqual(values["invoice_line_ids"][0]["refundable_amount"], 48.0)
+
     def test_down_payment_is_refunded_whole(self):
         """The final invoice deducts a down payment by its price: refunded
         by amount or quantity it would deduct the wrong amount (the customer
