@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -779,6 +780,27 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "done")
         self.assertFalse(invoice._get_partial_refund_credit_notes_in_transit())
         self.assertBooked(refund)
+
+    def test_migration_awaits_the_bank_parts_left_waiting(self):
+        """18.0.1 left a refund part gateway, part bank waiting for the
+        gateway, the bank part unreminded: the 18.0.2 migration makes it
+        await a manual refund, with its reminder."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        refund.activity_ids.unlink()
+        refund.sudo().write({"state": "requested", "manual_due_date": False})
+        migration = load_script(
+            "invoice_partial_refund/migrations/18.0.2.0.0/post-migrate.py",
+            "post_migrate",
+        )
+        migration.await_bank_parts(self.env)
+        self.assertEqual(refund.state, "manual")
+        self.assertTrue(refund.manual_due_date)
+        self.assertEqual(len(refund.activity_ids), 1)
 
     def test_returned_after_the_bank_part_was_sent_awaits_a_manual_refund(self):
         """Stripe's 50 refunded, the bank's 65 sent by hand and confirmed (the

@@ -12,7 +12,11 @@ activities people add), so the existing ones are flagged.
 What was marked as sent by hand is recorded from 18.0.2 on (a gateway's
 refund returned afterwards is owed alone): the refunds marked refunded get
 what they were due then, their manual payment and the gateway shares that
-had fallen back to it."""
+had fallen back to it.
+
+A refund part through a gateway, part through a bank journal is owed the
+bank part at once from 18.0.2 on: those still waiting for their gateway
+await a manual refund, with their reminder."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -49,6 +53,7 @@ def migrate(cr, version):
     move_global_credentials(env)
     flag_manual_refund_reminders(env)
     record_amounts_sent_by_hand(env)
+    await_bank_parts(env)
 
 
 def move_global_credentials(env):
@@ -138,3 +143,21 @@ def record_amounts_sent_by_hand(env):
         )
         by_hand = refund.payment_id.amount if refund.refund_method == "manual" else 0
         refund.manual_refunded_amount = by_hand + sum(fallbacks.mapped("amount"))
+
+
+def await_bank_parts(env):
+    """The refunds waiting for a gateway whose bank part is still to be sent
+    by hand: they await it now (see `_get_money_state`)."""
+    refunds = (
+        env["account.partial.refund"]
+        .sudo()
+        .search(
+            [
+                ("state", "in", ("requested", "pending")),
+                ("refund_method", "=", "manual"),
+                ("payment_id", "!=", False),
+                ("manual_refund_date", "=", False),
+            ]
+        )
+    )
+    refunds._update_state()
