@@ -341,7 +341,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         if refund.currency_id == company.currency_id:
             return currency, converted, amount, None
         if currency == company.currency_id:
-            return currency, converted, None, amount / converted
+            return currency, converted, None, converted and amount / converted
         # A third currency: the company's amount it settles of the credit note.
         credit_note = refund.credit_note_id
         balance = company.currency_id.round(
