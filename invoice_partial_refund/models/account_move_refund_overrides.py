@@ -40,13 +40,13 @@ class AccountMove(models.Model):
     can_partial_refund = fields.Boolean(compute="_compute_partial_refund_status")
     partial_refunded_amount = fields.Monetary(
         string="Refunded",
-        compute="_compute_partial_refunded_amount",
+        compute="_compute_partial_refund_status",
         help="Total refunded so far, tax included: partial refunds not "
         "cancelled and credit notes made with Odoo's own Credit Note button.",
     )
     partial_refundable_amount = fields.Monetary(
         string="Still Refundable",
-        compute="_compute_partial_refunded_amount",
+        compute="_compute_partial_refund_status",
         help="What the customer paid less what was refunded so far, tax included.",
     )
 
@@ -78,8 +78,11 @@ class AccountMove(models.Model):
         "payment_state",
         "invoice_line_ids.refunded_price_total",
         "invoice_line_ids.price_total",
+        "amount_total",
         "partial_refund_ids.state",
+        "partial_refund_ids.amount_total",
         "reversal_move_ids.state",
+        "reversal_move_ids.amount_total",
     )
     def _compute_partial_refund_status(self):
         for move in self:
@@ -90,6 +93,7 @@ class AccountMove(models.Model):
             # All the customer paid may be back before the lines are; Odoo's
             # own credit notes count.
             totals = move._origin._get_partial_refund_totals() if invoice else (0, 0)
+            move.partial_refunded_amount, move.partial_refundable_amount = totals
             paid_back = invoice and totals[1] <= 0
             status = "none"
             if move.move_type == "out_invoice" and any(
@@ -118,22 +122,6 @@ class AccountMove(models.Model):
                 and bool(lines)
                 and not paid_back
             )
-
-    @api.depends(
-        "amount_total",
-        "partial_refund_ids.state",
-        "partial_refund_ids.amount_total",
-        "reversal_move_ids.state",
-        "reversal_move_ids.amount_total",
-    )
-    def _compute_partial_refunded_amount(self):
-        for move in self:
-            if move.move_type != "out_invoice" or move.state != "posted":
-                move.partial_refunded_amount = move.partial_refundable_amount = 0.0
-                continue
-            refunded, left = move._get_partial_refund_totals()
-            move.partial_refunded_amount = refunded
-            move.partial_refundable_amount = left
 
     # ------------------------------------------------------------
     # OUTSTANDING CREDITS

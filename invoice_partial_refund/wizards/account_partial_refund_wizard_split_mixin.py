@@ -68,8 +68,10 @@ class AccountPartialRefundWizardSplitMixin(models.AbstractModel):
             )
             # Never more than what the customer paid leaves (discount lines,
             # an early payment discount, a write-off, Odoo's credit notes).
-            paid_left = invoice._get_partial_refund_totals()[1] if invoice else 0.0
-            paid_left = max(currency.round(paid_left - wizard.amount_total), 0.0)
+            paid_left = max(
+                currency.round(invoice.partial_refundable_amount - wizard.amount_total),
+                0.0,
+            )
             if currency.compare_amounts(wizard.remaining_total, paid_left) > 0:
                 part = paid_left / wizard.remaining_total
                 for name in (
