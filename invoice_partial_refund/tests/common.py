@@ -111,7 +111,10 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _pay(cls, invoice, journal, amount=None):
+    def _pay(cls, invoice, journal, amount=None, **values):
+        """Pay ``invoice`` (invoices of one company) with Odoo's payment
+        register on 2019-01-15, with its other ``values`` (a payment date,
+        ``group_payment``, a write-off…)."""
         register = (
             cls.env["account.payment.register"]
             .with_company(invoice.company_id)
@@ -121,10 +124,35 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                     "journal_id": journal.id,
                     "payment_date": "2019-01-15",
                     **({"amount": amount} if amount else {}),
+                    **values,
                 }
             )
         )
         return register._create_payments()
+
+    @classmethod
+    def _early_discount_term(cls, computation="included"):
+        """A payment term of 2 % off when paid within 30 days."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": f"2 % 30 days, {computation}",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 30,
+                "early_pay_discount_computation": computation,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 60}
+                    )
+                ],
+            }
+        )
+
+    def _new_request(self):
+        """As a new request: nothing computed before at hand (the records'
+        cache, the invoices' shares remembered for the transaction)."""
+        self.env.cr.cache.pop("invoice_partial_refund.shares", None)
+        self.env.invalidate_all()
 
     def _partner_balance(self, partner=None, company=None):
         """Receivable balance of the partner in company currency, posted

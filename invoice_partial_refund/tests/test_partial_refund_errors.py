@@ -152,29 +152,11 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         )
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
 
-    def _early_discount_term(self):
-        # 2 % off when paid within 30 days.
-        return self.env["account.payment.term"].create(
-            {
-                "name": "2 % 30 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 30,
-                "early_pay_discount_computation": "included",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 60}
-                    )
-                ],
-            }
-        )
-
     def test_mixed_early_payment_discount_paid_late(self):
         """A "mixed" early payment discount lowers the invoice's tax whether
         paid early or not: the lines' refunds carry it, and refunding every
         line gives back exactly what was paid, never refused."""
-        term = self._early_discount_term()
-        term.early_pay_discount_computation = "mixed"
+        term = self._early_discount_term("mixed")
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": 50.0}],
             payment_term=term,
@@ -182,11 +164,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         )
         # 150 + 15 % of 147.
         self.assertAlmostEqual(invoice.amount_total, 172.05)
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create(
-            {"journal_id": self.bank_journal.id, "payment_date": "2019-03-15"}
-        )._create_payments()
+        self._pay(invoice, self.bank_journal, payment_date="2019-03-15")
         self.assertEqual(invoice.payment_state, "paid")
         line_1, line_2 = invoice.invoice_line_ids
         first = self._refund(invoice, [{"line_id": line_1.id, "amount": 50.0}])
@@ -278,8 +256,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         )
         for computation in ("included", "mixed", "excluded"):
             with self.subTest(computation=computation):
-                term = self._early_discount_term()
-                term.early_pay_discount_computation = computation
+                term = self._early_discount_term(computation)
                 invoice = self._create_paid_invoice(
                     [
                         {"price_unit": 19.99, "quantity": 3, "tax_ids": tax_21.ids},
@@ -440,20 +417,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             [{"price_unit": 100.0}], payment_term=self._early_discount_term(), pay=False
         )
         full = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        register = (
-            self.env["account.payment.register"]
-            .with_context(
-                active_model="account.move", active_ids=(discounted | full).ids
-            )
-            .create(
-                {
-                    "journal_id": self.bank_journal.id,
-                    "payment_date": "2019-01-15",
-                    "group_payment": True,
-                }
-            )
-        )
-        payment = register._create_payments()
+        payment = self._pay(discounted | full, self.bank_journal, group_payment=True)
         self.assertEqual(len(payment), 1)
         self.assertAlmostEqual(payment.amount, 112.7 + 230.0)
         self.assertAlmostEqual(discounted._get_partial_refund_early_discount(), 2.3)
@@ -495,15 +459,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         )
         late.action_post()
         invoices = on_time | untaxed | late
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create(
-            {
-                "journal_id": self.bank_journal.id,
-                "payment_date": "2019-01-15",
-                "group_payment": True,
-            }
-        )._create_payments()
+        self._pay(invoices, self.bank_journal, group_payment=True)
         self.assertEqual(set(invoices.mapped("payment_state")), {"paid"})
         for invoice, discount in ((on_time, 2.3), (untaxed, 2.0), (late, 0.0)):
             self.assertAlmostEqual(

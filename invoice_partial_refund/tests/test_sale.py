@@ -171,31 +171,19 @@ class TestSale(PartialRefundCommon):
     def test_salesperson_opens_an_invoice_paid_with_an_early_discount(self):
         """The lines' figures read the payment's discount lines, which a
         salesperson may not read: read for them, as the invoice's."""
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "2 % 30 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 30,
-                "early_pay_discount_computation": "included",
-                "line_ids": [(0, 0, {"value": "percent", "value_amount": 100})],
-            }
-        )
+        term = self._early_discount_term()
         invoice = self._create_paid_invoice([{"price_unit": 100.0}], payment_term=term)
         line = invoice.invoice_line_ids
         self._refund(invoice, [{"line_id": line.id, "amount": 50.0}])
         salesperson = self._create_user(
             "salesperson_epd", self.env.ref("sales_team.group_sale_salesman_all_leads")
         )
-        # A new request: nothing the refund computed is at hand.
-        self.env.cr.cache.pop("invoice_partial_refund.shares", None)
-        self.env.invalidate_all()
+        self._new_request()
         lines = invoice.with_user(salesperson).invoice_line_ids
         self.assertEqual(
             lines.read(["refundable_amount"])[0]["refundable_amount"], 48.0
         )
-        self.env.cr.cache.pop("invoice_partial_refund.shares", None)
-        self.env.invalidate_all()
+        self._new_request()
         (values,) = invoice.with_user(salesperson).web_read(
             {
                 "partial_refund_status": {},

@@ -456,3 +456,4 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertAlmostEqual(refund.amount_untaxed, 12.35)
         self.assertAlmostEqual(refund.amount_total, 14.2)
         self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
