@@ -184,7 +184,9 @@ class AccountPartialRefund(models.Model):
     amount_total = fields.Monetary(
         string="Total", compute="_compute_amounts", store=True
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     # What the reports add up: refunds of invoices in several currencies.
     amount_total_company = fields.Monetary(
         string="Total in Company Currency",

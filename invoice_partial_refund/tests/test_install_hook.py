@@ -76,6 +76,19 @@ class TestInstallHook(PartialRefundCommon):
             {key: column_type for key, (column_type, __) in expected.items()},
         )
 
+    def test_fields_have_distinct_labels(self):
+        """No field this addon adds shares its label with another field of
+        its model: Odoo warns at every install and update, and filters,
+        exports and the fields' list show two alike."""
+        clashes = []
+        for model in self.env.values():
+            by_label = {}
+            for field in model._fields.values():
+                other = by_label.setdefault(field.string, field)
+                if other is not field and MODULE in (field._module, other._module):
+                    clashes.append((model._name, other.name, field.name))
+        self.assertEqual(clashes, [])
+
     def test_hook_runs_again_without_changes(self):
         """Run on an installed database (the columns exist), the hook only
         looks: one query a column, no DDL, no row touched."""
