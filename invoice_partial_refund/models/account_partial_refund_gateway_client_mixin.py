@@ -33,7 +33,8 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
         if self.gateway == "stripe":
             return utils.get_stripe_gateway(self._get_stripe_provider())
         # The company's GoCardless account, else its nearest parent's (a
-        # branch paid through its parent's account).
+        # branch paid through its parent's account; `parent_ids` runs from
+        # the root to the company itself).
         companies = self.company_id.sudo().parent_ids.filtered(
             "partial_refund_gocardless_access_token"
         )
@@ -64,9 +65,8 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
                 ]
             )
         )
-        nearest = max(
-            providers.company_id, key=lambda c: len(c.parent_ids), default=None
-        )
+        # `parent_ids` runs from the root to the company itself.
+        nearest = company.parent_ids.filtered(lambda c: c in providers.company_id)[-1:]
         provider = providers.filtered(lambda p: p.company_id == nearest)
         if len(provider) != 1:
             raise GatewayRefused(
