@@ -84,7 +84,12 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             lambda record: record._send_one()
         )
 
-    def _send_one(self):
+    def _send_one(self, looked_up=False):
+        """Send this requested record to its gateway.
+
+        :param looked_up: the gateway was just asked for this record's refund
+            by its key and has none (see `_sync_one`)
+        """
         if self.state != "requested":
             return
         if self.gateway == "gocardless" and self._get_other_refunds_of_payment(
@@ -98,6 +103,9 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                 "Waiting for GoCardless's answer on an earlier refund of this payment."
             )
             return
+        # An earlier attempt whose answer was lost may have refunded: a
+        # refusal now (a rotated key, a second provider) says nothing of it.
+        unknown = self.attempt_count and not looked_up
         self.attempt_count += 1
         try:
             gateway = self._get_gateway_client()
@@ -112,7 +120,10 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                 refunded_minor=self._refunded_minor_before(),
             )
         except GatewayRefused as error:
-            self._report_failure("failed", error.reason)
+            if unknown:
+                self.last_error = str(error)[:500]
+            else:
+                self._report_failure("failed", error.reason)
             return
         except GatewayError as error:
             # Unavailable (outcome unknown) or a conflict: stay requested;
@@ -154,7 +165,11 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                     idempotency_key=self.idempotency_key,
                 )
         except GatewayRefused as error:
-            if self.state == "requested":
+            # Refused before anything was sent: the refund is made by hand.
+            # After an attempt, the gateway may have refunded (its answer
+            # lost): only its answer about the refund decides, never a
+            # refused look-up (a rotated key), else it would be paid twice.
+            if self.state == "requested" and not self.attempt_count:
                 self._report_failure("failed", error.reason)
             else:
                 self.last_error = str(error)[:500]
@@ -165,7 +180,7 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         if result:
             self._apply(result)
         else:
-            self._send_one()
+            self._send_one(looked_up=True)
 
     def _notify_gateway_answer(self):
         """Tell the accountant who made the refund, in their browser, what

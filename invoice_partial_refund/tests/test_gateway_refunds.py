@@ -172,6 +172,35 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         Event = self.env["account.partial.refund.webhook.event"].sudo()
         return all(Event._handle_webhook(gateway, payload, headers))
 
+    def _assert_refused_look_up_waits(
+        self, refund, refunded, change, answered="succeeded"
+    ):
+        """``refund``'s gateway share is made at the gateway but its answer
+        lost; then ``change()`` makes the gateway refuse to be asked (a
+        rotated key, a second provider): the share waits, nothing is owed by
+        hand, until the gateway can be asked again (``change`` undone)."""
+        share = refund.gateway_ids
+        self.assertEqual(share.state, "requested")
+        self.assertEqual(refunded(), 2300, "made at the gateway, answer lost")
+        undo = change()
+        share.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self.assertEqual((share.state, refund.state), ("requested", "requested"))
+        self.assertFalse(share.manual_fallback)
+        self.assertTrue(share.last_error)
+        self.assertFalse(share.refund_payment_id)
+        self.assertFalse(refund.payment_id)
+        self.assertEqual(refund._manual_amount(), 0.0)
+        self.assertFalse(refund.activity_ids)
+        undo()
+        share.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self.assertEqual(share.state, answered)
+        self.assertEqual(refunded(), 2300, "found by its key, not refunded again")
+        self.assertFalse(share.manual_fallback)
+        if answered == "succeeded":
+            self.assertBooked(refund)
+
     def assertBooked(self, refund):
         """Every share of the refund is paid and reconciled with the credit
         note; the customer's balance is back where it was."""
@@ -425,6 +454,44 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.state, "succeeded")
         self.assertEqual(len(self.fake_stripe.refunds), 1)
         self.assertBooked(refund)
+
+    def test_refused_look_up_after_lost_answer_refunds_nothing_by_hand(self):
+        """The Stripe key is rotated after a refund whose answer was lost:
+        the refund is at Stripe, so nothing falls back to a manual refund."""
+        invoice, intent, refund = self._stripe_refund(20.0)
+        self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
+        self._run_gateway_job()
+        secret = self.fake_stripe.secret
+
+        def rotate():
+            self.fake_stripe.secret = "sk_rotated"
+            return lambda: setattr(self.fake_stripe, "secret", secret)
+
+        self.addCleanup(setattr, self.fake_stripe, "secret", secret)
+        self._assert_refused_look_up_waits(
+            refund, lambda: self.fake_stripe.refunded(intent), rotate
+        )
+
+    def test_second_provider_after_lost_answer_refunds_nothing_by_hand(self):
+        """A payment recording its PaymentIntent, whose refund's answer was
+        lost; then a second Stripe provider is enabled (which may refund it
+        is no longer clear): the share waits, nothing by hand."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        payment = self._pay(invoice, self.bank_journal)
+        intent = self.fake_stripe.add_payment_intent(11500, "usd")
+        payment.write({"refund_gateway": "stripe", "refund_gateway_reference": intent})
+        line = invoice.invoice_line_ids
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
+        self._run_gateway_job()
+
+        def second_provider():
+            other = self.stripe.copy({"name": "Stripe 2", "state": "test"})
+            return lambda: other.write({"state": "disabled"})
+
+        self._assert_refused_look_up_waits(
+            refund, lambda: self.fake_stripe.refunded(intent), second_provider
+        )
 
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
@@ -978,6 +1045,30 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertFalse((first | second).gateway_ids.filtered("manual_fallback"))
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
         self.assertEqual(len(self.fake_gocardless.refunds), 2)
+
+    def test_revoked_token_after_lost_answer_refunds_nothing_by_hand(self):
+        """The GoCardless token is revoked after a refund whose answer was
+        lost: the refund is at GoCardless, nothing falls back by hand."""
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 100.0}]
+        )
+        line = invoice.invoice_line_ids
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        self.fake_gocardless.inject(DROP_AFTER_CREATE, times=3)
+        self._run_gateway_job()
+        secret = self.fake_gocardless.secret
+
+        def revoke():
+            self.fake_gocardless.secret = "gc_revoked"
+            return lambda: setattr(self.fake_gocardless, "secret", secret)
+
+        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
+        self._assert_refused_look_up_waits(
+            refund,
+            lambda: self.fake_gocardless.refunded(mandate_payment),
+            revoke,
+            answered="pending",  # paid out later, see _gocardless_refund_paid
+        )
 
     def test_refunds_not_enabled_fall_back_to_manual(self):
         self.fake_gocardless.refunds_enabled = False
