@@ -269,7 +269,8 @@ class AccountMove(models.Model):
 
     def _check_not_partial_refund_entries(self):
         """Raise a UserError if one of these moves is an entry of a partial
-        refund not cancelled: its credit note or a refund payment's entry."""
+        refund not cancelled: its credit note, a refund payment's entry or a
+        returned gateway refund's."""
         if not self:
             return
         # Looked up as superuser: the user may not read refunds (Billing
@@ -282,18 +283,27 @@ class AccountMove(models.Model):
                     ("state", "!=", "cancelled"),
                     "|",
                     "|",
+                    "|",
+                    "|",
                     ("credit_note_id", "in", self.ids),
                     ("payment_id.move_id", "in", self.ids),
                     ("gateway_ids.refund_payment_id.move_id", "in", self.ids),
+                    # A gateway refund the customer's bank returned: its
+                    # payment and the return's, reconciled together.
+                    ("gateway_ids.returned_from_payment_id.move_id", "in", self.ids),
+                    ("gateway_ids.returned_payment_id.move_id", "in", self.ids),
                 ],
                 limit=1,
             )
         )
         if refunds:
+            shares = refunds.gateway_ids
             entries = (
                 refunds.credit_note_id
                 | refunds.payment_id.move_id
-                | refunds.gateway_ids.refund_payment_id.move_id
+                | shares.refund_payment_id.move_id
+                | shares.returned_from_payment_id.move_id
+                | shares.returned_payment_id.move_id
             )
             raise UserError(
                 _(

@@ -45,11 +45,15 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
             "context": {"default_refund_id": self.id},
         }
 
-    def _confirm_manual_refund(self, date, reference, means):
+    def _confirm_manual_refund(self, date, reference, means, amount=None):
         """Someone sent the money by hand: record how, close the reminder.
 
         Behind the confirmation wizard's button: checks the user may change
-        this refund before anything is written."""
+        this refund before anything is written.
+
+        :param amount: what the user was shown as owed and sent; refused if
+            the refund now owes another amount by hand
+        """
         self.ensure_one()
         self._check_refund_access()
         if self.state != "manual":
@@ -88,6 +92,17 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                 )
             )
         sent = self._manual_amount()
+        if amount is not None and self.currency_id.compare_amounts(amount, sent):
+            raise UserError(
+                _(
+                    "%(refund)s now owes %(amount)s by hand, not %(shown)s: a "
+                    "gateway answered meanwhile. Mark it as refunded again to "
+                    "see what is owed.",
+                    refund=self.name,
+                    amount=self.currency_id.format(sent),
+                    shown=self.currency_id.format(amount),
+                )
+            )
         # The refund's own fields follow the money: business code only (see write).
         self.sudo().write(
             {

@@ -32,6 +32,10 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 continue
             state = refund._get_money_state()
             if refund.state == state:
+                if state == "manual":
+                    # More may be owed by hand (a gateway's part fell back):
+                    # its reminder says how much.
+                    refund._ensure_manual_refund_activities()
                 continue
             # Never back to "requested": gateway shares start there and only
             # move forward, so a refund leaves it once and for all.
@@ -84,12 +88,14 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
     def _set_manual(self):
         """Someone must send (some of) the money by hand: due in the
         company's delay, reminded by an activity. From "done" when a gateway
-        refund the customer's bank returned falls back to a manual one."""
+        refund the customer's bank returned falls back to a manual one: a
+        new debt, reminded afresh (not escalated)."""
         for refund in self._filter_allowed("manual", ("requested", "pending", "done")):
             # The state follows the money: written by the business code only.
             refund.sudo().write(
                 {
                     "state": "manual",
+                    "escalated": False,
                     "manual_due_date": fields.Date.add(
                         fields.Date.context_today(refund),
                         days=refund.company_id.partial_refund_delay,

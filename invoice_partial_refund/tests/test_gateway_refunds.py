@@ -3,7 +3,7 @@
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.migration import load_script
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
@@ -644,6 +644,18 @@ class TestStripeRefunds(GatewayRefundCommon):
         payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
         self._post_webhook("stripe", payload, headers)
         self.assertEqual(refund.state, "manual")
+        # The returned refund's payment and its return are the refund's
+        # books: undone by Cancel refund only.
+        for payment in (first_payment, share.returned_payment_id):
+            state = payment.state
+            with self.assertRaisesRegex(UserError, "Cancel refund"):
+                payment.action_draft()
+            with self.assertRaisesRegex(UserError, "Cancel refund"):
+                payment.action_cancel()
+            with self.assertRaisesRegex(UserError, "Cancel refund"):
+                payment.move_id.button_draft()
+            self.assertEqual(payment.state, state)
+            self.assertEqual(payment.move_id.state, "posted")
         refund.action_cancel_refund()
         self.assertEqual(refund.state, "cancelled")
         self.assertEqual(first_payment.move_id.state, "posted")
@@ -848,6 +860,46 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertFalse(invoice._get_partial_refund_credit_notes_in_transit())
         self.assertBooked(refund)
 
+    def test_gateway_refusal_while_the_bank_part_is_confirmed(self):
+        """Stripe's 50 and the bank's 65 of a refund: the user opens Mark as
+        refunded (65 shown); Stripe refuses meanwhile, its 50 falls back by
+        hand. Confirming the 65 the user saw is refused, nothing written
+        (the 50 would be taken as sent); the reminder says 115 at once; the
+        dialog opened again shows 115."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        reminder = refund.activity_ids
+        self.assertIn(refund.currency_id.format(65.0), reminder.summary)
+        Confirm = self.env["account.partial.refund.confirm.wizard"].with_context(
+            default_refund_id=refund.id
+        )
+        dialog = Form(Confirm)
+        self.assertAlmostEqual(dialog.amount, 65.0)
+        dialog.reference = "TRF-65"
+        self.fake_stripe.payment_intents.pop(intent)  # Stripe refuses
+        self._run_gateway_job()
+        self.assertTrue(refund.gateway_ids.manual_fallback)
+        self.assertEqual(reminder.exists(), reminder, "the same reminder")
+        self.assertIn(refund.currency_id.format(115.0), reminder.summary)
+        confirm = dialog.save()
+        self.assertAlmostEqual(confirm.amount, 65.0, msg="as shown")
+        with self.assertRaisesRegex(UserError, "now owes .*115.00 by hand"):
+            confirm.action_confirm()
+        self.assertEqual(refund.state, "manual")
+        self.assertAlmostEqual(refund.manual_refunded_amount, 0.0)
+        self.assertTrue(reminder.exists())
+        dialog = Form(Confirm)
+        self.assertAlmostEqual(dialog.amount, 115.0)
+        dialog.reference = "TRF-115"
+        dialog.save().action_confirm()
+        self.assertEqual(refund.state, "done")
+        self.assertAlmostEqual(refund.manual_refunded_amount, 115.0)
+        self.assertBooked(refund)
+
     def test_migration_awaits_the_bank_parts_left_waiting(self):
         """18.0.1 left a refund part gateway, part bank waiting for the
         gateway, the bank part unreminded: the 18.0.2 migration makes it
@@ -883,6 +935,17 @@ class TestStripeRefunds(GatewayRefundCommon):
         share = refund.gateway_ids
         self._run_gateway_job()
         self.assertEqual(self.fake_stripe.refunded(intent), 5000)
+        # The 65 was overdue and went to the manager.
+        manager = self._create_user(
+            "refund_manager",
+            self.env.ref("account.group_account_manager")
+            | self.env.ref("invoice_partial_refund.group_partial_refund"),
+        )
+        self.env.company.partial_refund_manager_id = manager
+        overdue = fields.Date.add(refund.manual_due_date, days=30)
+        refund._ensure_manual_refund_activities(today=overdue)
+        self.assertTrue(refund.escalated)
+        self.assertEqual(refund.activity_ids.user_id, manager)
         refund._confirm_manual_refund(refund.date, "TRF-65", "bank_transfer")
         self.assertEqual(refund.state, "done")
         self.assertIn("65.00 sent by hand", refund.message_ids[:1].body, "noted")
@@ -905,6 +968,10 @@ class TestStripeRefunds(GatewayRefundCommon):
             )
         )
         self.assertEqual(len(activities), 1)
+        # A new debt, due in the company's delay: reminded to its usual
+        # responsible, escalated only if it is overdue in turn.
+        self.assertFalse(refund.escalated)
+        self.assertNotEqual(activities.user_id, manager)
         # Only Stripe's 50 is owed: the bank's 65 went out already.
         self.assertAlmostEqual(refund.manual_refunded_amount, 65.0)
         self.assertAlmostEqual(refund._manual_amount(), 50.0)

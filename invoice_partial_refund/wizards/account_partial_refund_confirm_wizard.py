@@ -12,7 +12,15 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         comodel_name="account.partial.refund", required=True, ondelete="cascade"
     )
     currency_id = fields.Many2one(related="refund_id.currency_id")
-    amount = fields.Monetary(string="Amount to Send", compute="_compute_amount")
+    # Kept as shown (read-only in the form, saved with it): confirmed only if
+    # the refund still owes it by hand when the user clicks (a gateway may
+    # answer meanwhile, see `_confirm_manual_refund`).
+    amount = fields.Monetary(
+        string="Amount to Send",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+    )
     date = fields.Date(
         string="Sent On", required=True, default=fields.Date.context_today
     )
@@ -74,5 +82,7 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.check_access("write")
-        self.refund_id._confirm_manual_refund(self.date, self.reference, self.means)
+        self.refund_id._confirm_manual_refund(
+            self.date, self.reference, self.means, amount=self.amount
+        )
         return {"type": "ir.actions.act_window_close"}
