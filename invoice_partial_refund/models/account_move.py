@@ -360,6 +360,17 @@ class AccountMove(models.Model):
         # Written off as income (paid too much), it caps nothing.
         return max(self.currency_id.round(written_off), 0.0)
 
+    def _get_partial_refund_early_discount(self):
+        """What the customer did not pay of this invoice for paying early:
+        of each installment (payment term line) settled by an entry with
+        "epd" lines (Odoo's discount), its amount less its discounted one."""
+        self.ensure_one()
+        discount = sum(
+            term_line.amount_currency - term_line.discount_amount_currency
+            for term_line, _settling in self._get_partial_refund_early_discount_terms()
+        )
+        return self.currency_id.round(discount)
+
     def _get_partial_refund_totals(self):
         """Return ``(refunded, left)`` for this invoice, tax included: what its
         refunds not cancelled and Odoo's own credit notes took back, and what

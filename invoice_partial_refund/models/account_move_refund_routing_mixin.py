@@ -5,6 +5,8 @@ they may use, their split among its gateway payments) and what they may give
 back in all: its lines' shares of its books (less an early payment discount
 taken), its cash rounding (what the customer paid: account_move.py)."""
 
+from collections import defaultdict
+
 from odoo import _, models
 from odoo.exceptions import UserError
 
@@ -67,6 +69,11 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 ("state", "not in", ("failed", "canceled")),
             ]
         )
+        # What each payment paid of this invoice: a payment of several
+        # invoices gives back through its gateway what it paid of each.
+        paid = defaultdict(float)
+        for partial in self.line_ids.matched_credit_ids:
+            paid[partial.credit_move_id.move_id] += partial.debit_amount_currency
         split = []
         remaining = amount
         for payment in payments.sorted(lambda p: (p.date, p.id)):
@@ -74,7 +81,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             if not gateway:
                 continue
             previous = earlier.filtered(lambda g, p=payment: g.source_payment_id == p)
-            available = currency.round(payment.amount - sum(previous.mapped("amount")))
+            ours = previous.filtered(lambda g: g.refund_id.move_id == self)
+            left = payment.amount - sum(previous.mapped("amount"))
+            left_here = paid[payment.move_id] - sum(ours.mapped("amount"))
+            available = currency.round(min(left, left_here))
             take = min(max(available, 0.0), max(remaining, 0.0))
             split.append(
                 {
@@ -371,17 +381,6 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return self.currency_id.round(
             self.direction_sign * sum(rounding_lines.mapped("amount_currency"))
         )
-
-    def _get_partial_refund_early_discount(self):
-        """What the customer did not pay of this invoice for paying early:
-        of each installment (payment term line) settled by an entry with
-        "epd" lines (Odoo's discount), its amount less its discounted one."""
-        self.ensure_one()
-        discount = sum(
-            term_line.amount_currency - term_line.discount_amount_currency
-            for term_line, _settling in self._get_partial_refund_early_discount_terms()
-        )
-        return self.currency_id.round(discount)
 
     def _get_partial_refund_early_discount_terms(self):
         """``[(installment, entries)]``: this invoice's installments (payment

@@ -820,6 +820,35 @@ class TestStripeRefunds(GatewayRefundCommon):
         (empty,) = invoice._get_partial_refund_gateway_split(10.0, include_empty=True)
         self.assertEqual((empty["available"], empty["refund_count"]), (0.0, 1))
 
+    def test_payment_of_two_invoices_gives_back_what_it_paid_of_each(self):
+        """One Stripe payment of two invoices (the portal's "pay all"): 50 of
+        the first (whose other 65 came by bank) and all 115 of the second.
+        Each invoice's refund goes back through Stripe up to what Stripe
+        paid of it, never more, and the rest by hand."""
+        first = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        self._pay(first, self.bank_journal, amount=65.0)
+        second = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        intent = self._pay_with_stripe(first | second, amount=165.0)
+        self.assertEqual((first | second).mapped("payment_state"), ["paid"] * 2)
+        split = first._get_partial_refund_gateway_split(115.0)
+        self.assertEqual(
+            [(s["gateway"], s["amount"]) for s in split], [("stripe", 50.0)]
+        )
+        refund = self._refund(first, [{"line_id": first.invoice_line_ids.id}])
+        self.assertEqual(refund.gateway_ids.amount, 50.0)
+        self.assertAlmostEqual(refund.payment_id.amount, 65.0, msg="by hand")
+        self.assertFalse(first._get_partial_refund_gateway_split(1.0))
+        # The second invoice's 115 all go back through Stripe.
+        refund_2 = self._refund(second, [{"line_id": second.invoice_line_ids.id}])
+        self.assertEqual(refund_2.gateway_ids.amount, 115.0)
+        self.assertFalse(refund_2.payment_id)
+        self._run_gateway_job()
+        self.assertEqual(self.fake_stripe.refunded(intent), 16500)
+        self.assertEqual(refund_2.state, "done")
+        self.assertEqual(refund.state, "manual", "the bank's 65 by hand")
+        for done in (refund, refund_2):
+            self.assertRefundSettled_any(done)
+
     def test_bank_part_is_owed_at_once_while_the_gateway_works(self):
         """Stripe's 50 requested, the bank's 65 booked as paid to the
         customer: the 65 is to be sent by hand now, reminded and confirmable,
