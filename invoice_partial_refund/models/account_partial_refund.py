@@ -202,12 +202,9 @@ class AccountPartialRefund(models.Model):
     @api.depends("line_ids.amount_untaxed", "line_ids.amount_total", "amount_rounding")
     def _compute_amounts(self):
         for refund in self:
-            refund.amount_untaxed = (
-                sum(refund.line_ids.mapped("amount_untaxed")) + refund.amount_rounding
-            )
-            refund.amount_total = (
-                sum(refund.line_ids.mapped("amount_total")) + refund.amount_rounding
-            )
+            lines, rounding = refund.line_ids, refund.amount_rounding
+            refund.amount_untaxed = sum(lines.mapped("amount_untaxed")) + rounding
+            refund.amount_total = sum(lines.mapped("amount_total")) + rounding
             refund.amount_tax = refund.amount_total - refund.amount_untaxed
 
     # On the credit note only, set once it is posted: a dependency on its
@@ -247,8 +244,14 @@ class AccountPartialRefund(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "account.partial.refund", sequence_date=vals.get("date")
+                # The invoice's company's sequence if it has its own.
+                invoice = self.env["account.move"].browse(vals.get("move_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(invoice.company_id)
+                    .next_by_code(
+                        "account.partial.refund", sequence_date=vals.get("date")
+                    )
                 )
         return super().create(vals_list)
 
@@ -284,10 +287,8 @@ class AccountPartialRefund(models.Model):
     ):
         """Refund the requested lines of a paid customer invoice.
 
-        In one transaction: the refund record, a posted credit note with one
-        line per request, the outbound payment posted and reconciled with the
-        credit note (so the customer's balance is unchanged and no credit is
-        left open), and a message on the invoice.
+        In one transaction: the refund record, its posted credit note, its
+        payment reconciled with it (no credit left open), its messages.
 
         :param invoice: the paid ``out_invoice``
         :param lines: ``(line_id, amount, quantity)`` tuples as

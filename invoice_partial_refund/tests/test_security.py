@@ -104,3 +104,30 @@ class TestPartialRefundSecurity(PartialRefundCommon):
         )
         with self.assertRaises(AccessError):
             refund.with_user(other_user).read(["name"])
+
+    def test_refunds_numbered_by_their_company_sequence(self):
+        """A company with its own refund sequence numbers its refunds with
+        it, whichever company the user works in; the others share Odoo's."""
+        company_2 = self.company_data_2["company"]
+        self.env["ir.sequence"].create(
+            {
+                "name": "Refunds of company 2",
+                "code": "account.partial.refund",
+                "prefix": "RF2/",
+                "company_id": company_2.id,
+            }
+        )
+        invoice_2 = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=company_2
+        )
+        # Working in company 1, company 2 allowed too (the company switcher).
+        companies = self.invoice.company_id | company_2
+        invoice_2 = invoice_2.with_context(allowed_company_ids=companies.ids)
+        self.assertEqual(invoice_2.env.company, self.invoice.company_id)
+        refund_2 = self._refund(invoice_2, [{"line_id": invoice_2.invoice_line_ids.id}])
+        self.assertEqual(refund_2.company_id, company_2)
+        self.assertTrue(refund_2.name.startswith("RF2/"), refund_2.name)
+        refund_1 = self._refund(
+            self.invoice, [{"line_id": self.invoice.invoice_line_ids.id}]
+        )
+        self.assertTrue(refund_1.name.startswith("RFND/"), refund_1.name)
