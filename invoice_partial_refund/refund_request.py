@@ -183,6 +183,15 @@ def parse_reason(value, field="reason", _=untranslated):
                 value=_show(value),
             ),
         )
+    if "\x00" in value:
+        # PostgreSQL stores no NUL character in text.
+        raise RefundRequestError(
+            field,
+            _(
+                "The refund “%(field)s” contains a NUL character (\\x00): remove it.",
+                field=field,
+            ),
+        )
     if len(value) > REASON_MAX_LENGTH:
         raise RefundRequestError(
             field,

@@ -136,6 +136,7 @@ MALFORMED = [
     ({"reason": 5}, "“reason” must be text"),
     ({"reason": ["Damaged"]}, "“reason” must be text"),
     ({"reason": "x" * (REASON_MAX_LENGTH + 1)}, "“reason” is 501 characters long"),
+    ({"reason": "Damaged\x00"}, "“reason” contains a NUL character"),
 ]
 
 
