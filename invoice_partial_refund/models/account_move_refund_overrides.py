@@ -239,6 +239,20 @@ class AccountMove(models.Model):
         self._check_not_partial_refund_entries()
         return super().button_cancel()
 
+    def _post(self, soft=True):
+        # Odoo's credit note of a partly refunded invoice, left in draft
+        # before the refund: posted, it would credit the refunded lines again.
+        # (A partial refund's own credit note names its lines' origins.)
+        native_credit_notes = self.filtered(
+            lambda move: (
+                move.move_type == "out_refund"
+                and move.reversed_entry_id
+                and not move.line_ids.refund_origin_line_id
+            )
+        )
+        native_credit_notes.reversed_entry_id._check_no_partial_refunds()
+        return super()._post(soft=soft)
+
     def _check_no_partial_refunds(self):
         """Raise a UserError if one of these invoices has a partial refund
         not cancelled: in draft, its refunded lines could be changed or

@@ -19,29 +19,24 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
     _name = "account.move.refund.routing.mixin"
     _description = "Invoice Partial Refund Routing"
 
-    def _get_partial_refund_paid_method_lines(self):
-        """Inbound payment method lines of the payments reconciled with this
-        invoice."""
-        self.ensure_one()
-        return self._get_reconciled_payments().payment_method_line_id
-
     def _get_partial_refund_method_lines(self, paid_method_lines=None):
         """Outbound payment method lines a refund of this invoice may use: the
         journals the invoice was paid through, then the company's bank and
         cash journals. Gateway methods are not offered: their refunds go
         through the gateway itself.
 
-        :param paid_method_lines: `_get_partial_refund_paid_method_lines`,
-            when the caller has it already
+        :param paid_method_lines: the inbound methods of the payments
+            reconciled with the invoice, when the caller has them already
         """
         self.ensure_one()
         if paid_method_lines is None:
-            paid_method_lines = self._get_partial_refund_paid_method_lines()
+            paid_method_lines = self._get_reconciled_payments().payment_method_line_id
         # The company's and its parents' (a branch pays through its parent's
-        # journals), not a sibling branch's.
+        # journals), not a sibling branch's; not an archived one.
         domain = [
             *self.env["account.journal"]._check_company_domain(self.company_id),
             ("type", "in", ("bank", "cash")),
+            ("active", "=", True),
         ]
         journals = paid_method_lines.journal_id.filtered_domain(domain)
         journals |= self.env["account.journal"].search(domain)
@@ -115,7 +110,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             goes back by hand through a bank or cash journal
         """
         self.ensure_one()
-        paid_method_lines = self._get_partial_refund_paid_method_lines()
+        paid_method_lines = self._get_reconciled_payments().payment_method_line_id
         available = self._get_partial_refund_method_lines(paid_method_lines)
         MethodLine = self.env["account.payment.method.line"]
         if payment_method_line_id:
@@ -166,7 +161,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 # `_get_partial_refund_gateway_split`): what it cannot take
                 # goes through the default manual method.
                 return self._get_partial_refund_method_line()
-            self._check_partial_refund_journal_company(
+            self._check_partial_refund_journal(
                 method_line.journal_id, "payment_method_line_id"
             )
             if method_line not in available:
@@ -191,7 +186,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                         id=journal_id,
                     )
                 )
-            self._check_partial_refund_journal_company(journal, "journal_id")
+            self._check_partial_refund_journal(journal, "journal_id")
             method_lines = available.filtered(lambda line: line.journal_id == journal)
             if not method_lines:
                 raise UserError(
@@ -215,8 +210,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             )
         return method_line
 
-    def _check_partial_refund_journal_company(self, journal, argument):
-        """Refuse a journal neither of the invoice's company nor of a parent."""
+    def _check_partial_refund_journal(self, journal, argument):
+        """Refuse a journal neither of the invoice's company nor of a parent,
+        or archived."""
         if not journal.filtered_domain(journal._check_company_domain(self.company_id)):
             raise UserError(
                 _(
@@ -224,6 +220,15 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                     "%(invoice)s: choose a “%(argument)s” of the invoice's company.",
                     journal=journal.display_name,
                     invoice=self.name,
+                    argument=argument,
+                )
+            )
+        if not journal.active:
+            raise UserError(
+                _(
+                    "The journal %(journal)s is archived: choose a “%(argument)s” "
+                    "of an active bank or cash journal.",
+                    journal=journal.display_name,
                     argument=argument,
                 )
             )
@@ -345,13 +350,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return {**taxes, None: base} if base or taxes else {}
 
     def _get_partial_refund_cash_rounding(self, final_lines):
-        """What the invoice's cash rounding (its rounding lines: what the
-        customer paid beyond the lines, or short of them) gives back with a
-        refund that takes the whole remainder of ``final_lines``: all of it
-        when no line is left to refund after it, nothing before. Credit
-        notes are not rounded themselves: each refunds exactly its lines.
-        (Rounding in the biggest tax is a tax line, in the lines' shares
-        already.)"""
+        """What the invoice's cash rounding gives back with a refund taking
+        the whole remainder of ``final_lines``: all of it when no line is
+        left to refund after it, nothing before; credit notes are not rounded
+        (rounding in the biggest tax is a tax line, in the shares already)."""
         self.ensure_one()
         rounding = self._get_partial_refund_rounding_total()
         if not rounding:
@@ -383,10 +385,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         )
 
     def _get_partial_refund_early_discount_terms(self):
-        """``[(installment, entries)]``: this invoice's installments (payment
-        term lines) settled by entries with "epd" lines (Odoo's discount) by
-        their discount date. Read as superuser: the payments' entries are
-        the invoice's figures (a salesperson reads the invoice)."""
+        """``[(installment, entries)]``: this invoice's payment term lines
+        settled by their discount date by entries with "epd" lines. As
+        superuser: a salesperson reads the invoice, not its payments."""
         terms = []
         for term_line in self.sudo().line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.discount_date

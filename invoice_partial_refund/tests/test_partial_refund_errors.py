@@ -580,3 +580,45 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             "belongs to another company",
             payment_method_line_id=other_bank.outbound_payment_method_line_ids[0].id,
         )
+
+    def test_archived_journal(self):
+        """The invoice was paid through a bank journal archived since: the
+        refund goes by an active one by default, never offered the archived
+        one; passed explicitly, it is refused by name, nothing written."""
+        paid_journal = self.invoice._get_reconciled_payments().journal_id
+        self.bank_journal.copy({"name": "Other Bank", "code": "OBNK"})
+        self.assertEqual(
+            self.invoice._get_partial_refund_method_line().journal_id, paid_journal
+        )
+        paid_journal.action_archive()
+        self.assertNotIn(
+            paid_journal,
+            self.invoice._get_partial_refund_method_lines().journal_id,
+        )
+        self.assertRefused("is archived", journal_id=paid_journal.id)
+        self.assertRefused(
+            "is archived",
+            payment_method_line_id=paid_journal.outbound_payment_method_line_ids[0].id,
+        )
+        refund = self._refund(self.invoice, [{"line_id": self.line.id}])
+        self.assertNotEqual(refund.journal_id, paid_journal)
+        self.assertTrue(refund.journal_id.active)
+        self.assertRefundSettled(refund)
+
+    def test_odoo_draft_credit_note_cannot_be_posted_after_a_partial_refund(self):
+        """Odoo's credit note of the whole invoice left in draft, then a
+        partial refund: posting the draft would credit the refunded line
+        again (the customer keeps its money and a credit). Refused, the
+        credit note stays in draft, the invoice's figures unchanged; once
+        the refund is cancelled it posts."""
+        native = self._odoo_credit_note(self.invoice, post=False)
+        refund = self._refund(self.invoice, [{"line_id": self.line.id}])
+        refunded = self.invoice.partial_refunded_amount
+        with self.assertRaisesRegex(UserError, "has partial refunds"):
+            native.action_post()
+        self.assertEqual(native.state, "draft")
+        self.invoice.invalidate_recordset()
+        self.assertAlmostEqual(self.invoice.partial_refunded_amount, refunded)
+        refund.action_cancel_refund()
+        native.action_post()
+        self.assertEqual(native.state, "posted")
