@@ -261,16 +261,23 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertRefundSettled(refund)
 
     def test_amounts_typed_are_numbers(self):
-        """NaN and infinities (JSON-RPC sends them) are refused with a message
-        naming the field, nothing written."""
+        """NaN and infinities (JSON-RPC sends them) and numbers larger than
+        the API takes are refused with a message naming the field, nothing
+        written."""
         wizard = self._open_wizard().save()
         line = wizard.line_ids[0]
         for name in ("amount", "refund_quantity"):
-            for value in (float("nan"), float("inf"), float("-inf")):
+            for value, message in (
+                (float("nan"), "must be a number"),
+                (float("inf"), "must be a number"),
+                (float("-inf"), "must be a number"),
+                (1e300, "too large: at most"),
+                (-(10**16), "too large: at most"),
+            ):
                 with self.subTest(field=name, value=value):
-                    with self.assertRaisesRegex(ValidationError, "must be a number"):
+                    with self.assertRaisesRegex(ValidationError, message):
                         line.write({name: value})
-                    with self.assertRaisesRegex(ValidationError, "must be a number"):
+                    with self.assertRaisesRegex(ValidationError, message):
                         line.create(
                             {
                                 "wizard_id": wizard.id,

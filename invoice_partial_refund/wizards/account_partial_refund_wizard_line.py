@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import refund_amounts
+from ..refund_request import MAX_NUMBER
 
 #: What each line's preview computes (see `_compute_preview`).
 PREVIEW_FIELDS = [
@@ -179,7 +180,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     @api.model
     def _check_numbers(self, vals):
         """The amount and quantity typed are numbers (JSON-RPC can send NaN
-        and infinities, which the ORM would fail on)."""
+        and infinities, which the ORM would fail on), no larger than the
+        API takes (`refund_request.MAX_NUMBER`)."""
         for name in ("amount", "refund_quantity"):
             value = vals.get(name)
             if isinstance(value, float) and not math.isfinite(value):
@@ -189,6 +191,15 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                         "not %(value)s.",
                         field=self._fields[name].string,
                         value=value,
+                    )
+                )
+            if isinstance(value, int | float) and abs(value) > MAX_NUMBER:
+                raise ValidationError(
+                    _(
+                        "The %(field)s of a line to refund is too large: at most "
+                        "%(max)s.",
+                        field=self._fields[name].string,
+                        max=MAX_NUMBER,
                     )
                 )
 
