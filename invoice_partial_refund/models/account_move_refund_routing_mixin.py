@@ -324,12 +324,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         discount then caps its refunds in all only."""
         base, taxes = 0.0, {}
         for term_line, settling in self._get_partial_refund_early_discount_terms():
-            receivable = settling.line_ids.filtered(
-                lambda aml: (
-                    aml.account_type in ("asset_receivable", "liability_payable")
-                )
-            )
-            if receivable.matched_debit_ids.debit_move_id.move_id != self:
+            # Not the invoices of a grouped payment (an exchange difference
+            # entry, the rate moved by the payment, is no invoice).
+            settled = settling.line_ids.matched_debit_ids.debit_move_id.move_id
+            if settled.filtered(lambda m: m.is_invoice(include_receipts=True)) != self:
                 continue
             discount = term_line.amount_currency - term_line.discount_amount_currency
             epd_lines = settling.line_ids.filtered(

@@ -81,6 +81,35 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             self.assertIn('name="amount_total_company"', arch)
             self.assertNotIn('name="amount_total"', arch)
 
+    def test_early_payment_discount_when_the_rate_moved(self):
+        """Paid early at another rate than the invoice's (Odoo books an
+        exchange difference with the payment): each line still weighs what
+        the customer paid for it, less its part of the discount, tax by
+        tax; refunding every line in full gives back exactly what was paid."""
+        chf = self.setup_other_currency(
+            "CHF", rates=[("2019-01-01", 0.9), ("2019-01-10", 0.8)]
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}],
+            currency=chf,
+            payment_term=self._early_discount_term(),
+        )
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertTrue(invoice.line_ids.matched_credit_ids.exchange_move_id)
+        line_1, line_2 = invoice.invoice_line_ids
+        self.assertAlmostEqual(line_1.refundable_amount, 98.0)
+        self.assertAlmostEqual(line_2.refundable_amount, 49.0)
+        refund = self._refund(invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}])
+        self.assertRecordValues(
+            refund, [{"amount_untaxed": 147.0, "amount_total": 169.05}]
+        )
+        tax_line = refund.credit_note_id.line_ids.filtered("tax_line_id")
+        self.assertAlmostEqual(tax_line.amount_currency, 22.05)  # 14.70 + 7.35
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_jpy(self):
         invoice = self._create_paid_invoice(
             [{"price_unit": 12345.0, "quantity": 3}], currency=self.jpy
