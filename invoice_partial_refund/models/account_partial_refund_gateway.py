@@ -53,6 +53,11 @@ class AccountPartialRefundGateway(models.Model):
     source_transaction_id = fields.Many2one(
         comodel_name="payment.transaction", readonly=True, ondelete="restrict"
     )
+    # The Stripe account first asked for a payment recorded without a
+    # transaction: asked again about this refund, whatever providers appear.
+    stripe_provider_id = fields.Many2one(
+        comodel_name="payment.provider", readonly=True, ondelete="restrict"
+    )
     payment_reference = fields.Char(
         string="Gateway Payment ID", required=True, readonly=True, index=True
     )

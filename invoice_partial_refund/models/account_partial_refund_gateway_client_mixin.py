@@ -47,7 +47,7 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
             company, for a payment recorded without a transaction
         """
         self.ensure_one()
-        provider = self.source_transaction_id.provider_id
+        provider = self.source_transaction_id.provider_id or self.stripe_provider_id
         if provider:
             return provider
         # A recorded PaymentIntent names no provider: only an unambiguous one
@@ -73,6 +73,9 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
                 "No single active Stripe provider for this company.",
                 reason="stripe_provider_ambiguous",
             )
+        # The refund is asked of this account: it is asked again about it
+        # there, even once a second provider makes the choice unclear.
+        self.sudo().stripe_provider_id = provider
         return provider
 
     def _check_recorded_payment(self, gateway):

@@ -472,26 +472,44 @@ class TestStripeRefunds(GatewayRefundCommon):
             refund, lambda: self.fake_stripe.refunded(intent), rotate
         )
 
-    def test_second_provider_after_lost_answer_refunds_nothing_by_hand(self):
-        """A payment recording its PaymentIntent, whose refund's answer was
-        lost; then a second Stripe provider is enabled (which may refund it
-        is no longer clear): the share waits, nothing by hand."""
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
-        payment = self._pay(invoice, self.bank_journal)
-        intent = self.fake_stripe.add_payment_intent(11500, "usd")
-        payment.write({"refund_gateway": "stripe", "refund_gateway_reference": intent})
-        line = invoice.invoice_line_ids
-        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
-        self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
-        self._run_gateway_job()
-
-        def second_provider():
-            other = self.stripe.copy({"name": "Stripe 2", "state": "test"})
-            return lambda: other.write({"state": "disabled"})
-
-        self._assert_refused_look_up_waits(
-            refund, lambda: self.fake_stripe.refunded(intent), second_provider
-        )
+    def test_second_provider_keeps_the_refund_with_the_account_asked(self):
+        """A payment recording its PaymentIntent: its refund is asked of the
+        company's only Stripe provider. A second one enabled afterwards (an
+        unknown PaymentIntent could then be either's) changes nothing for
+        it: a lost answer is looked up, a pending refund followed, at the
+        account asked, none of it sent by hand."""
+        for status in ("lost", "pending"):
+            with self.subTest(status=status):
+                invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+                payment = self._pay(invoice, self.bank_journal)
+                intent = self.fake_stripe.add_payment_intent(11500, "usd")
+                payment.write(
+                    {"refund_gateway": "stripe", "refund_gateway_reference": intent}
+                )
+                line = invoice.invoice_line_ids
+                refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+                share = refund.gateway_ids
+                if status == "lost":
+                    self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
+                else:
+                    self.fake_stripe.refund_status = "pending"
+                self._run_gateway_job()
+                self.assertEqual(self.fake_stripe.refunded(intent), 2300)
+                self.assertEqual(share.stripe_provider_id, self.stripe)
+                self.assertEqual(
+                    share.state, "requested" if status == "lost" else status
+                )
+                other = self.stripe.copy({"name": f"Stripe {status}", "state": "test"})
+                self.fake_stripe.refund_status = "succeeded"
+                if status == "pending":
+                    self.fake_stripe.set_status(share.gateway_reference, "succeeded")
+                share.sudo().last_sync_date = False
+                self._run_gateway_job()
+                self.assertEqual(share.state, "succeeded")
+                self.assertFalse(share.manual_fallback)
+                self.assertEqual(self.fake_stripe.refunded(intent), 2300)
+                self.assertRefundSettled_any(refund)
+                other.write({"state": "disabled"})
 
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
