@@ -50,17 +50,15 @@ class AccountPartialRefundWizardSplitMixin(models.AbstractModel):
                 if invoice
                 else 0.0
             )
+            # What the lines have left of their shares of the invoice's books,
+            # which the refunds take (the rounding cents of "Round globally"
+            # and of a foreign currency with them), not their own amounts.
+            left = invoice_lines._origin._refund_left().values()
             wizard.remaining_untaxed = currency.round(
-                sum(invoice_lines.mapped("price_subtotal"))
-                - sum(invoice_lines.mapped("refunded_price_subtotal"))
-                - lines_untaxed
-                + rounding_left
+                sum(share.untaxed for share in left) - lines_untaxed + rounding_left
             )
             wizard.remaining_total = currency.round(
-                sum(invoice_lines.mapped("price_total"))
-                - sum(invoice_lines.mapped("refunded_price_total"))
-                - lines_total
-                + rounding_left
+                sum(share.total for share in left) - lines_total + rounding_left
             )
             wizard.amount_remaining = currency.round(
                 sum(wizard.line_ids.mapped("refundable_amount"))
