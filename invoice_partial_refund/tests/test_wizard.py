@@ -464,3 +464,74 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertAlmostEqual(refund.amount_total, 14.2)
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_still_refundable_after_rounding_globally(self):
+        """Rounding globally, the invoice's tax (0.70 on 3 × 1.11) is not its
+        lines' (3 × 0.23): "still refundable after" is what the refunds will
+        take, the invoice's 4.03 before any, nothing (never negative) once
+        every line is ticked, and what the invoice has left after a refund."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        tax = self.env["account.tax"].create(
+            {"name": "21 % global", "amount": 21.0, "type_tax_use": "sale"}
+        )
+        invoice = self._create_paid_invoice(
+            [
+                {"name": f"Pen {n}", "price_unit": 1.11, "tax_ids": tax.ids}
+                for n in "ABC"
+            ]
+        )
+        self.assertAlmostEqual(invoice.amount_tax, 0.70)
+
+        def open_wizard():
+            action = invoice.action_open_partial_refund_wizard()
+            return Form(self.env[action["res_model"]].with_context(**action["context"]))
+
+        wizard_form = open_wizard()
+        self.assertAlmostEqual(wizard_form.remaining_untaxed, 3.33)
+        self.assertAlmostEqual(wizard_form.remaining_tax, 0.70)
+        self.assertAlmostEqual(wizard_form.remaining_total, 4.03)
+        for index in range(3):
+            with wizard_form.line_ids.edit(index) as line:
+                line.selected = True
+        self.assertAlmostEqual(wizard_form.amount_total, 4.03)
+        for name in ("remaining_untaxed", "remaining_tax", "remaining_total"):
+            self.assertAlmostEqual(wizard_form[name], 0.0, msg=name)
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids[0].id}])
+        wizard_form = open_wizard()
+        self.assertAlmostEqual(
+            wizard_form.remaining_total, invoice.partial_refundable_amount
+        )
+        self.assertAlmostEqual(
+            wizard_form.remaining_total, invoice.amount_total - refund.amount_total
+        )
+        self.assertAlmostEqual(
+            wizard_form.remaining_tax, invoice.amount_tax - refund.amount_tax
+        )
+
+    def test_line_refunded_meanwhile_can_be_unticked(self):
+        """Two tabs on the invoice: the chair ticked in both, refunded from
+        the other first. Back in this one, the chair (nothing left of it)
+        can be unticked and the rest refunded; an unticked line with
+        nothing left cannot be ticked."""
+        wizard_form = self._open_wizard()
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+        wizard = wizard_form.save()
+        chair = self.invoice.invoice_line_ids[0]
+        self._refund(self.invoice, [{"line_id": chair.id}])
+        with self.assertRaisesRegex(UserError, "already fully refunded"):
+            wizard.action_complete()
+        wizard_form = Form(wizard)
+        with wizard_form.line_ids.edit(0) as line:
+            self.assertEqual(line.refundable_amount, 0.0)
+            line.selected = False
+        with wizard_form.line_ids.edit(0) as line:
+            with self.assertRaises(AssertionError):  # read-only now
+                line.selected = True
+        with wizard_form.line_ids.edit(1) as line:
+            line.selected = True
+        wizard = wizard_form.save()
+        wizard.action_complete()
+        wizard.action_refund_now()
+        self.assertEqual(wizard.refund_id.line_ids.invoice_line_id.name, "Table")
+        self.assertRefundSettled(wizard.refund_id)
