@@ -28,6 +28,8 @@ SYNC_INTERVAL = 5
 #: (SUCCEEDED_SYNC_HOURS) for this many days after the success.
 SUCCEEDED_WATCH_DAYS = 30
 SUCCEEDED_SYNC_HOURS = 24
+#: The cursor's cache key of the records the gateway job asked to refund.
+ASKED_CACHE_KEY = "invoice_partial_refund.gateway_asked"
 
 
 class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
@@ -54,6 +56,9 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         """Run ``handle(record)`` for each record in a savepoint: one record that
         fails (a misconfigured journal, an unexpected answer) is noted on
         it and does not undo the others, nor stall the cron."""
+        # Records asked to refund in this transaction: kept across the
+        # rollback of a savepoint (the cursor's cache is no table).
+        asked = self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set())
         for record in self:
             try:
                 with self.env.cr.savepoint():
@@ -63,6 +68,11 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                     "Gateway refund %s of %s failed", record.id, record.refund_id.name
                 )
                 record.last_error = str(error)[:500]
+                if record.id in asked and not record.attempt_count:
+                    # The gateway may have refunded before the failure
+                    # (booking its answer): the attempt stays recorded, so
+                    # that a refused look-up never sends it by hand too.
+                    record.attempt_count = 1
 
     def _schedule_gateway_job(self):
         """Have the gateway job send these records soon, in a cron worker.
@@ -107,6 +117,7 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         # refusal now (a rotated key, a second provider) says nothing of it.
         unknown = self.attempt_count and not looked_up
         self.attempt_count += 1
+        self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set()).add(self.id)
         try:
             gateway = self._get_gateway_client()
             if not self.source_transaction_id:

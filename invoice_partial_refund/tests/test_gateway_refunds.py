@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.migration import load_script
@@ -1159,6 +1161,34 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertFalse((first | second).gateway_ids.filtered("manual_fallback"))
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
         self.assertEqual(len(self.fake_gocardless.refunds), 2)
+
+    def test_failed_booking_then_revoked_token_refunds_nothing_by_hand(self):
+        """GoCardless refunds, but booking its answer fails (the record's
+        savepoint is rolled back, its attempt with it); then the token is
+        revoked: the refund is at GoCardless, nothing falls back by hand."""
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 100.0}]
+        )
+        line = invoice.invoice_line_ids
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        Share = type(self.env["account.partial.refund.gateway"])
+        with patch.object(Share, "_apply", side_effect=UserError("Booking failed")):
+            self._run_gateway_job()
+        share = refund.gateway_ids
+        self.assertIn("Booking failed", share.last_error)
+        secret = self.fake_gocardless.secret
+
+        def revoke():
+            self.fake_gocardless.secret = "gc_revoked"
+            return lambda: setattr(self.fake_gocardless, "secret", secret)
+
+        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
+        self._assert_refused_look_up_waits(
+            refund,
+            lambda: self.fake_gocardless.refunded(mandate_payment),
+            revoke,
+            answered="pending",
+        )
 
     def test_revoked_token_after_lost_answer_refunds_nothing_by_hand(self):
         """The GoCardless token is revoked after a refund whose answer was
