@@ -141,6 +141,11 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         """
         refund = share.refund_id
         method_line = refund.payment_method_line_id
+        if not method_line.journal_id.active:
+            # Archived since the refund: the invoice's manual method of now.
+            method_line = refund.move_id._get_partial_refund_method_line(
+                refund_via="manual"
+            )
         payment = self._create_payment(
             refund, share.amount, method_line.journal_id, method_line, date=date
         )

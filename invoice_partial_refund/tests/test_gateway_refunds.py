@@ -806,6 +806,26 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "done")
         self.assertBooked(refund)
 
+    def test_refusal_after_the_refund_journal_was_archived(self):
+        """Stripe refuses after the refund's bank journal was archived: the
+        fallback payment goes through an active bank journal of the
+        invoice's company (Odoo posts nothing in an archived one), and the
+        refund awaits its manual refund instead of retrying forever."""
+        invoice, intent, refund = self._stripe_refund(20.0)
+        journal = refund.journal_id
+        self.bank_journal.copy({"name": "Bank 2", "code": "BNK2"})
+        self.fake_stripe.payment_intents.pop(intent)  # Stripe refuses
+        journal.action_archive()
+        self._run_gateway_job()
+        share = refund.gateway_ids
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertFalse(share.last_error)
+        fallback = share.refund_payment_id
+        self.assertTrue(fallback.journal_id.active)
+        self.assertNotEqual(fallback.journal_id, journal)
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+
     def test_split_with_a_bank_payment(self):
         invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
         intent = self._pay_with_stripe(invoice, amount=50.0)
