@@ -64,8 +64,7 @@ class AccountMoveLine(models.Model):
         "invoice shows its line amounts (tax excluded or tax included).",
     )
     refundable_amount = fields.Monetary(
-        string="Still Refundable",
-        compute="_compute_refundable_amount",
+        string="Still Refundable", compute="_compute_refundable_amount"
     )
 
     # ------------------------------------------------------------
@@ -125,8 +124,7 @@ class AccountMoveLine(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        # Refunded totals follow the refund records; the ORM stores them
-        # without calling write(), so a write here is someone forcing them.
+        # Refunded totals follow the refunds (stored by the ORM, not write()).
         if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
             raise AccessError(
                 _("Refunded amounts follow the refunds and cannot be written.")
@@ -147,10 +145,16 @@ class AccountMoveLine(models.Model):
 
     def _refund_basis(self):
         """The figure the invoice shows for its lines, on which refund amounts
-        are typed: ``'price_total'`` if the company shows prices tax included."""
+        are typed: ``'price_total'`` if the company shows prices tax included,
+        or for a line weighing its tax alone (`_refund_is_tax_only`)."""
         company = self.company_id or self.env.company
         included = company.account_price_include == "tax_included"
+        included = included or self._refund_is_tax_only()
         return "price_total" if included else "price_subtotal"
+
+    def _refund_is_tax_only(self):
+        """A line at no price bearing a fixed tax (an eco-tax on a free item)."""
+        return len(self) == 1 and not self.price_subtotal and bool(self.price_total)
 
     def _refund_basis_value(self, refunded=False, share=None):
         """What this line weighs on the refund basis: its share of the invoice's
@@ -181,6 +185,14 @@ class AccountMoveLine(models.Model):
             looked up those of all the lines it refunds (`_refund_shares`)
         """
         self.ensure_one()
+        if amount is not None and self._refund_is_tax_only():
+            raise UserError(
+                _(
+                    "The line “%(line)s” has no price: its tax is refunded in full "
+                    "or by quantity, not by amount.",
+                    line=self.name or self.product_id.display_name,
+                )
+            )
         if share is None:
             share = self._refund_shares().get(self, refund_amounts.Share())
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
@@ -204,13 +216,11 @@ class AccountMoveLine(models.Model):
             raise UserError(str(error)) from None
 
     def _prepare_refund_amounts(self, request, share, left, alone=True):
-        """The credit note line that refunds ``request`` (see
-        `_prepare_refund_request`) of this invoice line: what it shows and
-        what it books, as a `refund_amounts.CreditLine`.
-
-        Computed once per request, with one run of Odoo's tax engine, and
-        used both by the wizard's preview and by the booking. No price unit
-        is searched for (see `refund_amounts.shown_line`).
+        """The `refund_amounts.CreditLine` refunding ``request`` (see
+        `_prepare_refund_request`) of this invoice line: computed once, with
+        one run of Odoo's tax engine and no price searched for (see
+        `refund_amounts.shown_line`); the wizard's preview and the booking
+        both use it.
 
         :param share: the line's share of its invoice (`_refund_shares`)
         :param left: what is left of it (`_refund_left`)
@@ -284,11 +294,9 @@ class AccountMoveLine(models.Model):
 
     def _prepare_refund_lines(self, requests, errors=None):
         """Check the requested refunds of these invoice lines and compute
-        their credit note lines: ``[(line, request, CreditLine)]``, as the
-        wizard's preview and the booking use them.
+        their credit note lines, ``[(line, request, CreditLine)]``.
 
-        :param requests: ``(amount, quantity)`` per line of ``self``, in its
-            order (see `_prepare_refund_request`)
+        :param requests: ``(amount, quantity)`` per line of ``self``, in order
         :param errors: a dict for the wizard's preview: each refused request's
             message by its position (the request left out), nothing raised
         """
@@ -313,15 +321,11 @@ class AccountMoveLine(models.Model):
         return prepared
 
     def _refund_tax_engine(self, price_unit, quantity, discount, special_mode=False):
-        """Raw figures of Odoo's tax engine for a credit note line refunding
-        this line with these values, at the invoice's rate.
-
-        :param special_mode: the engine's: ``"total_excluded"`` or
-            ``"total_included"`` for an amount typed tax excluded or included
-        :return: dict with ``total_excluded``, ``taxes`` (raw amount per tax),
-            ``base_offsets`` (per tax based on more than the untaxed amount,
-            the difference) and ``price_included`` (taxes included in price)
-        """
+        """Raw figures of Odoo's tax engine, at the invoice's rate, for a
+        credit note line refunding this line at these values (``special_mode``:
+        the engine's, for an amount typed tax excluded or included): dict of
+        ``total_excluded``, ``taxes`` (raw, per tax), ``base_offsets`` (per
+        tax based on more than the untaxed amount) and ``price_included``."""
         self.ensure_one()
         AccountTax = self.env["account.tax"]
         base_line = AccountTax._prepare_base_line_for_taxes_computation(
@@ -361,14 +365,10 @@ class AccountMoveLine(models.Model):
         }
 
     def _refund_shares(self):
-        """``{invoice line: Share}``: the untaxed amount and the tax per tax
-        each of these invoice lines weighs in its invoice's books, rounding
-        cents of "Round globally" and tax amounts edited by hand included.
-
-        The untaxed amount is the line's own entry; the tax per tax is the
-        engine's dispatch of the invoice's tax lines over its lines, so that
-        the shares of all lines add up to the invoice exactly.
-        """
+        """``{invoice line: Share}``: what each of these invoice lines weighs
+        in its invoice's books (its own untaxed amount; the invoice's tax
+        lines dispatched by the engine, rounding cents and hand-edited taxes
+        included), so that the shares add up to the invoice exactly."""
         # One look per invoice (its cache check reads all its lines), not per line.
         lines_by_invoice = defaultdict(list)
         for line in self:

@@ -8,6 +8,7 @@ and tax grid, to the cent."""
 import unittest
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -86,6 +87,49 @@ class TestTaxKinds(PartialRefundCommon):
         self._check_partly_then_fully(
             self._tax(1.5, "fixed", include_base_amount=True) | self._tax(21.0)
         )
+
+    def test_free_lines_bearing_a_fixed_tax(self):
+        """A free line and a fully discounted one bearing a fixed tax (an
+        eco-tax per unit): their tax is refunded, by quantity or in full (an
+        amount of a line without price is refused), and all the refunds book
+        what Odoo's credit note books, that tax included."""
+        # Added to the price on every basis (a tax-included company's taxes
+        # are included by default; a free line then books a negative income).
+        excluded = {"price_include_override": "tax_excluded"}
+        taxes = self._tax(1.5, "fixed", **excluded) | self._tax(21.0, **excluded)
+        lines = [
+            {"price_unit": 100.0, "tax_ids": taxes.ids},
+            {"price_unit": 0.0, "quantity": 4, "tax_ids": taxes.ids},
+            {"price_unit": 50.0, "quantity": 2, "discount": 100, "tax_ids": taxes.ids},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        paid, free, discounted = invoice.invoice_line_ids
+        self.assertAlmostEqual(free.price_total, 6.0)
+        self.assertAlmostEqual(free.refundable_amount, 6.0)
+        self.assertAlmostEqual(discounted.refundable_amount, 3.0)
+        with self.assertRaisesRegex(UserError, "has no price"):
+            self._refund(invoice, [{"line_id": free.id, "amount": 1.0}])
+        first = self._refund(
+            invoice,
+            [{"line_id": free.id, "quantity": 1}, {"line_id": paid.id, "amount": 10.0}],
+        )
+        self.assertAlmostEqual(first.line_ids[0].amount_total, 1.5)
+        rest = self._refund(
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+        )
+        refunds = first | rest
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_total")), invoice.amount_total
+        )
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_division_tax(self):
         self._check_partly_then_fully(self._tax(7.0, "division"))
