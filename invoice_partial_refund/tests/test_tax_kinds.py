@@ -98,15 +98,24 @@ class TestTaxKinds(PartialRefundCommon):
         excluded = {"price_include_override": "tax_excluded"}
         taxes = self._tax(1.5, "fixed", **excluded) | self._tax(21.0, **excluded)
         lines = [
-            {"price_unit": 100.0, "tax_ids": taxes.ids},
             {"price_unit": 0.0, "quantity": 4, "tax_ids": taxes.ids},
+            {"price_unit": 100.0, "tax_ids": taxes.ids},
             {"price_unit": 50.0, "quantity": 2, "discount": 100, "tax_ids": taxes.ids},
         ]
         invoice = self._create_paid_invoice(lines)
         odoo_credit_note = self._odoo_credit_note(
             self._create_paid_invoice(lines, pay=False)
         )
-        paid, free, discounted = invoice.invoice_line_ids
+        free, paid, discounted = invoice.invoice_line_ids
+        # The wizard's amounts stay on the company's basis, whatever line
+        # comes first.
+        action = invoice.action_open_partial_refund_wizard()
+        wizard = self.env[action["res_model"]].with_context(**action["context"])
+        wizard = wizard.create({"move_id": invoice.id})
+        included = self.env.company.account_price_include == "tax_included"
+        self.assertEqual(
+            wizard.amount_basis, "price_total" if included else "price_subtotal"
+        )
         self.assertAlmostEqual(free.price_total, 6.0)
         self.assertAlmostEqual(free.refundable_amount, 6.0)
         self.assertAlmostEqual(discounted.refundable_amount, 3.0)

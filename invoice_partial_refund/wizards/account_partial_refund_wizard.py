@@ -137,7 +137,11 @@ class AccountPartialRefundWizard(models.TransientModel):
     @api.depends("move_id")
     def _compute_amount_basis_label(self):
         for wizard in self:
-            basis = wizard.move_id.invoice_line_ids[:1]._refund_basis()
+            # The company's: a line weighing its tax alone is refunded on
+            # its total whatever the others' basis.
+            company = wizard.move_id.company_id or self.env.company
+            included = company.account_price_include == "tax_included"
+            basis = "price_total" if included else "price_subtotal"
             wizard.amount_basis = basis
             wizard.amount_basis_label = (
                 _("Amounts tax included")
