@@ -56,7 +56,7 @@ class AccountPartialRefundGateway(models.Model):
     # The Stripe account first asked for a payment recorded without a
     # transaction: asked again about this refund, whatever providers appear.
     stripe_provider_id = fields.Many2one(
-        comodel_name="payment.provider", readonly=True, ondelete="restrict"
+        comodel_name="payment.provider", readonly=True, ondelete="set null"
     )
     payment_reference = fields.Char(
         string="Gateway Payment ID", required=True, readonly=True, index=True

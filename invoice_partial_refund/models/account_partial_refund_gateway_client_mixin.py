@@ -31,7 +31,7 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
         """
         self.ensure_one()
         if self.gateway == "stripe":
-            return utils.get_stripe_gateway(self._get_stripe_provider())
+            return utils.get_stripe_gateway(self._get_stripe_provider(pin=True))
         # The company's GoCardless account, else its nearest parent's (a
         # branch paid through its parent's account; `parent_ids` runs from
         # the root to the company itself).
@@ -40,8 +40,12 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
         )
         return utils.get_gocardless_gateway(companies[-1:] or self.company_id)
 
-    def _get_stripe_provider(self):
+    def _get_stripe_provider(self, pin=False):
         """The Stripe `payment.provider` whose account took the payment.
+
+        :param pin: the gateway job asks it about this refund: it is kept
+            for the refund (`stripe_provider_id`), even once a second
+            provider makes the choice unclear
 
         :raise GatewayRefused: no single active Stripe provider of the
             company, for a payment recorded without a transaction
@@ -73,9 +77,8 @@ class AccountPartialRefundGatewayClientMixin(models.AbstractModel):
                 "No single active Stripe provider for this company.",
                 reason="stripe_provider_ambiguous",
             )
-        # The refund is asked of this account: it is asked again about it
-        # there, even once a second provider makes the choice unclear.
-        self.sudo().stripe_provider_id = provider
+        if pin:
+            self.sudo().stripe_provider_id = provider
         return provider
 
     def _check_recorded_payment(self, gateway):

@@ -117,11 +117,12 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         # refusal now (a rotated key, a second provider) says nothing of it.
         unknown = self.attempt_count and not looked_up
         self.attempt_count += 1
-        self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set()).add(self.id)
+        asked = self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set())
         try:
             gateway = self._get_gateway_client()
             if not self.source_transaction_id:
                 self._check_recorded_payment(gateway)
+            asked.add(self.id)
             result = gateway.create_refund(
                 payment_reference=self.payment_reference,
                 amount_minor=self._minor_amount(),
@@ -134,6 +135,7 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             if unknown:
                 self.last_error = str(error)[:500]
             else:
+                asked.discard(self.id)  # refused: nothing was refunded
                 self._report_failure("failed", error.reason)
             return
         except GatewayError as error:

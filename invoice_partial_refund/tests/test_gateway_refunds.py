@@ -1210,6 +1210,34 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
             answered="pending",
         )
 
+    def test_refused_refund_whose_fallback_failed_falls_back_later(self):
+        """GoCardless refuses (refunds not enabled: nothing refunded) and the
+        fallback payment fails to book; then the token is revoked: nothing
+        was refunded at GoCardless, so the next run still books the refund
+        by hand (the refusal is no attempt that may have refunded)."""
+        invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 100.0}]
+        )
+        line = invoice.invoice_line_ids
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        share = refund.gateway_ids
+        self.fake_gocardless.refunds_enabled = False
+        Booking = type(self.env["account.partial.refund.booking"])
+        with patch.object(
+            Booking, "_book_gateway_fallback", side_effect=UserError("Booking failed")
+        ):
+            self._run_gateway_job()
+        self.assertEqual((share.state, share.attempt_count), ("requested", 0))
+        secret = self.fake_gocardless.secret
+        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
+        self.fake_gocardless.secret = "gc_revoked"
+        share.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 0)
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+
     def test_revoked_token_after_lost_answer_refunds_nothing_by_hand(self):
         """The GoCardless token is revoked after a refund whose answer was
         lost: the refund is at GoCardless, nothing falls back by hand."""
