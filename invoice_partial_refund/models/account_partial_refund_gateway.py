@@ -348,6 +348,6 @@ class AccountPartialRefundGateway(models.Model):
                 gateway=dict(self._fields["gateway"].selection)[self.gateway],
                 amount=self.currency_id.format(self.amount),
                 reason=reason,
-                method=refund.payment_method_line_id.display_name,
+                method=self.refund_payment_id.payment_method_line_id.display_name,
             ),
         )

@@ -823,6 +823,8 @@ class TestStripeRefunds(GatewayRefundCommon):
         fallback = share.refund_payment_id
         self.assertTrue(fallback.journal_id.active)
         self.assertNotEqual(fallback.journal_id, journal)
+        note = refund.message_ids.filtered(lambda m: "did not refund" in (m.body or ""))
+        self.assertIn(fallback.payment_method_line_id.display_name, note.body)
         self.assertEqual(refund.state, "manual")
         self.assertBooked(refund)
 
