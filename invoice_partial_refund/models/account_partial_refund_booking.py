@@ -27,15 +27,12 @@ class AccountPartialRefundBooking(models.AbstractModel):
 
     @api.model
     def _create_credit_note(self, refund, prepared, reversal_values=None):
-        """Create and post the credit note of ``refund`` through Odoo's
-        reversal, one line per request.
-
-        As Odoo's "Credit Note" button: its reversal wizard's `reverse_moves`
-        for the invoice (the defaults where localizations put their document
-        types, reasons and e-invoicing codes, `account.move._reverse_moves`,
-        and what modules do after it), so that every module's reversal hooks
-        run; only the lines are ours, the refunded ones with the amounts
-        computed for them (see `account.move.reversal._prepare_default_reversal`).
+        """Create and post the credit note of ``refund``, one line per
+        request, as Odoo's "Credit Note" button: its reversal wizard's
+        `reverse_moves` for the invoice (the defaults where localizations put
+        their document types and codes, `account.move._reverse_moves`, what
+        modules do after it); only the lines are ours, the refunded ones with
+        their amounts (see `account.move.reversal._prepare_default_reversal`).
 
         :param prepared: list of ``(invoice line, request, CreditLine)``
         :param reversal_values: see `account.partial.refund._refund_invoice`
@@ -238,10 +235,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
     @api.model
     def _book_money_back(self, refund):
         """Send the refund back the way the money came: each gateway payment
-        of the invoice takes what it can (refunded later through the gateway,
-        see `account.partial.refund.gateway`), the rest is paid now through
-        the refund's manual method. Refunded by hand, all of it goes through
-        the manual method."""
+        takes what it can (refunded later, `account.partial.refund.gateway`),
+        the rest (all of it, by hand) is paid now by the manual method."""
         refund.ensure_one()
         currency = refund.currency_id
         remaining = refund.credit_note_id.amount_total
@@ -268,8 +263,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             payment = self._create_payment(
                 refund, remaining, method_line.journal_id, method_line
             )
-            # The refund's own fields follow the money: business code only
-            # (see its write).
+            # Business code only (see the refund's write).
             refund.sudo().payment_id = payment
 
     @api.model
@@ -284,14 +278,11 @@ class AccountPartialRefundBooking(models.AbstractModel):
         memo=None,
         currency=None,
     ):
-        """Create and post a payment of ``amount`` for ``refund``: outbound
-        (money to the customer), reconciled with the credit note, never left
-        as credit the customer could use; inbound, money the customer's bank
-        sent back (see `_book_gateway_return`), which an outbound one settles.
-
-        :param date: the payment's date, the refund's by default
-        :param currency: the payment's, else the journal's or the refund's
-        """
+        """Create and post a payment of ``amount`` for ``refund``: outbound,
+        reconciled so that no credit is left to the customer; inbound, money
+        the customer's bank sent back (`_book_gateway_return`), which an
+        outbound one settles. ``date``: the refund's by default; ``currency``:
+        else the journal's, else the refund's."""
         refund.ensure_one()
         date = date or refund.date
         currency, amount, balance, rate = self._get_payment_currency_amount(
@@ -342,18 +333,26 @@ class AccountPartialRefundBooking(models.AbstractModel):
             return currency, converted, amount, None
         if currency == company.currency_id:
             return currency, converted, None, converted and amount / converted
-        # A third currency: the company's amount it settles of the credit note.
-        credit_note = refund.credit_note_id
-        balance = company.currency_id.round(
-            amount * abs(credit_note.amount_total_signed) / credit_note.amount_total
+        # A third currency: the company's amount of what it settles, at its
+        # rate (the credit note's; a returned refund's, as then booked).
+        settled = self._get_settled_lines(refund)
+        in_currency = sum(settled.mapped("amount_residual_currency")) or 1.0
+        ratio = sum(settled.mapped("amount_residual")) / in_currency
+        return currency, converted, company.currency_id.round(amount * ratio), None
+
+    @api.model
+    def _get_settled_lines(self, refund):
+        """What a payment to the customer settles: the credit note's open
+        line, else those of the gateway refunds the customer's bank returned."""
+        owed = self._open_receivable_lines(refund).filtered(
+            lambda line: line.amount_residual < 0
         )
-        return currency, converted, balance, None
+        return owed.filtered(lambda line: line.move_id == refund.credit_note_id) or owed
 
     @api.model
     def _open_receivable_lines(self, refund, payments=None):
-        """The open receivable lines of ``refund``'s entries, which settle
-        each other: its credit note, its payments and its gateway shares'
-        (the refunds made, the returns the customer's bank sent back), and
+        """The open receivable lines of ``refund``'s entries: its credit note,
+        its and its gateway shares' payments (returns included), and
         ``payments`` not linked to it yet."""
         shares = refund.gateway_ids
         payments = (
@@ -373,14 +372,15 @@ class AccountPartialRefundBooking(models.AbstractModel):
 
     @api.model
     def _reconcile_with_credit_note(self, refund, payment, rate=None):
-        """Reconcile ``payment`` with ``refund``'s credit note; a note on the
-        refund if the credit note no longer covers it. With a ``rate``, as
-        Odoo's register reconciles a payment in the company's currency: the
-        credit note closes at it, the difference an exchange difference."""
+        """Reconcile ``payment`` with what it settles (`_get_settled_lines`); a
+        note on the refund if that no longer covers it. With a ``rate``, as
+        Odoo's register, a payment in the company's currency closes a foreign
+        credit note at it (the difference an exchange difference)."""
         lines = self._open_receivable_lines(refund, payment)
         if rate:
+            settled = self._get_settled_lines(refund)
             lines = lines.filtered(
-                lambda line: line.move_id in refund.credit_note_id | payment.move_id
+                lambda line: line in settled or line.move_id == payment.move_id
             ).with_context(forced_rate_from_register_payment=rate)
         lines.reconcile()
         payment_lines = payment.move_id.line_ids.filtered(

@@ -650,6 +650,79 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertFalse(refund.credit_note_id.reversal_move_ids)
         self.assertBooked(refund)
 
+    def _returned_foreign_refund(self, journal):
+        """A refund of 46 (a CHF invoice paid through Stripe) whose manual
+        journal is ``journal``; Stripe refunds at one rate, the customer's
+        bank returns it at another: the fallback payment settles the return."""
+        chf = self.setup_other_currency(
+            "CHF", rates=[("2019-01-01", 0.9), ("2019-02-01", 0.85)]
+        )
+        today_rate = self.env["res.currency.rate"].create(
+            {"currency_id": chf.id, "name": fields.Date.today(), "rate": 0.7}
+        )
+        invoice, _intent = self._create_stripe_paid_invoice(
+            [{"price_unit": 100.0}], currency=chf
+        )
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
+            journal_id=journal.id,
+        )
+        self._run_gateway_job()
+        self.assertEqual(refund.state, "done")
+        share = refund.gateway_ids
+        today_rate.rate = 0.5
+        self.env.invalidate_all()
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(refund.state, "manual")
+        return refund
+
+    def assertCustomerSettled(self):
+        receivable = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner_a.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertAlmostEqual(sum(receivable.mapped("balance")), 0.0)
+        self.assertEqual(receivable.filtered(lambda line: not line.reconciled).ids, [])
+
+    def test_returned_foreign_refund_sent_through_a_third_currency(self):
+        """The fallback through a GBP journal settles the return (booked at
+        the day's rate), not the closed credit note: the customer's account
+        is settled, nothing left as credit."""
+        gbp = self.setup_other_currency("GBP", rates=[("2019-01-01", 0.75)])
+        journal = self.bank_journal.copy(
+            {"name": "Bank GBP", "code": "BGBP", "currency_id": gbp.id}
+        )
+        refund = self._returned_foreign_refund(journal)
+        fallback = refund.gateway_ids.refund_payment_id
+        self.assertEqual(fallback.currency_id, gbp)
+        # 46 CHF at 0.5 (the return's rate): 92 in the company's currency.
+        self.assertAlmostEqual(
+            -sum(fallback.move_id.line_ids.filtered("credit").mapped("balance")),
+            92.0,
+        )
+        self.assertCustomerSettled()
+
+    def test_returned_foreign_refund_sent_in_the_company_currency(self):
+        """The same through a journal set to the company's currency: the
+        fallback and the return reconcile, nothing left open."""
+        journal = self.bank_journal.copy(
+            {
+                "name": "Bank USD",
+                "code": "BUSD",
+                "currency_id": self.env.company.currency_id.id,
+            }
+        )
+        self._returned_foreign_refund(journal)
+        self.assertCustomerSettled()
+
     def test_returned_refund_then_cancelled(self):
         # The customer keeps the money after all: the refund awaiting its
         # manual refund is cancelled; the returned refund's payment and its
