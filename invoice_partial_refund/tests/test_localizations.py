@@ -161,6 +161,8 @@ class TestSpain(LocalizationCases, PartialRefundCommon):
         for values, code in (
             (None, "10"),
             ({"l10n_es_edi_facturae_reason_code": "01"}, "01"),
+            # False: the option left out, Odoo's default as without it.
+            ({"l10n_es_edi_facturae_reason_code": False}, "10"),
         ):
             with self.subTest(reversal_values=values):
                 refund = self._refund(

@@ -428,7 +428,7 @@ class TestMalformedCalls(RefusedRefundCommon):
                 one,
                 {"reversal_values": {"x_document_kind": 1}},
                 U,
-                r"only set the credit note options of .*not: x_document_kind",
+                r"only set the credit note options asked for .*not: x_document_kind",
                 "reversal_values",
             ),
             # Fields of Odoo's wizard that the refund sets itself or computes.
@@ -437,7 +437,7 @@ class TestMalformedCalls(RefusedRefundCommon):
                 one,
                 {"reversal_values": {"reason": "x", "journal_id": 1}},
                 U,
-                r"options of .*not: journal_id, reason\.",
+                r"options asked for .*not: journal_id, reason\.",
                 "reversal_values",
             ),
             Call(
@@ -516,8 +516,7 @@ class TestMalformedCalls(RefusedRefundCommon):
                     Reversal._get_partial_refund_value_error(fields_[name], value)
                 )
         option = "l10n_latam_document_type_id"
-        company = self.invoice.company_id
-        if option not in Reversal._get_partial_refund_option_fields(company):
+        if option not in Reversal._get_partial_refund_asked_fields(self.invoice):
             return
         for value in ("abc", {"a": 1}, 10**20, 99999999, -1):
             with self.subTest(option=value), closing(self.env.cr.savepoint()):
@@ -532,6 +531,38 @@ class TestMalformedCalls(RefusedRefundCommon):
                     )
                 )
             self.env.invalidate_all()
+
+    def test_options_not_asked_for_the_invoice_are_refused(self):
+        """Latin America's document type is an option of the reversal wizard
+        wherever its module is installed, but asked only of invoices whose
+        journal uses documents: set on another invoice it is refused, nothing
+        written (it would take over the journal's credit note numbering);
+        False leaves it out."""
+        Reversal = self.env["account.move.reversal"]
+        option = "l10n_latam_document_type_id"
+        if option not in Reversal._fields:
+            self.skipTest("l10n_latam_invoice_document is not installed")
+        self.assertNotIn(
+            option, Reversal._get_partial_refund_asked_fields(self.invoice)
+        )
+        document_type = self.env["l10n_latam.document.type"].search([], limit=1)
+        self._assert_refused(
+            Call(
+                "a document type not asked",
+                [{"line_id": self.line.id, "amount": 10.0}],
+                {"reversal_values": {option: document_type.id}},
+                UserError,
+                "may only set the credit note options asked for",
+                "reversal_values",
+            )
+        )
+        refund = self._refund(
+            self.invoice,
+            [{"line_id": self.line.id, "amount": 10.0}],
+            reversal_values={option: False, "l10n_latam_document_number": None},
+        )
+        self.assertFalse(refund.credit_note_id.l10n_latam_document_type_id)
+        self.assertRefundSettled(refund)
 
     def test_valid_calls_still_refund(self):
         """Types a caller may send for valid values: an int amount, a

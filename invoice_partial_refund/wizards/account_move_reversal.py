@@ -99,30 +99,40 @@ class AccountMoveReversal(models.TransientModel):
                     refund=refund.name,
                     reason=refund.reason or _("Partial refund"),
                 ),
-                **(reversal_values or {}),
+                # False or None: the option left out, the wizard's default.
+                **{
+                    name: value
+                    for name, value in (reversal_values or {}).items()
+                    if value is not None and value is not False
+                },
             }
         )
 
     @api.model
     def _check_partial_refund_values(self, invoice, values):
         """Raise a UserError unless ``values`` (the ``reversal_values`` of a
-        partial refund of ``invoice``) sets credit note options only: the
-        fields `_get_partial_refund_option_fields` gives for its company,
-        which the options form offers. The refund sets the rest itself."""
-        unknown = set(values or ()) - set(
-            self._get_partial_refund_option_fields(invoice.company_id)
-        )
+        partial refund of ``invoice``) sets credit note options only: those
+        the options form asks for ``invoice`` (`_get_partial_refund_asked_fields`;
+        False or None leave one out). The refund sets the rest itself."""
+        given = {
+            name: value
+            for name, value in (values or {}).items()
+            if value is not None and value is not False
+        }
+        asked = self._get_partial_refund_asked_fields(invoice) if given else []
+        unknown = set(given) - set(asked)
         if unknown:
             raise UserError(
                 _(
                     "The refund “reversal_values” may only set the credit note "
-                    "options of %(company)s (what its localization adds to the "
-                    "credit note wizard), not: %(fields)s.",
-                    company=invoice.company_id.name,
+                    "options asked for %(invoice)s (what its localization's credit "
+                    "note wizard shows for it: %(asked)s), not: %(fields)s.",
+                    invoice=invoice.display_name,
+                    asked=", ".join(asked) or _("none"),
                     fields=", ".join(sorted(unknown)),
                 )
             )
-        for name, value in (values or {}).items():
+        for name, value in given.items():
             expected = self._get_partial_refund_value_error(self._fields[name], value)
             if expected:
                 raise UserError(
