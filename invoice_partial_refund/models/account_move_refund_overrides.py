@@ -230,9 +230,12 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     def button_draft(self):
-        # Also reached by Cancel on a posted invoice.
+        # Also reached by Cancel on a posted invoice. Odoo's credit note of a
+        # partly refunded invoice: in draft it would no longer count (more
+        # refundable), and could not be posted again (below).
         self._check_not_partial_refund_entries()
         self._check_no_partial_refunds()
+        self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
         return super().button_draft()
 
     def button_cancel(self):
@@ -242,16 +245,19 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         # Odoo's credit note of a partly refunded invoice, left in draft
         # before the refund: posted, it would credit the refunded lines again.
-        # (A partial refund's own credit note names its lines' origins.)
-        native_credit_notes = self.filtered(
+        self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
+        return super()._post(soft=soft)
+
+    def _get_odoo_credit_notes(self):
+        """Odoo's own credit notes among these moves: reversals of invoices
+        whose lines, unlike a partial refund's, name no refunded line."""
+        return self.filtered(
             lambda move: (
                 move.move_type == "out_refund"
                 and move.reversed_entry_id
                 and not move.line_ids.refund_origin_line_id
             )
         )
-        native_credit_notes.reversed_entry_id._check_no_partial_refunds()
-        return super()._post(soft=soft)
 
     def _check_no_partial_refunds(self):
         """Raise a UserError if one of these invoices has a partial refund

@@ -622,3 +622,19 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         refund.action_cancel_refund()
         native.action_post()
         self.assertEqual(native.state, "posted")
+
+    def test_odoo_credit_note_posted_before_a_partial_refund_stays_posted(self):
+        """Odoo's credit note of one line, posted before a partial refund of
+        the other: it cannot be reset to draft while the refund stands (it
+        would stop counting, the invoice more refundable, and could not be
+        posted again); nothing changes."""
+        native = self._odoo_credit_note(self.invoice, post=False)
+        native.invoice_line_ids[1:].unlink()
+        native.action_post()
+        self._refund(self.invoice, [{"line_id": self.line_qty.id, "quantity": 1}])
+        left = self.invoice.partial_refundable_amount
+        with self.assertRaisesRegex(UserError, "has partial refunds"):
+            native.button_draft()
+        self.assertEqual(native.state, "posted")
+        self.invoice.invalidate_recordset()
+        self.assertAlmostEqual(self.invoice.partial_refundable_amount, left)
