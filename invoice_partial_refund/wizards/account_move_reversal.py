@@ -251,7 +251,8 @@ class AccountMoveReversal(models.TransientModel):
         if not reversal:
             return None
         values = {}
-        for name in self._get_partial_refund_option_fields(wizard.company_id):
+        # What its form asked: a hidden option keeps the reversal's default.
+        for name in self._get_partial_refund_asked_fields(wizard.move_id):
             value = self._fields[name].convert_to_write(reversal[name], reversal)
             if value:
                 values[name] = value
