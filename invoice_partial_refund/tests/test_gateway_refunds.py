@@ -1257,31 +1257,38 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_gocardless.refunded(mandate_payment), 3450 + 1150)
         self.assertEqual(len(self.fake_gocardless.refunds), 2)
 
-    def test_failed_booking_then_revoked_token_refunds_nothing_by_hand(self):
-        """GoCardless refunds, but booking its answer fails (the record's
-        savepoint is rolled back, its attempt with it); then the token is
-        revoked: the refund is at GoCardless, nothing falls back by hand."""
+    def _gocardless_refund_of_20(self):
+        """A GoCardless-paid invoice of 115 and a refund of 20 (23.00) on it,
+        not sent yet; with the mandate payment's id."""
         invoice, mandate_payment = self._create_gocardless_paid_invoice(
             [{"price_unit": 100.0}]
         )
         line = invoice.invoice_line_ids
         refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        return refund, mandate_payment
+
+    def _revoke_token(self):
+        """Revoke the company's GoCardless token (until the test ends);
+        return what restores it."""
+        secret = self.fake_gocardless.secret
+        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
+        self.fake_gocardless.secret = "gc_revoked"
+        return lambda: setattr(self.fake_gocardless, "secret", secret)
+
+    def test_failed_booking_then_revoked_token_refunds_nothing_by_hand(self):
+        """GoCardless refunds, but booking its answer fails (the record's
+        savepoint is rolled back, its attempt with it); then the token is
+        revoked: the refund is at GoCardless, nothing falls back by hand."""
+        refund, mandate_payment = self._gocardless_refund_of_20()
         Share = type(self.env["account.partial.refund.gateway"])
         with patch.object(Share, "_apply", side_effect=UserError("Booking failed")):
             self._run_gateway_job()
         share = refund.gateway_ids
         self.assertIn("Booking failed", share.last_error)
-        secret = self.fake_gocardless.secret
-
-        def revoke():
-            self.fake_gocardless.secret = "gc_revoked"
-            return lambda: setattr(self.fake_gocardless, "secret", secret)
-
-        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
         self._assert_refused_look_up_waits(
             refund,
             lambda: self.fake_gocardless.refunded(mandate_payment),
-            revoke,
+            self._revoke_token,
             answered="pending",
         )
 
@@ -1290,11 +1297,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         fallback payment fails to book; then the token is revoked: nothing
         was refunded at GoCardless, so the next run still books the refund
         by hand (the refusal is no attempt that may have refunded)."""
-        invoice, mandate_payment = self._create_gocardless_paid_invoice(
-            [{"price_unit": 100.0}]
-        )
-        line = invoice.invoice_line_ids
-        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        refund, mandate_payment = self._gocardless_refund_of_20()
         share = refund.gateway_ids
         self.fake_gocardless.refunds_enabled = False
         Booking = type(self.env["account.partial.refund.booking"])
@@ -1303,9 +1306,7 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         ):
             self._run_gateway_job()
         self.assertEqual((share.state, share.attempt_count), ("requested", 0))
-        secret = self.fake_gocardless.secret
-        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
-        self.fake_gocardless.secret = "gc_revoked"
+        self._revoke_token()
         share.sudo().last_sync_date = False
         self._run_gateway_job()
         self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
@@ -1316,24 +1317,13 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
     def test_revoked_token_after_lost_answer_refunds_nothing_by_hand(self):
         """The GoCardless token is revoked after a refund whose answer was
         lost: the refund is at GoCardless, nothing falls back by hand."""
-        invoice, mandate_payment = self._create_gocardless_paid_invoice(
-            [{"price_unit": 100.0}]
-        )
-        line = invoice.invoice_line_ids
-        refund = self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        refund, mandate_payment = self._gocardless_refund_of_20()
         self.fake_gocardless.inject(DROP_AFTER_CREATE, times=3)
         self._run_gateway_job()
-        secret = self.fake_gocardless.secret
-
-        def revoke():
-            self.fake_gocardless.secret = "gc_revoked"
-            return lambda: setattr(self.fake_gocardless, "secret", secret)
-
-        self.addCleanup(setattr, self.fake_gocardless, "secret", secret)
         self._assert_refused_look_up_waits(
             refund,
             lambda: self.fake_gocardless.refunded(mandate_payment),
-            revoke,
+            self._revoke_token,
             answered="pending",  # paid out later, see _gocardless_refund_paid
         )
 

@@ -103,9 +103,6 @@ class TestTaxKinds(PartialRefundCommon):
             {"price_unit": 50.0, "quantity": 2, "discount": 100, "tax_ids": taxes.ids},
         ]
         invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
         free, paid, discounted = invoice.invoice_line_ids
         # The wizard's amounts stay on the company's basis, whatever line
         # comes first.
@@ -121,24 +118,13 @@ class TestTaxKinds(PartialRefundCommon):
         self.assertAlmostEqual(discounted.refundable_amount, 3.0)
         with self.assertRaisesRegex(UserError, "has no price"):
             self._refund(invoice, [{"line_id": free.id, "amount": 1.0}])
-        first = self._refund(
-            invoice,
-            [{"line_id": free.id, "quantity": 1}, {"line_id": paid.id, "amount": 10.0}],
+        # A unit of the free line, an amount of the other, then the rest.
+        invoice, refunds, __ = self._refund_partly_then_fully(lines)
+        first_free = refunds[0].line_ids.filtered(
+            lambda rl: rl.invoice_line_id == invoice.invoice_line_ids[0]
         )
-        self.assertAlmostEqual(first.line_ids[0].amount_total, 1.5)
-        rest = self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
-        )
-        refunds = first | rest
-        for refund in refunds:
-            self.assertRefundSettled(refund)
-        self.assertAlmostEqual(
-            sum(refunds.mapped("amount_total")), invoice.amount_total
-        )
-        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
-        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(first_free.amount_total, 1.5)
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_division_tax(self):
         self._check_partly_then_fully(self._tax(7.0, "division"))
