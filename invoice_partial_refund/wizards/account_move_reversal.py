@@ -99,12 +99,7 @@ class AccountMoveReversal(models.TransientModel):
                     refund=refund.name,
                     reason=refund.reason or _("Partial refund"),
                 ),
-                # False or None: the option left out, the wizard's default.
-                **{
-                    name: value
-                    for name, value in (reversal_values or {}).items()
-                    if value is not None and value is not False
-                },
+                **_options_given(reversal_values),
             }
         )
 
@@ -114,11 +109,7 @@ class AccountMoveReversal(models.TransientModel):
         partial refund of ``invoice``) sets credit note options only: those
         the options form asks for ``invoice`` (`_get_partial_refund_asked_fields`;
         False or None leave one out). The refund sets the rest itself."""
-        given = {
-            name: value
-            for name, value in (values or {}).items()
-            if value is not None and value is not False
-        }
+        given = _options_given(values)
         asked = self._get_partial_refund_asked_fields(invoice) if given else []
         unknown = set(given) - set(asked)
         if unknown:
@@ -274,3 +265,13 @@ def _is_for_country(module, country):
     if not countries and parts[0] == "l10n" and len(parts) > 1 and len(parts[1]) == 2:
         countries = [parts[1]]
     return not countries or country in countries
+
+
+def _options_given(values):
+    """The options ``values`` sets: False or None leave one out (at the
+    reversal wizard's default)."""
+    return {
+        name: value
+        for name, value in (values or {}).items()
+        if value is not None and value is not False
+    }
