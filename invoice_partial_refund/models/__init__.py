@@ -14,6 +14,7 @@ from . import account_partial_refund_line
 from . import account_partial_refund_gateway_client_mixin
 from . import account_partial_refund_gateway
 from . import account_partial_refund_webhook_event
+from . import account_partial_reconcile
 from . import account_payment
 from . import payment_provider
 from . import res_config_settings

@@ -236,10 +236,12 @@ class AccountMove(models.Model):
         self._check_not_partial_refund_entries()
         self._check_no_partial_refunds()
         self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
+        self._check_not_paying_partly_refunded()
         return super().button_draft()
 
     def button_cancel(self):
         self._check_not_partial_refund_entries()
+        self._check_not_paying_partly_refunded()
         return super().button_cancel()
 
     def _post(self, soft=True):
@@ -264,16 +266,8 @@ class AccountMove(models.Model):
         not cancelled: in draft, its refunded lines could be changed or
         deleted under the money already sent back, and it would no longer
         be paid; Odoo's credit note of all of it would credit them again."""
-        if not self:
-            return
-        # As superuser, as above: a Billing user resets invoices to draft.
-        refunds = (
-            self.env["account.partial.refund"]
-            .sudo()
-            .search([("move_id", "in", self.ids), ("state", "!=", "cancelled")])
-        )
-        if refunds:
-            invoice = refunds[0].move_id
+        invoice, names = self._get_standing_partial_refunds()
+        if invoice:
             raise UserError(
                 _(
                     "%(invoice)s has partial refunds (%(refunds)s): while they "
@@ -281,11 +275,58 @@ class AccountMove(models.Model):
                     "Odoo's Credit Note. Refund its other lines with Partial "
                     "refund; to undo a refund, open it and click Cancel refund.",
                     invoice=invoice.display_name,
-                    refunds=", ".join(
-                        refunds.filtered(lambda r: r.move_id == invoice).mapped("name")
-                    ),
+                    refunds=names,
                 )
             )
+
+    def _check_paid_while_partly_refunded(self):
+        """Raise a UserError if one of these invoices has a partial refund
+        not cancelled: what paid it (a payment, a credit note) funded the
+        money the refund sent back; unmatched from it, the invoice would be
+        owed again in full while that money stays sent."""
+        invoice, names = self._get_standing_partial_refunds()
+        if invoice:
+            raise UserError(
+                _(
+                    "%(invoice)s has partial refunds (%(refunds)s) that sent back "
+                    "part of what the customer paid: while they stand, what paid "
+                    "it cannot be unreconciled from it, reset to draft or "
+                    "cancelled. To undo a refund, open it and click Cancel refund.",
+                    invoice=invoice.display_name,
+                    refunds=names,
+                )
+            )
+
+    def _check_not_paying_partly_refunded(self):
+        """`_check_paid_while_partly_refunded` for the invoices these moves
+        (a payment's entry, a credit note) are matched with: checked before
+        Odoo unmatches them, which would refuse it anyway (see
+        `account.partial.reconcile.unlink`), once it has changed the
+        payment's state in the request."""
+        lines = self.line_ids
+        matched = (
+            lines.matched_debit_ids.debit_move_id
+            | lines.matched_credit_ids.credit_move_id
+        ).move_id
+        matched._check_paid_while_partly_refunded()
+
+    def _get_standing_partial_refunds(self):
+        """``(invoice, refund names)``: the first of these invoices with
+        partial refunds not cancelled and their names, or ``(None, "")``."""
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice")
+        if not invoices:
+            return None, ""
+        # As superuser: a Billing user resets invoices and payments to draft.
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search([("move_id", "in", invoices.ids), ("state", "!=", "cancelled")])
+        )
+        if not refunds:
+            return None, ""
+        invoice = refunds[0].move_id
+        names = refunds.filtered(lambda r: r.move_id == invoice).mapped("name")
+        return invoice, ", ".join(names)
 
     def _check_not_partial_refund_entries(self):
         """Raise a UserError if one of these moves is an entry of a partial

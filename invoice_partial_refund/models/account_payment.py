@@ -74,13 +74,17 @@ class AccountPayment(models.Model):
 
     def action_draft(self):
         """Override of `account`: a partial refund's payment follows the
-        refund (see `account.move._check_not_partial_refund_entries`)."""
+        refund (see `account.move._check_not_partial_refund_entries`); what
+        paid a partly refunded invoice stays matched with it (see
+        `account.move._check_paid_while_partly_refunded`)."""
         self.move_id._check_not_partial_refund_entries()
+        self.move_id._check_not_paying_partly_refunded()
         return super().action_draft()
 
     def action_cancel(self):
         """Override of `account`, as `action_draft`."""
         self.move_id._check_not_partial_refund_entries()
+        self.move_id._check_not_paying_partly_refunded()
         return super().action_cancel()
 
     @api.model

@@ -420,6 +420,19 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.reconcile.unlink[A's invoice and its customer's payment]",
+        lambda env, fx: (
+            env["account.partial.reconcile"]
+            .browse(
+                fx.invoice.line_ids.filtered(
+                    lambda line: line.account_type == "asset_receivable"
+                ).matched_credit_ids.ids
+            )
+            .unlink()
+        ),
+        (),
+    ),
+    (
         "account.partial.refund.wizard.line.create[A's invoice line]",
         lambda env, fx: env["account.partial.refund.wizard.line"].create(
             {"wizard_id": fx.wizard_b.id, "invoice_line_id": _line(fx).id}

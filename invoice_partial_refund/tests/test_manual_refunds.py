@@ -329,6 +329,86 @@ class TestManualRefunds(PartialRefundCommon):
         invoice.button_draft()
         self.assertEqual(invoice.state, "draft")
 
+    def test_what_paid_a_refunded_invoice_stays_matched(self):
+        """The customer's payment funded the money a refund sent back:
+        unmatched from the invoice (its Reset to Draft or Cancel, the
+        invoice's payment widget, any unreconciliation), the invoice would
+        be owed again in full while that money stays sent. Refused while a
+        refund stands, for Billing users too, the books unchanged; allowed
+        once the refunds are cancelled."""
+        refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
+        invoice = refund.move_id
+        payment = invoice._get_reconciled_payments()
+        self.assertEqual(len(payment), 1)
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        partial = receivable.matched_credit_ids
+        self.assertEqual(partial.credit_move_id.move_id, payment.move_id)
+        balance, state = self._partner_balance(), payment.state
+        billing = self._create_user(
+            "billing_clerk", self.env.ref("account.group_account_invoice")
+        )
+        for user in (self.env.user, billing):
+            paid = payment.with_user(user)
+            calls = {
+                "action_draft": paid.action_draft,
+                "action_cancel": paid.action_cancel,
+                "button_draft": paid.move_id.button_draft,
+                "js_remove_outstanding_partial": lambda user=user: invoice.with_user(
+                    user
+                ).js_remove_outstanding_partial(partial.id),
+                "remove_move_reconcile": receivable.with_user(
+                    user
+                ).remove_move_reconcile,
+            }
+            for name, call in calls.items():
+                with self.subTest(user=user.login, call=name):
+                    with self.assertRaisesRegex(
+                        UserError, f"{refund.name}.*what paid it.*Cancel refund"
+                    ):
+                        call()
+                    self.assertTrue(partial.exists())
+                    self.assertEqual(payment.state, state)
+                    self.assertEqual(payment.move_id.state, "posted")
+                    self.assertEqual(invoice.payment_state, "paid")
+                    self.assertEqual(invoice.amount_residual, 0.0)
+                    self.assertAlmostEqual(self._partner_balance(), balance)
+                    self.assertRefundSettled(refund)
+        refund.action_cancel_refund()
+        payment.action_draft()
+        self.assertEqual(payment.state, "draft")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total)
+
+    def test_payment_of_two_invoices_stays_matched_with_the_refunded_one(self):
+        """One payment of two invoices, one of them partly refunded: the
+        other is unmatched from it freely; the payment itself stays posted."""
+        refunded, other = (
+            self._create_paid_invoice([{"price_unit": price}], pay=False)
+            for price in (100.0, 50.0)
+        )
+        payment = self._pay(refunded | other, self.bank_journal, group_payment=True)
+        refund = self._refund(
+            refunded,
+            [{"line_id": refunded.invoice_line_ids.id, "amount": 40.0}],
+            journal_id=self.bank_journal.id,
+            date=TODAY,
+        )
+        state = payment.state
+        with self.assertRaisesRegex(UserError, f"{refund.name}.*what paid it"):
+            payment.action_draft()
+        self.assertEqual(payment.state, state)
+        self.assertEqual(refunded.payment_state, "paid")
+        self.assertEqual(other.payment_state, "paid")
+        partial = other.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).matched_credit_ids
+        other.js_remove_outstanding_partial(partial.id)
+        self.assertEqual(other.payment_state, "not_paid")
+        self.assertEqual(refunded.payment_state, "paid")
+        self.assertRefundSettled(refund)
+
     def test_cancel_refund_reverses_the_books(self):
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
         line = refund.line_ids.invoice_line_id
