@@ -290,8 +290,9 @@ class AccountMove(models.Model):
                 _(
                     "%(invoice)s has partial refunds (%(refunds)s) that sent back "
                     "part of what the customer paid: while they stand, what paid "
-                    "it cannot be unreconciled from it, reset to draft or "
-                    "cancelled. To undo a refund, open it and click Cancel refund.",
+                    "it cannot be unreconciled from it, reset to draft, "
+                    "cancelled or rejected. To undo a refund, open it and click "
+                    "Cancel refund.",
                     invoice=invoice.display_name,
                     refunds=names,
                 )
@@ -330,10 +331,13 @@ class AccountMove(models.Model):
 
     def _check_not_partial_refund_entries(self):
         """Raise a UserError if one of these moves is an entry of a partial
-        refund not cancelled: its credit note, a refund payment's entry or a
-        returned gateway refund's."""
+        refund: its credit note, a refund payment's entry or a returned
+        gateway refund's, or, the refund cancelled, a reversal that undid
+        one (reset, the entry it reversed would be open again: a credit
+        the customer could use, a payment owed again)."""
         if not self:
             return
+        moves = self | self.reversed_entry_id
         # Looked up as superuser: the user may not read refunds (Billing
         # without the refund group), the entries are theirs to see.
         refunds = (
@@ -341,37 +345,50 @@ class AccountMove(models.Model):
             .sudo()
             .search(
                 [
-                    ("state", "!=", "cancelled"),
                     "|",
                     "|",
                     "|",
                     "|",
-                    ("credit_note_id", "in", self.ids),
-                    ("payment_id.move_id", "in", self.ids),
-                    ("gateway_ids.refund_payment_id.move_id", "in", self.ids),
+                    ("credit_note_id", "in", moves.ids),
+                    ("payment_id.move_id", "in", moves.ids),
+                    ("gateway_ids.refund_payment_id.move_id", "in", moves.ids),
                     # A gateway refund the customer's bank returned: its
                     # payment and the return's, reconciled together.
-                    ("gateway_ids.returned_from_payment_id.move_id", "in", self.ids),
-                    ("gateway_ids.returned_payment_id.move_id", "in", self.ids),
-                ],
-                limit=1,
+                    ("gateway_ids.returned_from_payment_id.move_id", "in", moves.ids),
+                    ("gateway_ids.returned_payment_id.move_id", "in", moves.ids),
+                ]
             )
         )
-        if refunds:
-            shares = refunds.gateway_ids
-            entries = (
-                refunds.credit_note_id
-                | refunds.payment_id.move_id
-                | shares.refund_payment_id.move_id
-                | shares.returned_from_payment_id.move_id
-                | shares.returned_payment_id.move_id
-            )
+        if not refunds:
+            return
+        refund = refunds.sorted(lambda r: r.state == "cancelled")[0]
+        shares = refund.gateway_ids
+        entries = (
+            refund.credit_note_id
+            | refund.payment_id.move_id
+            | shares.refund_payment_id.move_id
+            | shares.returned_from_payment_id.move_id
+            | shares.returned_payment_id.move_id
+        )
+        entries |= entries.reversal_move_ids
+        names = ", ".join((self & entries).mapped("display_name"))
+        if refund.state == "cancelled":
             raise UserError(
                 _(
-                    "%(moves)s belongs to the partial refund %(refund)s: to undo "
-                    "it, open the refund and click Cancel refund (its entries are "
-                    "reversed, the invoice lines refundable again).",
-                    moves=", ".join((self & entries).mapped("display_name")),
-                    refund=refunds.name,
+                    "%(moves)s belongs to the cancelled partial refund "
+                    "%(refund)s: its entries and the reversals that undid them "
+                    "stay as booked (reset or cancelled, what the refund gave "
+                    "back would be open again).",
+                    moves=names,
+                    refund=refund.name,
                 )
             )
+        raise UserError(
+            _(
+                "%(moves)s belongs to the partial refund %(refund)s: to undo "
+                "it, open the refund and click Cancel refund (its entries are "
+                "reversed, the invoice lines refundable again).",
+                moves=names,
+                refund=refund.name,
+            )
+        )

@@ -87,6 +87,15 @@ class AccountPayment(models.Model):
         self.move_id._check_not_paying_partly_refunded()
         return super().action_cancel()
 
+    def action_reject(self):
+        """Override of `account`, as `action_draft`: a refund payment the
+        bank rejected will not go out (Cancel refund says so and makes the
+        lines refundable again); a customer's payment rejected funded no
+        refund."""
+        self.move_id._check_not_partial_refund_entries()
+        self.move_id._check_not_paying_partly_refunded()
+        return super().action_reject()
+
     @api.model
     def _check_refund_gateway_rights(self, vals_list):
         # Also enforced by the fields' groups; checked here too so that no

@@ -420,6 +420,13 @@ ROWS = [
         (),
     ),
     (
+        "account.payment.action_reject[the refund's payment]",
+        lambda env, fx: (
+            env["account.payment"].browse(fx.refund.payment_id.id).action_reject()
+        ),
+        (),
+    ),
+    (
         "account.partial.reconcile.unlink[A's invoice and its customer's payment]",
         lambda env, fx: (
             env["account.partial.reconcile"]

@@ -259,6 +259,7 @@ class TestManualRefunds(PartialRefundCommon):
             credit_note.button_cancel,
             payment.action_draft,
             payment.action_cancel,
+            payment.action_reject,
             payment.move_id.button_draft,
         )
         for call in calls:
@@ -282,11 +283,31 @@ class TestManualRefunds(PartialRefundCommon):
                     getattr(wizard, method)()
                 self.assertFalse(credit_note.reversal_move_ids)
                 self.assertRefundSettled(refund)
-        # Cancelled, the refund's entries are undone by reversals; Odoo's
-        # buttons are the accountant's again.
+        # Cancelled, the refund's entries are undone by reversals, and stay
+        # so: reset, the credit note (or the payment) would be open again, a
+        # credit the customer could use on a refundable invoice.
         refund.action_cancel_refund()
-        credit_note.button_draft()
-        self.assertEqual(credit_note.state, "draft")
+        balance = self._partner_balance()
+        reversals = (credit_note | payment.move_id).reversal_move_ids
+        self.assertEqual(len(reversals), 2)
+        for move in credit_note | payment.move_id | reversals:
+            for name in ("button_draft", "button_cancel"):
+                with self.subTest(move=move.name, call=name):
+                    with self.assertRaisesRegex(
+                        UserError, f"cancelled partial refund {refund.name}"
+                    ):
+                        getattr(move, name)()
+                    self.assertEqual(move.state, "posted")
+                    self.assertEqual(credit_note.amount_residual, 0.0)
+                    self.assertAlmostEqual(self._partner_balance(), balance)
+        for name in ("action_draft", "action_cancel", "action_reject"):
+            with self.subTest(call=name):
+                with self.assertRaisesRegex(
+                    UserError, f"cancelled partial refund {refund.name}"
+                ):
+                    getattr(payment, name)()
+                self.assertEqual(payment.state, "canceled")
+        self.assertAlmostEqual(refund.line_ids.invoice_line_id.refundable_amount, 100.0)
 
     def test_refunded_invoice_stays_posted(self):
         """Reset to draft (or cancelled), a refunded invoice's lines could be
@@ -354,6 +375,7 @@ class TestManualRefunds(PartialRefundCommon):
             calls = {
                 "action_draft": paid.action_draft,
                 "action_cancel": paid.action_cancel,
+                "action_reject": paid.action_reject,
                 "button_draft": paid.move_id.button_draft,
                 "js_remove_outstanding_partial": lambda user=user: invoice.with_user(
                     user
