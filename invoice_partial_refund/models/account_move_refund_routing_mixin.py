@@ -21,13 +21,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_method_lines(self, paid_method_lines=None):
         """Outbound payment method lines a refund of this invoice may use: the
-        journals the invoice was paid through, then the company's bank and
-        cash journals. Gateway methods are not offered: their refunds go
-        through the gateway itself.
-
-        :param paid_method_lines: the inbound methods of the payments
-            reconciled with the invoice, when the caller has them already
-        """
+        journals the invoice was paid through (``paid_method_lines``, the
+        inbound methods of its payments, if the caller has them), then the
+        company's bank and cash journals; no gateway method (a gateway
+        refunds through itself)."""
         self.ensure_one()
         if paid_method_lines is None:
             paid_method_lines = self._get_reconciled_payments().payment_method_line_id
@@ -235,12 +232,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _refund_invoice_shares(self):
         """``{invoice line id: refund_amounts.Share}`` of this invoice's
-        product lines (see ``account.move.line._refund_shares``).
-
-        One run of the tax engine over the invoice, remembered for the
-        transaction as long as the invoice's lines are unchanged: the wizard
-        and a refund ask for it once per line.
-        """
+        product lines (see ``account.move.line._refund_shares``): one run of
+        the tax engine over the invoice, kept for the transaction while its
+        lines are unchanged (the wizard and a refund ask once per line)."""
         self.ensure_one()
         lines = self.line_ids
         fingerprint = tuple(
@@ -257,12 +251,10 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         for base_line in base_lines:
             line = base_line["record"]
-            if not isinstance(line, models.BaseModel) or line.display_type not in (
-                "product",
-                "epd",
-            ):
+            kind = isinstance(line, models.BaseModel) and line.display_type
+            if kind not in ("product", "epd"):
                 continue
-            taxes = early_discount_taxes if line.display_type == "epd" else {}
+            taxes = early_discount_taxes if kind == "epd" else {}
             for tax_data in base_line["tax_details"]["taxes_data"]:
                 key_tax = str(tax_data["tax"].id)
                 if tax_data["is_reverse_charge"]:
@@ -270,10 +262,25 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 taxes[key_tax] = (
                     taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
                 )
-            if line.display_type == "product":
+            if kind == "product":
                 shares[line.id] = refund_amounts.Share(
                     untaxed=self.direction_sign * line.amount_currency, taxes=taxes
                 )
+        # A discount line (a global discount, a down payment deducted) lowers
+        # what the lines bearing its taxes were paid: its share is theirs, so
+        # that refunding all gives back each tax as booked (if they are larger).
+        for line_id, discount in list(shares.items()):
+            keys = set(discount.taxes)
+            holders = {
+                held
+                for held, share in shares.items()
+                if share.untaxed > 0 and keys <= set(share.taxes)
+            }
+            weight = sum(shares[held].untaxed for held in holders)
+            if discount.total < 0 and 0 < -discount.untaxed <= weight:
+                del shares[line_id]
+                parts = {**discount.taxes, None: discount.untaxed}
+                self._spread_over_shares(shares, parts, holders)
         # The tax the invoice's early payment discount lines take off ("mixed"
         # terms: the tax is on the discounted base, paid early or not).
         self._spread_over_shares(shares, early_discount_taxes)
@@ -283,18 +290,19 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         cache[key] = shares
         return shares
 
-    def _spread_over_shares(self, shares, amounts):
-        """Add ``amounts`` (``{tax key: amount}``, the key ``None`` for the
-        untaxed amount) to the product lines' ``shares``: each over the lines
-        bearing it (all of them for the untaxed amount) by their untaxed
-        amounts, the last line taking the rest; the shares then add up."""
+    def _spread_over_shares(self, shares, amounts, lines=None):
+        """Add ``amounts`` (``{tax key: amount}``, ``None`` for the untaxed
+        amount) to the ``shares`` (of ids ``lines`` only, if given): each over
+        the lines bearing it (all for the untaxed amount) by their untaxed
+        amounts, the last taking the rest; the shares then add up."""
         currency = self.currency_id
         weights = {line_id: share.untaxed for line_id, share in shares.items()}
         for key, amount in amounts.items():
             holders = [
                 line_id
                 for line_id, share in shares.items()
-                if key is None or key in share.taxes
+                if (key is None or key in share.taxes)
+                and (lines is None or line_id in lines)
             ]
             weight = sum(weights[line_id] for line_id in holders)
             left = amount
@@ -308,20 +316,16 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 taxes = dict(share.taxes)
                 if key is not None:
                     taxes[key] = currency.round(taxes[key] + part)
-                untaxed = share.untaxed + (part if key is None else 0.0)
-                shares[line_id] = refund_amounts.Share(
-                    untaxed=currency.round(untaxed), taxes=taxes
-                )
+                untaxed = currency.round(share.untaxed + (part if key is None else 0.0))
+                shares[line_id] = refund_amounts.Share(untaxed=untaxed, taxes=taxes)
                 left -= part
 
     def _get_partial_refund_early_discount_parts(self):
         """What the customer did not pay for paying early (see
-        `_get_partial_refund_early_discount`), as the settling entry's
-        discount lines book it: ``{tax key: -tax}``, then ``{None:
-        -untaxed}`` (the tax first: it is spread by the untaxed amounts).
-        An entry settling other invoices too (a grouped payment) mixes
-        their discounts in its lines (by account and tax): this invoice's
-        discount then caps its refunds in all only."""
+        `_get_partial_refund_early_discount`) as the settling entry's discount
+        lines book it: ``{tax key: -tax, None: -untaxed}``. An entry settling
+        other invoices too (a grouped payment) mixes their discounts in its
+        lines: this invoice's discount then caps its refunds in all only."""
         base, taxes = 0.0, {}
         for term_line, settling in self._get_partial_refund_early_discount_terms():
             # Not the invoices of a grouped payment (an exchange difference
@@ -349,9 +353,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_cash_rounding(self, final_lines):
         """What the invoice's cash rounding gives back with a refund taking
-        the whole remainder of ``final_lines``: all of it when no line is
-        left to refund after it, nothing before; credit notes are not rounded
-        (rounding in the biggest tax is a tax line, in the shares already)."""
+        the whole remainder of ``final_lines``: all of it if no line is left
+        after it, else nothing (rounding in the biggest tax: in the shares)."""
         self.ensure_one()
         rounding = self._get_partial_refund_rounding_total()
         if not rounding:
@@ -370,8 +373,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         return rounding
 
     def _get_partial_refund_rounding_total(self):
-        """The invoice's cash rounding lines (what the customer paid beyond
-        its lines, or short of them), on the refunds' sign."""
+        """The invoice's cash rounding lines' total, on the refunds' sign."""
         self.ensure_one()
         rounding_lines = self.line_ids.filtered(
             lambda line: (

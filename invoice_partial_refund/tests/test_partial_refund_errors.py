@@ -125,6 +125,8 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         )
 
     def test_discount_line(self):
+        """A discount line is not refunded itself: it lowers what the line
+        bearing its tax was paid, which that line gives back (80 + 15 %)."""
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": -20.0, "name": "Loyalty discount"}]
         )
@@ -134,23 +136,21 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             invoice=invoice,
             lines=[{"line_id": discount_line.id}],
         )
-        # The customer paid 92 (80 + 15 % tax): refunding the product line in
-        # full (115) would send back more than that.
         self.assertRefused(
-            "beyond what the customer paid",
+            "only .*80.00.* is still refundable",
             invoice=invoice,
-            lines=[{"line_id": product_line.id}],
+            lines=[{"line_id": product_line.id, "amount": 80.01}],
         )
-        refund = self._refund(invoice, [{"line_id": product_line.id, "amount": 80.0}])
+        refund = self._refund(invoice, [{"line_id": product_line.id}])
+        self.assertAlmostEqual(refund.amount_untaxed, 80.0)
         self.assertAlmostEqual(refund.amount_total, invoice.amount_total)
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
-        # All the customer paid is back: the line's own 20 left is not
-        # refundable either (an integrator reads it on the line).
         self.assertRecordValues(
             product_line, [{"refunded_amount": 80.0, "refundable_amount": 0.0}]
         )
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
 
     def test_mixed_early_payment_discount_paid_late(self):
         """A "mixed" early payment discount lowers the invoice's tax whether

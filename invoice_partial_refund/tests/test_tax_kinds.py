@@ -126,6 +126,50 @@ class TestTaxKinds(PartialRefundCommon):
         self.assertAlmostEqual(first_free.amount_total, 1.5)
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
 
+    def test_discount_lines_given_back_by_the_lines_they_discount(self):
+        """Discount lines (a global discount, a promotion) lower what the
+        lines bearing their taxes were paid: refunded by quantity, amount or
+        in full, those lines give back their part of them, and all the
+        refunds book what Odoo's credit note books, tax by tax (the full tax
+        of the lines refunded first went back, the discounts' never); the
+        discount lines themselves are not refundable."""
+        high, low = self._tax(21.0), self._tax(6.0)
+        lines = [
+            {"price_unit": 100.0, "quantity": 2, "tax_ids": high.ids},
+            {"price_unit": 50.0, "tax_ids": low.ids},
+            {"price_unit": 9.99, "quantity": 3, "discount": 7, "tax_ids": high.ids},
+            {"price_unit": -10.0, "name": "Global discount", "tax_ids": high.ids},
+            {"price_unit": -5.0, "name": "Promotion", "tax_ids": low.ids},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        first, second, third, *discounts = invoice.invoice_line_ids
+        for line in discounts:
+            self.assertEqual(line.refundable_amount, 0.0)
+            with self.assertRaisesRegex(UserError, "is a discount or a zero line"):
+                self._refund(invoice, [{"line_id": line.id}])
+        refunds = self._refund(
+            invoice,
+            [
+                {"line_id": first.id, "quantity": 1},
+                {"line_id": second.id, "amount": 20.0},
+            ],
+        )
+        refunds |= self._refund(
+            invoice, [{"line_id": line.id} for line in (first, second, third)]
+        )
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_total")), invoice.amount_total
+        )
+        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
+        self.assertSameTaxBases(refunds.credit_note_id, odoo_credit_note)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_division_tax(self):
         self._check_partly_then_fully(self._tax(7.0, "division"))
 

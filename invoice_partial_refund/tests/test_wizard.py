@@ -289,14 +289,39 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertEqual(len(wizard.line_ids), 3)
 
     def test_what_the_customer_paid_caps_the_breakdown(self):
-        """A discount line lowers what was paid below the lines: going
-        beyond it is shown under the lines and blocks Complete refund, before
-        anything is written (not only at Refund now)."""
+        """A discount line is taken off the lines it discounts: both lines
+        refund what was paid exactly. A payment difference written off
+        lowers what was paid below the lines: going beyond it is shown under
+        the lines and blocks Complete refund, before anything is written
+        (not only at Refund now)."""
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": 50.0}, {"price_unit": -30.0}]
         )
         # The discount line can never be refunded: nothing refundable on it.
-        self.assertEqual(invoice.invoice_line_ids[2].refundable_amount, 0.0)
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("refundable_amount"), [80.0, 40.0, 0.0]
+        )
+        action = invoice.action_open_partial_refund_wizard()
+        wizard_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        for index in (0, 1):
+            with wizard_form.line_ids.edit(index) as line:
+                line.selected = True
+        self.assertAlmostEqual(wizard_form.amount_total, invoice.amount_total)
+        self.assertFalse(wizard_form.error_message)
+
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}], pay=False
+        )
+        self._pay(
+            invoice,
+            self.bank_journal,
+            amount=138.0,
+            payment_difference_handling="reconcile",
+            writeoff_account_id=self.company_data["default_account_expense"].id,
+            writeoff_label="Write-off",
+        )
         action = invoice.action_open_partial_refund_wizard()
         wizard_form = Form(
             self.env[action["res_model"]].with_context(**action["context"])
