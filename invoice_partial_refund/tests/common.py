@@ -260,6 +260,15 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
         )
         refunds = first | rest
+        self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note, partner)
+        return invoice, refunds, odoo_credit_note
+
+    def assertRefundedAsOdoo(self, invoice, refunds, odoo_credit_note, partner=None):
+        """``refunds`` refunded all of ``invoice`` (of ``partner``): each
+        settled, together its total, booking what Odoo's credit note
+        ``odoo_credit_note`` of an identical invoice books (per account, tax
+        and tax grid, the tax bases), the invoice refunded, the customer's
+        balance nil."""
         for refund in refunds:
             self.assertRefundSettled(refund)
         self.assertAlmostEqual(
@@ -269,7 +278,6 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         self.assertSameTaxBases(refunds.credit_note_id, odoo_credit_note)
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertAlmostEqual(self._partner_balance(partner), 0.0)
-        return invoice, refunds, odoo_credit_note
 
     def assertAmountRefundIsItsPart(self, refund, line, amount):
         """The refund of ``amount`` of invoice ``line`` by ``refund`` is that

@@ -251,6 +251,18 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
 
 @tagged("post_install", "-at_install")
 class TestStripeRefunds(GatewayRefundCommon):
+    def _stripe_and_bank_refund_of_100(self):
+        """An invoice of 230 paid 50 through Stripe and the rest by bank,
+        refunded 100 (115.00): Stripe's 50 requested, the bank's 65 by hand.
+        Return ``(invoice, PaymentIntent id, refund)``."""
+        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
+        intent = self._pay_with_stripe(invoice, amount=50.0)
+        self._pay(invoice, self.bank_journal)
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
+        )
+        return invoice, intent, refund
+
     def test_branch_invoice_paid_through_the_parent_provider(self):
         """A branch's invoice paid through its parent company's Stripe (the
         payment the parent's): refunded through it, the refund payment the
@@ -634,12 +646,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         """Stripe refunded its 50, the bank's 65 awaits a manual refund: the
         refund cannot be cancelled (Stripe's money is back with the
         customer); the message says what to do, nothing is written."""
-        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        self._pay_with_stripe(invoice, amount=50.0)
-        self._pay(invoice, self.bank_journal)
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
-        )
+        _invoice, _intent, refund = self._stripe_and_bank_refund_of_100()
         self._run_gateway_job()
         self.assertEqual(
             (refund.gateway_ids.state, refund.state), ("succeeded", "manual")
@@ -969,12 +976,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         customer: the 65 is to be sent by hand now, reminded and confirmable,
         whatever Stripe does meanwhile; the credit note stays out of the
         customer's outstanding credits until Stripe answers."""
-        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        intent = self._pay_with_stripe(invoice, amount=50.0)
-        self._pay(invoice, self.bank_journal)
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
-        )
+        invoice, intent, refund = self._stripe_and_bank_refund_of_100()
         self.assertEqual(refund.gateway_ids.state, "requested")
         self.assertEqual(refund.state, "manual")
         self.assertTrue(refund.manual_due_date)
@@ -1010,12 +1012,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         hand. Confirming the 65 the user saw is refused, nothing written
         (the 50 would be taken as sent); the reminder says 115 at once; the
         dialog opened again shows 115."""
-        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        intent = self._pay_with_stripe(invoice, amount=50.0)
-        self._pay(invoice, self.bank_journal)
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
-        )
+        _invoice, intent, refund = self._stripe_and_bank_refund_of_100()
         reminder = refund.activity_ids
         self.assertIn(refund.currency_id.format(65.0), reminder.summary)
         Confirm = self.env["account.partial.refund.confirm.wizard"].with_context(
@@ -1048,12 +1045,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         """18.0.1 left a refund part gateway, part bank waiting for the
         gateway, the bank part unreminded: the 18.0.2 migration makes it
         await a manual refund, with its reminder."""
-        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        self._pay_with_stripe(invoice, amount=50.0)
-        self._pay(invoice, self.bank_journal)
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
-        )
+        _invoice, _intent, refund = self._stripe_and_bank_refund_of_100()
         refund.activity_ids.unlink()
         refund.sudo().write({"state": "requested", "manual_due_date": False})
         migration = load_script(
@@ -1070,12 +1062,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         refund is done), then the customer's bank returns Stripe's 50: the
         customer is owed it again, by hand. The refund awaits a manual
         refund again, with its reminder, instead of staying done."""
-        invoice = self._create_paid_invoice([{"price_unit": 200.0}], pay=False)
-        intent = self._pay_with_stripe(invoice, amount=50.0)
-        self._pay(invoice, self.bank_journal)
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 100.0}]
-        )
+        invoice, intent, refund = self._stripe_and_bank_refund_of_100()
         share = refund.gateway_ids
         self._run_gateway_job()
         self.assertEqual(self.fake_stripe.refunded(intent), 5000)

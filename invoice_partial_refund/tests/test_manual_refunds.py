@@ -402,6 +402,8 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertEqual(payment.state, "draft")
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertAlmostEqual(invoice.amount_residual, invoice.amount_total)
+        # The refund's entries reversed, the payment undone: owed in full.
+        self.assertAlmostEqual(self._partner_balance(), balance + invoice.amount_total)
 
     def test_payment_of_two_invoices_stays_matched_with_the_refunded_one(self):
         """One payment of two invoices, one of them partly refunded: the
@@ -417,10 +419,12 @@ class TestManualRefunds(PartialRefundCommon):
             journal_id=self.bank_journal.id,
             date=TODAY,
         )
-        state = payment.state
+        state, balance = payment.state, self._partner_balance()
+        self.assertAlmostEqual(balance, 0.0)
         with self.assertRaisesRegex(UserError, f"{refund.name}.*what paid it"):
             payment.action_draft()
         self.assertEqual(payment.state, state)
+        self.assertAlmostEqual(self._partner_balance(), balance)
         self.assertEqual(refunded.payment_state, "paid")
         self.assertEqual(other.payment_state, "paid")
         partial = other.line_ids.filtered(
@@ -430,6 +434,8 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertEqual(other.payment_state, "not_paid")
         self.assertEqual(refunded.payment_state, "paid")
         self.assertRefundSettled(refund)
+        # Unmatched, not undone: the payment's 57.50 is the customer's credit.
+        self.assertAlmostEqual(self._partner_balance(), balance)
 
     def test_cancel_refund_reverses_the_books(self):
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)

@@ -605,23 +605,36 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertTrue(refund.journal_id.active)
         self.assertRefundSettled(refund)
 
+    def assertRefusedOnOdooCreditNote(self, call, native, figure):
+        """``call`` on Odoo's credit note ``native`` of the invoice is refused
+        for its partial refunds: ``native`` keeps its state, the invoice its
+        ``figure``."""
+        state, before = native.state, self.invoice[figure]
+        with self.assertRaisesRegex(UserError, "has partial refunds"):
+            call()
+        self.assertEqual(native.state, state)
+        self.invoice.invalidate_recordset()
+        self.assertAlmostEqual(self.invoice[figure], before)
+
     def test_odoo_draft_credit_note_cannot_be_posted_after_a_partial_refund(self):
         """Odoo's credit note of the whole invoice left in draft, then a
         partial refund: posting the draft would credit the refunded line
         again (the customer keeps its money and a credit). Refused, the
         credit note stays in draft, the invoice's figures unchanged; once
         the refund is cancelled it posts."""
+        balance = self._partner_balance()
         native = self._odoo_credit_note(self.invoice, post=False)
         refund = self._refund(self.invoice, [{"line_id": self.line.id}])
-        refunded = self.invoice.partial_refunded_amount
-        with self.assertRaisesRegex(UserError, "has partial refunds"):
-            native.action_post()
-        self.assertEqual(native.state, "draft")
-        self.invoice.invalidate_recordset()
-        self.assertAlmostEqual(self.invoice.partial_refunded_amount, refunded)
+        self.assertRefusedOnOdooCreditNote(
+            native.action_post, native, "partial_refunded_amount"
+        )
         refund.action_cancel_refund()
         native.action_post()
         self.assertEqual(native.state, "posted")
+        # Odoo's own outcome: the invoice was paid, its credit note is the
+        # customer's credit, the refund's entries reversed.
+        self.assertAlmostEqual(native.amount_residual, native.amount_total)
+        self.assertAlmostEqual(self._partner_balance(), balance - native.amount_total)
 
     def test_odoo_credit_note_posted_before_a_partial_refund_stays_posted(self):
         """Odoo's credit note of one line, posted before a partial refund of
@@ -632,9 +645,6 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         native.invoice_line_ids[1:].unlink()
         native.action_post()
         self._refund(self.invoice, [{"line_id": self.line_qty.id, "quantity": 1}])
-        left = self.invoice.partial_refundable_amount
-        with self.assertRaisesRegex(UserError, "has partial refunds"):
-            native.button_draft()
-        self.assertEqual(native.state, "posted")
-        self.invoice.invalidate_recordset()
-        self.assertAlmostEqual(self.invoice.partial_refundable_amount, left)
+        self.assertRefusedOnOdooCreditNote(
+            native.button_draft, native, "partial_refundable_amount"
+        )

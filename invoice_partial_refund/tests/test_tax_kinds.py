@@ -160,15 +160,7 @@ class TestTaxKinds(PartialRefundCommon):
         refunds |= self._refund(
             invoice, [{"line_id": line.id} for line in (first, second, third)]
         )
-        for refund in refunds:
-            self.assertRefundSettled(refund)
-        self.assertAlmostEqual(
-            sum(refunds.mapped("amount_total")), invoice.amount_total
-        )
-        self.assertSameBooks(refunds.credit_note_id, odoo_credit_note)
-        self.assertSameTaxBases(refunds.credit_note_id, odoo_credit_note)
-        self.assertEqual(invoice.partial_refund_status, "refunded")
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
 
     def test_division_tax(self):
         self._check_partly_then_fully(self._tax(7.0, "division"))

@@ -19,10 +19,28 @@ class TestPartialRefundWizard(PartialRefundCommon):
             ]
         )
 
-    def _open_wizard(self):
-        action = self.invoice.action_open_partial_refund_wizard()
-        return Form(
+    def _open_wizard(self, invoice=None, ticked=()):
+        """The wizard's form on ``invoice`` (the class's by default), its
+        lines at positions ``ticked`` selected."""
+        action = (invoice or self.invoice).action_open_partial_refund_wizard()
+        wizard_form = Form(
             self.env[action["res_model"]].with_context(**action["context"]),
+        )
+        for index in ticked:
+            with wizard_form.line_ids.edit(index) as line:
+                line.selected = True
+        return wizard_form
+
+    def _pay_with_write_off(self, invoice, amount):
+        """Pay ``amount`` of ``invoice``, the rest written off ("Mark as
+        fully paid")."""
+        self._pay(
+            invoice,
+            self.bank_journal,
+            amount=amount,
+            payment_difference_handling="reconcile",
+            writeoff_account_id=self.company_data["default_account_expense"].id,
+            writeoff_label="Write-off",
         )
 
     def test_no_credit_note_options_where_nothing_is_asked(self):
@@ -214,14 +232,8 @@ class TestPartialRefundWizard(PartialRefundCommon):
         invoice = self._create_paid_invoice(
             [{"name": f"Item {n}", "price_unit": 10.0} for n in range(50)]
         )
-        action = invoice.action_open_partial_refund_wizard()
-        wizard_form = Form(
-            self.env[action["res_model"]].with_context(**action["context"])
-        )
+        wizard_form = self._open_wizard(invoice, ticked=(0, 25, 49))
         self.assertEqual(len(wizard_form.line_ids), 50)
-        for index in (0, 25, 49):
-            with wizard_form.line_ids.edit(index) as line:
-                line.selected = True
         self.assertAlmostEqual(wizard_form.amount_total, 34.5)
         # The list shows them all on one page: no ticking across pages.
         view = self.env.ref(
@@ -301,34 +313,15 @@ class TestPartialRefundWizard(PartialRefundCommon):
         self.assertEqual(
             invoice.invoice_line_ids.mapped("refundable_amount"), [80.0, 40.0, 0.0]
         )
-        action = invoice.action_open_partial_refund_wizard()
-        wizard_form = Form(
-            self.env[action["res_model"]].with_context(**action["context"])
-        )
-        for index in (0, 1):
-            with wizard_form.line_ids.edit(index) as line:
-                line.selected = True
+        wizard_form = self._open_wizard(invoice, ticked=(0, 1))
         self.assertAlmostEqual(wizard_form.amount_total, invoice.amount_total)
         self.assertFalse(wizard_form.error_message)
 
         invoice = self._create_paid_invoice(
             [{"price_unit": 100.0}, {"price_unit": 50.0}], pay=False
         )
-        self._pay(
-            invoice,
-            self.bank_journal,
-            amount=138.0,
-            payment_difference_handling="reconcile",
-            writeoff_account_id=self.company_data["default_account_expense"].id,
-            writeoff_label="Write-off",
-        )
-        action = invoice.action_open_partial_refund_wizard()
-        wizard_form = Form(
-            self.env[action["res_model"]].with_context(**action["context"])
-        )
-        for index in (0, 1):
-            with wizard_form.line_ids.edit(index) as line:
-                line.selected = True
+        self._pay_with_write_off(invoice, 138.0)
+        wizard_form = self._open_wizard(invoice, ticked=(0, 1))
         self.assertAlmostEqual(wizard_form.amount_total, 172.5)
         self.assertIn("beyond what the customer paid", wizard_form.error_message)
         self.assertIn(invoice.currency_id.format(138.0), wizard_form.error_message)
@@ -346,22 +339,8 @@ class TestPartialRefundWizard(PartialRefundCommon):
         "refundable after" is what the customer paid, never the lines'
         115.00, before and after a refund."""
         invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create(
-            {
-                "journal_id": self.bank_journal.id,
-                "payment_date": "2019-01-15",
-                "amount": 100.0,
-                "payment_difference_handling": "reconcile",
-                "writeoff_account_id": self.company_data["default_account_expense"].id,
-                "writeoff_label": "Write-off",
-            }
-        )._create_payments()
-        action = invoice.action_open_partial_refund_wizard()
-        wizard_form = Form(
-            self.env[action["res_model"]].with_context(**action["context"])
-        )
+        self._pay_with_write_off(invoice, 100.0)
+        wizard_form = self._open_wizard(invoice)
         self.assertAlmostEqual(wizard_form.remaining_total, 100.0)
         with wizard_form.line_ids.edit(0) as line:
             line.selected = True
@@ -507,11 +486,7 @@ class TestPartialRefundWizard(PartialRefundCommon):
         )
         self.assertAlmostEqual(invoice.amount_tax, 0.70)
 
-        def open_wizard():
-            action = invoice.action_open_partial_refund_wizard()
-            return Form(self.env[action["res_model"]].with_context(**action["context"]))
-
-        wizard_form = open_wizard()
+        wizard_form = self._open_wizard(invoice)
         self.assertAlmostEqual(wizard_form.remaining_untaxed, 3.33)
         self.assertAlmostEqual(wizard_form.remaining_tax, 0.70)
         self.assertAlmostEqual(wizard_form.remaining_total, 4.03)
@@ -522,7 +497,7 @@ class TestPartialRefundWizard(PartialRefundCommon):
         for name in ("remaining_untaxed", "remaining_tax", "remaining_total"):
             self.assertAlmostEqual(wizard_form[name], 0.0, msg=name)
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids[0].id}])
-        wizard_form = open_wizard()
+        wizard_form = self._open_wizard(invoice)
         self.assertAlmostEqual(
             wizard_form.remaining_total, invoice.partial_refundable_amount
         )
