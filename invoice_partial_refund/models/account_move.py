@@ -70,11 +70,9 @@ class AccountMove(models.Model):
         """Override of `account`: skip the reconciliation of a partial
         refund's credit note with its invoice when it has nothing to do.
 
-        Odoo reconciles a reversal's open lines with its origin's, account by
-        account. A partial refund's invoice is paid: its receivable is
-        settled, and the credit note's receivable line would be "reconciled"
-        alone, which changes nothing but syncs every line of the credit note
-        again. The refund's payment settles it (see
+        A partial refund's invoice is paid: the credit note's receivable line
+        would be "reconciled" alone, which changes nothing but syncs all its
+        lines again. The refund's payment settles it (see
         `account.partial.refund.booking._reconcile_with_credit_note`)."""
         pairs = list(zip(self, reverse_moves, strict=False))
         kept = [
@@ -199,9 +197,7 @@ class AccountMove(models.Model):
                     "The invoice %(move)s is not posted (%(state)s): only posted, "
                     "paid invoices can be refunded.",
                     move=self._get_partial_refund_label(),
-                    state=dict(
-                        self._fields["state"]._description_selection(self.env)
-                    ).get(self.state, self.state),
+                    state=self._fields["state"].convert_to_export(self.state, self),
                 )
             )
         if self.payment_state not in ("paid", "in_payment"):
@@ -239,17 +235,12 @@ class AccountMove(models.Model):
         return self.env["account.move.line"].browse([r[0] for r in requests])
 
     def _lock_for_partial_refund(self, invoice_lines):
-        """Serialize the refunds of this invoice until the transaction ends.
-
-        A concurrent refund of the same invoice fails at once with a clear
-        error instead of waiting. The invoice row is also rewritten (its
-        write date): a refund that committed after this transaction started
-        has done the same, so PostgreSQL refuses the lock with a
-        serialization failure and Odoo retries the whole request, which then
-        sees the new remainders and what is left of each gateway payment.
-        The refunded lines are locked likewise (their refunded totals are
-        written by the refund).
-        """
+        """Serialize the refunds of this invoice until the transaction ends:
+        a concurrent refund fails at once with a clear error. The invoice row
+        is rewritten too (its write date): after a refund committed since this
+        transaction started, PostgreSQL refuses that with a serialization
+        failure and Odoo retries the request, which then sees the new
+        remainders. The refunded lines (their refunded totals) are locked too."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
@@ -278,9 +269,18 @@ class AccountMove(models.Model):
         invoice_lines.invalidate_recordset(list(REFUNDED_TOTALS))
 
     def _check_partial_refund_date(self, payment_journal, date):
-        """Refuse a refund on ``date`` before this invoice or in a period
-        locked for it or for the journal the money leaves by."""
+        """Refuse a refund on ``date`` before this invoice, after today (the
+        money goes back now) or in a period locked for it or for the journal
+        the money leaves by."""
         self.ensure_one()
+        if date > fields.Date.context_today(self):
+            raise UserError(
+                _(
+                    "The refund date %(date)s is after today: a refund is booked "
+                    "when it is made. Choose today or an earlier “date”.",
+                    date=format_date(self.env, date),
+                )
+            )
         if self.invoice_date and date < self.invoice_date:
             raise UserError(
                 _(

@@ -388,6 +388,21 @@ class TestMalformedCalls(RefusedRefundCommon):
                 "date",
             ),
             Call(
+                "date tomorrow",
+                one,
+                {
+                    "date": str(
+                        fields.Date.add(fields.Date.context_today(self.invoice), days=1)
+                    )
+                },
+                U,
+                "is after today",
+                "date",
+            ),
+            Call(
+                "date year 9999", one, {"date": "9999-12-31"}, U, "after today", "date"
+            ),
+            Call(
                 "date in a locked fiscal year",
                 one,
                 {},

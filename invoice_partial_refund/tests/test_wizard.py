@@ -392,6 +392,7 @@ class TestPartialRefundWizard(PartialRefundCommon):
         counts = self._counts()
         for values, message in (
             ({"date": "2018-12-31"}, "before the invoice date"),
+            ({"date": "9999-12-31"}, "is after today"),
             ({"reason": "x" * 600}, "The reason is 600 characters long"),
         ):
             with self.subTest(values=values):
