@@ -50,6 +50,9 @@ WIZARD_SPEC = {
     "available_payment_method_line_ids": {"fields": {"display_name": {}}},
 }
 
+#: Only what the lines show, read from their invoice lines.
+LINES_SPEC = {"line_ids": {"fields": {"name": {}, "price_unit": {}, "quantity": {}}}}
+
 #: Rows of the matrix: (row, call, users allowed). A row is named after the
 #: public method it reaches, ``model.method``, with what it tries in brackets.
 #: ``call(env, fx)`` runs as the column's user; ``fx`` is the test case with
@@ -360,6 +363,58 @@ ROWS = [
             },
             [],
             WIZARD_SPEC,
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.line.onchange[A's invoice line by default]",
+        # Odoo's onchange fills a new record with the context's defaults.
+        lambda env, fx: (
+            env["account.partial.refund.wizard.line"]
+            .with_context(default_invoice_line_id=_line(fx).id)
+            .onchange({}, [], {"name": {}, "price_unit": {}, "refundable_amount": {}})
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.line.onchange[A's wizard by default]",
+        lambda env, fx: (
+            env["account.partial.refund.wizard.line"]
+            .with_context(default_wizard_id=fx.wizard.id)
+            .onchange({}, [], {"wizard_id": {"fields": {"display_name": {}}}})
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[own invoice, A's line by default]",
+        lambda env, fx: (
+            env["account.partial.refund.wizard"]
+            .with_context(
+                default_move_id=fx.wizard_b.move_id.id,
+                default_line_ids=[[0, 0, {"invoice_line_id": _line(fx).id}]],
+            )
+            .onchange({}, [], LINES_SPEC)
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[own invoice, A's wizard line linked]",
+        lambda env, fx: env["account.partial.refund.wizard"].onchange(
+            {
+                "move_id": fx.wizard_b.move_id.id,
+                "line_ids": [[4, fx.wizard.line_ids[0].id]],
+            },
+            [],
+            LINES_SPEC,
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[own invoice, A's wizard lines set]",
+        lambda env, fx: (
+            env["account.partial.refund.wizard"]
+            .with_context(default_move_id=fx.wizard_b.move_id.id)
+            .onchange({"line_ids": [[6, 0, fx.wizard.line_ids.ids]]}, [], LINES_SPEC)
         ),
         (),
     ),

@@ -255,14 +255,17 @@ class AccountPartialRefundWizard(models.TransientModel):
         move_id = values.get("move_id") or self.env.context.get("default_move_id")
         if move_id:
             self._check_invoices([move_id])
-        # Its lines as the web client sends them: commands, the new and
-        # changed ones with their values.
-        # A saved wizard's onchange sends its changes only: its own invoice.
+        # Its lines as the web client sends them, or the context's defaults
+        # for a new wizard: commands, the new and changed ones with their
+        # values. A saved wizard's onchange sends its changes only.
+        commands = list(values.get("line_ids") or ())
+        if not self and isinstance(self.env.context.get("default_line_ids"), list):
+            commands += self.env.context["default_line_ids"]
         self.env["account.partial.refund.wizard.line"]._check_onchange_invoice_lines(
             move_id or (self.move_id.id if len(self) == 1 else None),
             [
                 command[2]
-                for command in values.get("line_ids") or ()
+                for command in commands
                 if isinstance(command, (list, tuple))
                 and len(command) > 2
                 and isinstance(command[2], dict)

@@ -128,8 +128,18 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     def onchange(self, values, field_names, fields_spec):
         # As create: what the line shows is read from its invoice line as
         # superuser, the invoice is checked first: the wizard's, which the web
-        # client sends as the wizard's values (or its id).
-        wizard, invoice_id = values.get("wizard_id"), None
+        # client sends as the wizard's values (or its id). The context's
+        # defaults of a new line are its values too.
+        context = self.env.context
+        checked = {
+            **{
+                name: context[f"default_{name}"]
+                for name in ("wizard_id", "invoice_line_id")
+                if not self and context.get(f"default_{name}")
+            },
+            **values,
+        }
+        wizard, invoice_id = checked.get("wizard_id"), None
         if isinstance(wizard, dict):
             wizard, invoice_id = wizard.get("id"), wizard.get("move_id")
         if invoice_id:
@@ -142,8 +152,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                 raise UserError(_("A line to refund belongs to a refund wizard."))
             wizard._check_wizard_access()
             invoice_id = wizard.move_id.id
-        if values.get("invoice_line_id"):
-            self._check_onchange_invoice_lines(invoice_id, [values])
+        if checked.get("invoice_line_id"):
+            self._check_onchange_invoice_lines(invoice_id, [checked])
         return super().onchange(values, field_names, fields_spec)
 
     @api.model
