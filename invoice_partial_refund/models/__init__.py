@@ -1,4 +1,5 @@
 from . import account_move_refund_routing_mixin
+from . import account_move_refund_guard_mixin
 from . import account_move
 from . import account_move_line
 from . import account_move_refund_overrides

@@ -7,11 +7,19 @@ class AccountPartialReconcile(models.Model):
     _inherit = "account.partial.reconcile"
 
     def unlink(self):
-        """Override of `account`: what paid a partly refunded invoice stays
-        matched with it while its refunds stand (see
-        `account.move._check_paid_while_partly_refunded`). Every way Odoo
-        unmatches comes here: the invoice's payment widget, a payment's or a
-        credit note's Reset to Draft and Cancel, `remove_move_reconcile`."""
-        matched = self.debit_move_id.move_id | self.credit_move_id.move_id
-        matched._check_paid_while_partly_refunded()
+        """Override of `account`: while an invoice's partial refunds stand,
+        what paid it stays matched with it (see
+        `account.move._check_paid_while_partly_refunded`), and a refund's
+        entries stay matched on the customer's account, as booked (see
+        `account.move._check_not_partial_refund_entries`): unmatched, its
+        credit note would be a credit the customer could use beside the
+        money sent. Its payment's bank reconciliation stays the user's.
+        Every way Odoo unmatches comes here: the payment widgets, a
+        payment's or an entry's Reset to Draft and Cancel,
+        `remove_move_reconcile`."""
+        lines = self.debit_move_id | self.credit_move_id
+        lines.move_id._check_paid_while_partly_refunded()
+        lines.filtered(
+            lambda line: line.account_type in ("asset_receivable", "liability_payable")
+        ).move_id._check_not_partial_refund_entries()
         return super().unlink()

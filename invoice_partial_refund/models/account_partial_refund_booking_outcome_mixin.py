@@ -6,6 +6,8 @@ return by the customer's bank, the payment by hand when it refused)."""
 
 from odoo import _, api, fields, models
 
+from .account_move_refund_guard_mixin import UNDOING_REFUNDS
+
 
 class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
     """The after-refund part of `account.partial.refund.booking` (its only
@@ -23,24 +25,30 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
     def _book_cancellation(self, refund):
         """Undo ``refund``'s books by booked reversals: its payments' entries
         reversed, its credit note reversed by an invoice reconciled with it.
+        Its entries are unmatched here only (see `UNDOING_REFUNDS`).
 
         :return: the reversal of the credit note
         """
         today = fields.Date.context_today(refund)
-        self._cancel_payments(
-            refund.payment_id | refund.gateway_ids.refund_payment_id,
-            ref=_("Cancellation of %(refund)s", refund=refund.name),
-        )
-        reversal = refund.credit_note_id._reverse_moves(
-            [
-                {
-                    "date": today,
-                    "invoice_date": today,
-                    "ref": _("Cancellation of %(refund)s", refund=refund.name),
-                }
-            ],
-            cancel=True,
-        )
+        undoing = self.env.cr.cache.setdefault(UNDOING_REFUNDS, set())
+        undoing.add(refund.id)
+        try:
+            self._cancel_payments(
+                refund.payment_id | refund.gateway_ids.refund_payment_id,
+                ref=_("Cancellation of %(refund)s", refund=refund.name),
+            )
+            reversal = refund.credit_note_id._reverse_moves(
+                [
+                    {
+                        "date": today,
+                        "invoice_date": today,
+                        "ref": _("Cancellation of %(refund)s", refund=refund.name),
+                    }
+                ],
+                cancel=True,
+            )
+        finally:
+            undoing.discard(refund.id)
         # A gateway refund returned by the bank: the reversal took the
         # credit note back from its payment, which now settles the return.
         self._open_receivable_lines(refund).reconcile()

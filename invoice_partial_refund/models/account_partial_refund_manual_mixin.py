@@ -80,13 +80,15 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                     means=", ".join(means_labels.values()),
                 )
             )
-        # Its payment is booked on the refund's date: sent from then on (a
-        # transfer may be scheduled for a later day, as a payment may be).
-        if not date or fields.Date.to_date(date) < self.date:
+        # Its payment is booked on the refund's date: sent from then on, and
+        # marked once sent (a later day is a typo, or money not sent yet).
+        date = fields.Date.to_date(date) if date else None
+        if not date or date < self.date or date > fields.Date.context_today(self):
             raise UserError(
                 _(
-                    "The money of %(refund)s cannot have been sent before the "
-                    "refund's date, %(start)s.",
+                    "The money of %(refund)s was sent between the refund's date, "
+                    "%(start)s, and today: give that date (mark the refund once "
+                    "the money has left).",
                     refund=self.name,
                     start=format_date(self.env, self.date),
                 )

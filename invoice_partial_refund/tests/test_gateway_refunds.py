@@ -542,6 +542,18 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         with self.assertRaisesRegex(UserError, "being refunded through a gateway"):
             other.js_assign_outstanding_line(credit_line.id)
+        # Nor paid by hand meanwhile: the money would go out twice.
+        Payment = self.env["account.payment"]
+        residual, payments = credit_line.amount_residual, Payment.search_count([])
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=refund.credit_note_id.ids
+        )
+        with self.assertRaisesRegex(
+            UserError, f"belongs to the partial refund {refund.name}, which pays"
+        ):
+            register.create({}).action_create_payments()
+        self.assertEqual(credit_line.amount_residual, residual)
+        self.assertEqual(Payment.search_count([]), payments)
         other.button_draft()
         other.button_cancel()
 

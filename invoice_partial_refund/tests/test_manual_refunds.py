@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -203,7 +203,7 @@ class TestManualRefunds(PartialRefundCommon):
         )
         wizard_form.reference = "TRF-2019-0042"
         wizard_form.means = "bank_transfer"
-        wizard_form.date = TODAY + timedelta(days=1)
+        wizard_form.date = TODAY
         wizard_form.save().action_confirm()
         self.assertRecordValues(
             refund,
@@ -212,7 +212,7 @@ class TestManualRefunds(PartialRefundCommon):
                     "state": "done",
                     "manual_refund_reference": "TRF-2019-0042",
                     "manual_refund_means": "bank_transfer",
-                    "manual_refund_date": TODAY + timedelta(days=1),
+                    "manual_refund_date": TODAY,
                 }
             ],
         )
@@ -230,13 +230,17 @@ class TestManualRefunds(PartialRefundCommon):
             refund._confirm_manual_refund(TODAY, "again", "cheque")
 
     def test_mark_as_refunded_checks_how_and_when(self):
-        """How the money was sent is one of the choices, and not before the
-        refund's date; refused, nothing is written and the reminder stays."""
+        """How the money was sent is one of the choices, and when is between
+        the refund's date and today (a later day is a typo, or money not sent
+        yet); refused, nothing is written and the reminder stays."""
         refund = self._manual_refund(salesperson=self.salesperson)
         Confirm = self.env["account.partial.refund.confirm.wizard"]
+        sent_between = "was sent between the refund's date, .*, and today"
         for values, message in (
             ({"means": "bitcoin", "date": TODAY}, "Say how the money was sent"),
-            ({"means": "cheque", "date": TODAY - timedelta(days=1)}, "cannot have"),
+            ({"means": "cheque", "date": TODAY - timedelta(days=1)}, sent_between),
+            ({"means": "cheque", "date": TODAY + timedelta(days=1)}, sent_between),
+            ({"means": "cheque", "date": "2099-01-01"}, sent_between),
         ):
             with self.subTest(values=values):
                 wizard = Confirm.create(
@@ -308,6 +312,100 @@ class TestManualRefunds(PartialRefundCommon):
                     getattr(payment, name)()
                 self.assertEqual(payment.state, "canceled")
         self.assertAlmostEqual(refund.line_ids.invoice_line_id.refundable_amount, 100.0)
+
+    def test_entries_stay_matched_on_the_customer_account(self):
+        """Unmatched from its refund payment (the credit note's payment
+        widget, any unreconciliation), a refund's credit note would be a
+        credit the customer could use, or be paid again, beside the money
+        sent: refused, for Billing users too, the books unchanged; and once
+        the refund is cancelled, from the reversal that undid it. The refund
+        payment's own bank reconciliation stays the user's to undo."""
+        refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
+        credit_note, payment = refund.credit_note_id, refund.payment_id
+
+        def receivable(move):
+            return move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )
+
+        partial = receivable(credit_note).matched_debit_ids
+        self.assertEqual(partial.debit_move_id, receivable(payment.move_id))
+        balance = self._partner_balance()
+        billing = self._create_user(
+            "billing_clerk", self.env.ref("account.group_account_invoice")
+        )
+        for user in (self.env.user, billing):
+            calls = {
+                "js_remove_outstanding_partial": lambda user=user: (
+                    credit_note.with_user(user).js_remove_outstanding_partial(
+                        partial.id
+                    )
+                ),
+                "remove_move_reconcile[credit note]": receivable(credit_note)
+                .with_user(user)
+                .remove_move_reconcile,
+                "remove_move_reconcile[payment]": receivable(payment.move_id)
+                .with_user(user)
+                .remove_move_reconcile,
+            }
+            for name, call in calls.items():
+                with self.subTest(user=user.login, call=name):
+                    with self.assertRaisesRegex(
+                        UserError, f"belongs to the partial refund {refund.name}"
+                    ):
+                        call()
+                    self.assertTrue(partial.exists())
+                    self.assertRefundSettled(refund)
+                    self.assertEqual(credit_note.payment_state, "paid")
+                    self.assertAlmostEqual(self._partner_balance(), balance)
+        # The payment matched with the bank's side of it (a statement, here
+        # an entry by hand on its outstanding account), then unmatched.
+        outstanding = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == payment.outstanding_account_id
+        )
+        bank_side = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": TODAY,
+                "journal_id": self.bank_journal.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": outstanding.account_id.id,
+                            "debit": -outstanding.balance,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": self.bank_journal.default_account_id.id,
+                            "credit": -outstanding.balance,
+                        }
+                    ),
+                ],
+            }
+        )
+        bank_side.action_post()
+        (outstanding | bank_side.line_ids[0]).reconcile()
+        self.assertTrue(outstanding.reconciled)
+        outstanding.remove_move_reconcile()
+        self.assertFalse(outstanding.reconciled)
+        self.assertRefundSettled(refund)
+        # Cancelled: the credit note stays matched with its reversal.
+        refund.action_cancel_refund()
+        reversal = credit_note.reversal_move_ids
+        self.assertEqual(
+            receivable(credit_note).matched_debit_ids.debit_move_id.move_id, reversal
+        )
+        balance = self._partner_balance()
+        for line in receivable(credit_note) | receivable(reversal):
+            with self.subTest(move=line.move_id.name):
+                with self.assertRaisesRegex(
+                    UserError, f"cancelled partial refund {refund.name}"
+                ):
+                    line.remove_move_reconcile()
+                self.assertEqual(credit_note.amount_residual, 0.0)
+                self.assertEqual(reversal.amount_residual, 0.0)
+                self.assertAlmostEqual(self._partner_balance(), balance)
 
     def test_refunded_invoice_stays_posted(self):
         """Reset to draft (or cancelled), a refunded invoice's lines could be
