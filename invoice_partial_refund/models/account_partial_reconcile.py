@@ -13,13 +13,20 @@ class AccountPartialReconcile(models.Model):
         entries stay matched on the customer's account, as booked (see
         `account.move._check_not_partial_refund_entries`): unmatched, its
         credit note would be a credit the customer could use beside the
-        money sent. Its payment's bank reconciliation stays the user's.
-        Every way Odoo unmatches comes here: the payment widgets, a
-        payment's or an entry's Reset to Draft and Cancel,
-        `remove_move_reconcile`."""
-        lines = self.debit_move_id | self.credit_move_id
-        lines.move_id._check_paid_while_partly_refunded()
-        lines.filtered(
-            lambda line: line.account_type in ("asset_receivable", "liability_payable")
-        ).move_id._check_not_partial_refund_entries()
+        money sent. Matches on other accounts stay the user's (a payment's
+        bank reconciliation) or Odoo's (a tax on a reconcilable account,
+        which **Cancel refund** unmatches). Every way Odoo unmatches comes
+        here: the payment widgets, a payment's or an entry's Reset to Draft
+        and Cancel, `remove_move_reconcile`."""
+        customer_moves = (
+            (self.debit_move_id | self.credit_move_id)
+            .filtered(
+                lambda line: (
+                    line.account_type in ("asset_receivable", "liability_payable")
+                )
+            )
+            .move_id
+        )
+        customer_moves._check_paid_while_partly_refunded()
+        customer_moves._check_not_partial_refund_entries()
         return super().unlink()

@@ -580,6 +580,44 @@ class TestManualRefunds(PartialRefundCommon):
         ):
             refund.action_cancel_refund()
 
+    def test_cancel_refund_with_a_tax_on_a_reconcilable_account(self):
+        """A sale tax booked on a reconcilable account: Odoo matches the
+        credit note's tax line with the invoice's when posting it, and the
+        cancellation's reversal unmatches them; the refund is cancelled, the
+        books back as before it."""
+        tax = self.company_data["default_tax_sale"].copy({"name": "Tax reconciled"})
+        tax_account = tax.invoice_repartition_line_ids.filtered(
+            lambda rep: rep.repartition_type == "tax"
+        ).account_id
+        tax_account.reconcile = True
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 10.03, "quantity": 7, "tax_ids": tax.ids}],
+            journal=self.bank_journal,
+        )
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "quantity": 2}],
+            journal_id=self.bank_journal.id,
+            date=TODAY,
+        )
+        tax_lines = (invoice | refund.credit_note_id).line_ids.filtered("tax_line_id")
+        self.assertTrue(tax_lines.matched_debit_ids | tax_lines.matched_credit_ids)
+        refund.action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertAlmostEqual(
+            sum(
+                self.env["account.move.line"]
+                .search([("account_id", "=", tax_account.id)])
+                .mapped("balance")
+            ),
+            sum(invoice.line_ids.filtered("tax_line_id").mapped("balance")),
+        )
+        self.assertAlmostEqual(
+            invoice.invoice_line_ids.refundable_amount, invoice.amount_untaxed
+        )
+
     def test_done_refund_cannot_be_cancelled(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}])
         refund = self._refund(
