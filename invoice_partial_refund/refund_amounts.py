@@ -127,8 +127,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
     refunds, or `RequestError` saying why it cannot.
 
     :param amount: amount on the refund basis, or None
-    :param quantity: quantity, or None; with neither, the line's whole
-        remainder
+    :param quantity: quantity, or None; with neither, the line's remainder
     :param line: the `LineLeft` of the invoice line
     :param currency: the invoice's currency (``res.currency``: its
         ``compare_amounts``, ``is_zero``, ``round``, ``format``, ``name``
@@ -148,6 +147,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
             )
         )
     remaining = line.remaining
+    sign = -1 if line.quantity < 0 else 1  # a negative line: its units, signed
     if currency.compare_amounts(remaining, 0.0) <= 0:
         raise RequestError(
             _("The line “%(line)s” is already fully refunded.", line=line.label)
@@ -156,7 +156,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
         return {
             "mode": "full",
             "amount": remaining,
-            "quantity": max(line.remaining_quantity, 0.0),
+            "quantity": sign * max(sign * line.remaining_quantity, 0.0),
             "final": True,
         }
     if line.whole_only:  # a final invoice deducts a down payment by its price
@@ -233,7 +233,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
                 digits=digits,
             )
         )
-    left = _compare(quantity, line.remaining_quantity, digits)
+    left = _compare(quantity, sign * line.remaining_quantity, digits)
     if left > 0:
         raise RequestError(
             _(
@@ -241,13 +241,13 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
                 "%(remaining)s is still refundable.",
                 quantity=quantity,
                 line=line.label,
-                remaining=line.remaining_quantity,
+                remaining=sign * line.remaining_quantity,
             )
         )
     if left == 0:
         amount = remaining
     else:
-        amount = currency.round(line.value * quantity / line.quantity)
+        amount = currency.round(line.value * quantity / abs(line.quantity))
     if currency.compare_amounts(amount, remaining) > 0:
         raise RequestError(
             _(
@@ -263,7 +263,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
     return {
         "mode": "quantity",
         "amount": amount,
-        "quantity": quantity,
+        "quantity": sign * quantity,
         "final": currency.is_zero(amount - remaining),
     }
 

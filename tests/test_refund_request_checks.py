@@ -86,6 +86,29 @@ def test_a_quantity_takes_its_share_of_the_line_and_the_last_one_the_rest():
     }
 
 
+def test_a_line_of_negative_quantity_is_refunded_by_its_units():
+    # -3 units at -33.333...: 100 on the invoice. Units are typed positive;
+    # the credit note line takes them with the line's sign, as Odoo's
+    # reversal copies the line; its remaining quantity is signed too.
+    negative = line(
+        value=100.0, remaining=100.0, quantity=-3.0, remaining_quantity=-3.0
+    )
+    assert check_request(None, 1.0, negative, EUR) == {
+        "mode": "quantity",
+        "amount": 33.33,
+        "quantity": -1.0,
+        "final": False,
+    }
+    last = line(value=100.0, remaining=33.34, quantity=-3.0, remaining_quantity=-1.0)
+    assert check_request(None, 1.0, last, EUR)["final"] is True
+    assert check_request(None, None, last, EUR)["quantity"] == -1.0
+    with pytest.raises(RequestError, match="only 1.0 is still refundable"):
+        check_request(None, 2.0, last, EUR)
+    for quantity in (-1.0, 0.0):
+        with pytest.raises(RequestError, match="must be positive"):
+            check_request(None, quantity, negative, EUR)
+
+
 @pytest.mark.parametrize(
     ("amount", "quantity", "state", "message"),
     [

@@ -126,6 +126,28 @@ class TestTaxKinds(PartialRefundCommon):
         self.assertAlmostEqual(first_free.amount_total, 1.5)
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
 
+    def test_line_of_negative_quantity_at_a_negative_price(self):
+        """A line of -3 units at -33.33 (99.99 on the invoice): refunded by
+        its units, typed positive, then in full, booking what Odoo's credit
+        note books; the credit note lines take the units with the line's
+        sign, as Odoo's reversal copies them, and count as refunded."""
+        tax = self._tax(21.0)
+        lines = [
+            {"price_unit": -33.33, "quantity": -3, "tax_ids": tax.ids},
+            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": tax.ids},
+            {"price_unit": 0.99, "quantity": 7, "tax_ids": tax.ids},
+        ]
+        invoice, refunds, __ = self._refund_partly_then_fully(lines)
+        negative = invoice.invoice_line_ids[0]
+        credit_lines = refunds.credit_note_id.invoice_line_ids.filtered(
+            lambda line: line.refund_origin_line_id == negative
+        )
+        self.assertEqual(credit_lines.mapped("quantity"), [-1.0, -2.0])
+        self.assertEqual(credit_lines.mapped("price_unit"), [-33.33, -33.33])
+        self.assertAlmostEqual(negative.refunded_quantity, -3.0)
+        with self.assertRaisesRegex(UserError, "already fully refunded"):
+            self._refund(invoice, [{"line_id": negative.id, "quantity": 1}])
+
     def test_discount_lines_given_back_by_the_lines_they_discount(self):
         """Discount lines (a global discount, a promotion) lower what the
         lines bearing their taxes were paid: refunded by quantity, amount or
