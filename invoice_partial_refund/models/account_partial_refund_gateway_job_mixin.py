@@ -28,8 +28,9 @@ SYNC_INTERVAL = 5
 #: (SUCCEEDED_SYNC_HOURS) for this many days after the success.
 SUCCEEDED_WATCH_DAYS = 30
 SUCCEEDED_SYNC_HOURS = 24
-#: The cursor's cache key of the records the gateway job asked to refund.
-ASKED_CACHE_KEY = "invoice_partial_refund.gateway_asked"
+#: The cursor's cache key of the records the gateway refused to refund, with
+#: their attempts before (see `_each_isolated`).
+REFUSED_CACHE_KEY = "invoice_partial_refund.gateway_refused"
 
 
 class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
@@ -56,9 +57,9 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         """Run ``handle(record)`` for each record in a savepoint: one record that
         fails (a misconfigured journal, an unexpected answer) is noted on
         it and does not undo the others, nor stall the cron."""
-        # Records asked to refund in this transaction: kept across the
-        # rollback of a savepoint (the cursor's cache is no table).
-        asked = self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set())
+        # Records the gateway refused: kept across the rollback of a
+        # savepoint (the cursor's cache is no table).
+        refused = self.env.cr.cache.setdefault(REFUSED_CACHE_KEY, {})
         for record in self:
             try:
                 with self.env.cr.savepoint():
@@ -68,11 +69,21 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                     "Gateway refund %s of %s failed", record.id, record.refund_id.name
                 )
                 record.last_error = str(error)[:500]
-                if record.id in asked and not record.attempt_count:
-                    # The gateway may have refunded before the failure
-                    # (booking its answer): the attempt stays recorded, so
-                    # that a refused look-up never sends it by hand too.
-                    record.attempt_count = 1
+                if record.id in refused:
+                    # Refused, its fallback failed to book: that attempt
+                    # refunded nothing, the next run may book it by hand.
+                    record.attempt_count = refused[record.id]
+            finally:
+                refused.pop(record.id, None)
+
+    def _commit_job_progress(self):
+        """Commit what the gateway job did so far: a worker killed later
+        (time limit, restart) loses nothing of it. Not in tests, which run
+        in one transaction rolled back at the end."""
+        # Odoo's test flag, as mail's scheduled messages read it (Odoo 18
+        # sets modules.module.current_test for its own runner only).
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _schedule_gateway_job(self):
         """Have the gateway job send these records soon, in a cron worker.
@@ -85,44 +96,59 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         """
         self.env.ref(GATEWAY_JOB)._trigger()
 
-    def _send(self):
+    def _send(self, looked_up=False):
         """Ask the gateway to refund each requested record and apply the
         answer. Idempotent: a record whose refund the gateway already made
-        gets the same refund back."""
+        gets the same refund back.
+
+        Each attempt is recorded and committed (in the gateway job) before
+        the gateway is asked: a worker killed after the gateway refunded and
+        before its answer was committed leaves the attempt known, and a
+        refused look-up of it (a rotated key) never sends it by hand.
+
+        :param looked_up: the gateway was just asked for these records'
+            refunds by their keys and has none (see `_sync_one`)
+        """
         self = self.sudo()  # internal records: written by the business code only
-        self.filtered(lambda r: r.state == "requested")._lock()._each_isolated(
-            lambda record: record._send_one()
+        records = self.filtered(lambda r: r.state == "requested")._lock()
+        records = records.filtered(lambda record: not record._waits_for_earlier())
+        for record in records:
+            record.attempt_count += 1
+        records._commit_job_progress()
+        records._lock().filtered(lambda r: r.state == "requested")._each_isolated(
+            lambda record: record._send_one(looked_up=looked_up)
         )
 
-    def _send_one(self, looked_up=False):
-        """Send this requested record to its gateway.
+    def _waits_for_earlier(self):
+        """Whether this record waits for the answer on an earlier refund of
+        its payment (noted on it): GoCardless confirms the payment's refunded
+        total with each refund, and an earlier one made but unanswered (a
+        lost answer) would make that total wrong and the refund refused. It
+        is looked up first; this one is sent at a later run."""
+        if self.gateway != "gocardless" or not self._get_other_refunds_of_payment(
+            ("requested",)
+        ).filtered(lambda other: other.id < self.id):
+            return False
+        self.last_error = _(
+            "Waiting for GoCardless's answer on an earlier refund of this payment."
+        )
+        return True
 
-        :param looked_up: the gateway was just asked for this record's refund
-            by its key and has none (see `_sync_one`)
+    def _send_one(self, looked_up=False):
+        """Send this requested record to its gateway (its attempt recorded,
+        see `_send`).
+
+        :param looked_up: see `_send`
         """
         if self.state != "requested":
             return
-        if self.gateway == "gocardless" and self._get_other_refunds_of_payment(
-            ("requested",)
-        ).filtered(lambda other: other.id < self.id):
-            # GoCardless confirms the payment's refunded total with each
-            # refund: an earlier one made but unanswered (a lost answer)
-            # would make this total wrong and the refund refused. It is
-            # looked up first; this one waits for the next run.
-            self.last_error = _(
-                "Waiting for GoCardless's answer on an earlier refund of this payment."
-            )
-            return
         # An earlier attempt whose answer was lost may have refunded: a
         # refusal now (a rotated key, a second provider) says nothing of it.
-        unknown = self.attempt_count and not looked_up
-        self.attempt_count += 1
-        asked = self.env.cr.cache.setdefault(ASKED_CACHE_KEY, set())
+        unknown = self.attempt_count > 1 and not looked_up
         try:
             gateway = self._get_gateway_client()
             if not self.source_transaction_id:
                 self._check_recorded_payment(gateway)
-            asked.add(self.id)
             result = gateway.create_refund(
                 payment_reference=self.payment_reference,
                 amount_minor=self._minor_amount(),
@@ -135,7 +161,10 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             if unknown:
                 self.last_error = str(error)[:500]
             else:
-                asked.discard(self.id)  # refused: nothing was refunded
+                # Refused: this attempt refunded nothing (nor any before it).
+                self.attempt_count -= 1
+                refused = self.env.cr.cache.setdefault(REFUSED_CACHE_KEY, {})
+                refused[self.id] = self.attempt_count
                 self._report_failure("failed", error.reason)
             return
         except GatewayError as error:
@@ -160,14 +189,25 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         # Noted before anything can fail, so the cron moves on to others.
         locked.last_sync_date = fields.Datetime.now()
         states = {record.id: record.state for record in locked}
-        locked._each_isolated(lambda record: record._sync_one())
+        # Those the gateway has no refund of are sent, their attempts
+        # recorded first (see `_send`).
+        none_found = []
+        locked._each_isolated(
+            lambda record: record._sync_one() or none_found.append(record.id)
+        )
+        self.browse(none_found)._send(looked_up=True)
         for record in locked:
             if record.state != states[record.id]:
                 record._notify_gateway_answer()
 
     def _sync_one(self):
+        """Look this record up at its gateway and apply the answer.
+
+        :return: False if it is requested and the gateway has no refund of
+            it (to send), else True
+        """
         if self.state not in ("requested", "pending", "succeeded"):
-            return
+            return True
         try:
             gateway = self._get_gateway_client()
             if self.state in ("pending", "succeeded"):
@@ -186,14 +226,13 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
                 self._report_failure("failed", error.reason)
             else:
                 self.last_error = str(error)[:500]
-            return
+            return True
         except GatewayError as error:
             self.last_error = str(error)[:500]
-            return
+            return True
         if result:
             self._apply(result)
-        else:
-            self._send_one(looked_up=True)
+        return bool(result) or self.state != "requested"
 
     def _notify_gateway_answer(self):
         """Tell the accountant who made the refund, in their browser, what
@@ -285,11 +324,7 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=max(total - done, 0)
             )
-            # Odoo's test flag, as mail's scheduled messages read it (Odoo 18
-            # sets modules.module.current_test for its own runner only).
-            if not getattr(threading.current_thread(), "testing", False):
-                # Each record once the gateway has acted on it: a worker killed
-                # later in the batch (time limit, restart) repeats nothing it
-                # finished, and the accountant's notification leaves now. Not
-                # in tests, which run in one transaction rolled back at the end.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Each record once the gateway has acted on it: a worker killed
+            # later in the batch repeats nothing it finished, and the
+            # accountant's notification leaves now.
+            self._commit_job_progress()

@@ -10,6 +10,7 @@ from odoo.tests import Form, tagged
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
 from ..gateways import InvalidWebhook
+from ..gateways.stripe_gateway import StripeGateway
 from .common import PartialRefundCommon
 from .fake_gateways import DROP_AFTER_CREATE, FakeGoCardless, FakeStripe
 
@@ -446,6 +447,62 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertEqual(refund.state, "done")
         self.assertBooked(refund)
+
+    def test_worker_killed_after_the_answer_then_a_refused_look_up(self):
+        """The worker dies after Stripe refunded and before the job committed
+        its answer (kill -9, a time limit): all since the job's last commit
+        is lost, but the attempt was committed before Stripe was asked.
+        Then the key is rotated: the refused look-up sends nothing by hand
+        (the refund is at Stripe), and once the key works, the refund is
+        found by its key and booked once."""
+        invoice, intent, refund = self._stripe_refund(20.0)
+        cr = self.env.cr
+        Share = type(self.env["account.partial.refund.gateway"])
+
+        def commit(records):
+            # What the job commits outlives the worker: here a savepoint,
+            # which the killed worker's rollback stops at.
+            records.env.flush_all()
+            cr.execute("RELEASE SAVEPOINT job_committed")
+            cr.execute("SAVEPOINT job_committed")
+
+        class Killed(BaseException):
+            """The worker's death: no `except Exception` catches it."""
+
+        create_refund = StripeGateway.create_refund
+
+        def create_then_die(gateway, **kwargs):
+            create_refund(gateway, **kwargs)
+            raise Killed
+
+        cr.execute("SAVEPOINT job_committed")
+        killed = False
+        # Not Odoo's assertRaises: its own savepoint would not outlive a commit.
+        with (
+            patch.object(Share, "_commit_job_progress", commit),
+            patch.object(StripeGateway, "create_refund", create_then_die),
+        ):
+            try:
+                self._run_gateway_job()
+            except Killed:
+                killed = True
+        self.assertTrue(killed)
+        cr.execute("ROLLBACK TO SAVEPOINT job_committed")
+        cr.execute("RELEASE SAVEPOINT job_committed")
+        self.env.invalidate_all()
+        self.assertEqual(self.fake_stripe.refunded(intent), 2300, "made at Stripe")
+        share = refund.gateway_ids
+        self.assertEqual((share.state, share.attempt_count), ("requested", 1))
+        secret = self.fake_stripe.secret
+
+        def rotate():
+            self.fake_stripe.secret = "sk_rotated"
+            return lambda: setattr(self.fake_stripe, "secret", secret)
+
+        self.addCleanup(setattr, self.fake_stripe, "secret", secret)
+        self._assert_refused_look_up_waits(
+            refund, lambda: self.fake_stripe.refunded(intent), rotate
+        )
 
     def test_lost_answer_stays_requested_then_cron_completes(self):
         # Stripe refunds, but no answer comes back, retries included (Odoo's
