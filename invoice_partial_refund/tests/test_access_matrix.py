@@ -50,6 +50,22 @@ WIZARD_SPEC = {
     "available_payment_method_line_ids": {"fields": {"display_name": {}}},
 }
 
+
+def _user_default(env, model, field_name, value):
+    """Set ``value`` as the user's own default of ``field_name`` (an
+    ``ir.default``, which any internal user may set for themselves)."""
+    env["ir.default"].set(model, field_name, value, user_id=True)
+    return env[model]
+
+
+#: What a new wizard line shows of its invoice line (the web client's).
+LINE_SPEC = {
+    "invoice_line_id": {"fields": {"display_name": {}}},
+    "name": {},
+    "price_unit": {},
+    "refundable_amount": {},
+}
+
 #: Only what the lines show, read from their invoice lines.
 LINES_SPEC = {"line_ids": {"fields": {"name": {}, "price_unit": {}, "quantity": {}}}}
 
@@ -372,7 +388,7 @@ ROWS = [
         lambda env, fx: (
             env["account.partial.refund.wizard.line"]
             .with_context(default_invoice_line_id=_line(fx).id)
-            .onchange({}, [], {"name": {}, "price_unit": {}, "refundable_amount": {}})
+            .onchange({}, [], LINE_SPEC)
         ),
         (),
     ),
@@ -416,6 +432,50 @@ ROWS = [
             .with_context(default_move_id=fx.wizard_b.move_id.id)
             .onchange({"line_ids": [[6, 0, fx.wizard.line_ids.ids]]}, [], LINES_SPEC)
         ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.line.onchange[A's invoice line, own default]",
+        lambda env, fx: _user_default(
+            env, "account.partial.refund.wizard.line", "invoice_line_id", _line(fx).id
+        ).onchange({}, [], LINE_SPEC),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[A's invoice, own default]",
+        lambda env, fx: _user_default(
+            env, "account.partial.refund.wizard", "move_id", fx.invoice.id
+        ).onchange({}, [], WIZARD_SPEC),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.onchange[own invoice, A's line, own default]",
+        lambda env, fx: (
+            _user_default(
+                env,
+                "account.partial.refund.wizard",
+                "line_ids",
+                [[0, 0, {"invoice_line_id": _line(fx).id}]],
+            )
+            .with_context(default_move_id=fx.wizard_b.move_id.id)
+            .onchange({}, [], LINES_SPEC)
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.default_get[A's invoice by default]",
+        lambda env, fx: (
+            env["account.partial.refund.wizard"]
+            .with_context(default_move_id=fx.invoice.id)
+            .default_get(["move_id"])
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.wizard.line.default_get[A's invoice line, own default]",
+        lambda env, fx: _user_default(
+            env, "account.partial.refund.wizard.line", "invoice_line_id", _line(fx).id
+        ).default_get(["invoice_line_id"]),
         (),
     ),
     (

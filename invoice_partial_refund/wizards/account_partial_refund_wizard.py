@@ -249,29 +249,41 @@ class AccountPartialRefundWizard(models.TransientModel):
             self._check_invoices([vals["move_id"]])
         return super().write(vals)
 
+    @api.model
+    def default_get(self, fields_list):
+        # A new wizard's defaults (the context's, the user's own
+        # `ir.default`) are values of it, which the web client's onchange
+        # reads: checked as the user, also when a related field reads them
+        # as superuser.
+        defaults = super().default_get(fields_list)
+        self.sudo(False)._check_onchange_values(defaults)
+        return defaults
+
     def onchange(self, values, field_names, fields_spec):
-        # As create: what the wizard shows is read from its invoice (related
-        # fields as superuser), a foreign invoice is refused first.
-        move_id = values.get("move_id") or self.env.context.get("default_move_id")
+        self._check_onchange_values(values)
+        return super().onchange(values, field_names, fields_spec)
+
+    def _check_onchange_values(self, values):
+        """As create: what the wizard shows is read from its invoice (related
+        fields as superuser), a foreign invoice is refused first; and so are
+        its lines as the web client sends them: commands, the new and
+        changed ones with their values (a saved wizard's onchange sends its
+        changes only: its own invoice)."""
+        move_id = values.get("move_id")
         if move_id:
             self._check_invoices([move_id])
-        # Its lines as the web client sends them, or the context's defaults
-        # for a new wizard: commands, the new and changed ones with their
-        # values. A saved wizard's onchange sends its changes only.
-        commands = list(values.get("line_ids") or ())
-        if not self and isinstance(self.env.context.get("default_line_ids"), list):
-            commands += self.env.context["default_line_ids"]
         self.env["account.partial.refund.wizard.line"]._check_onchange_invoice_lines(
-            move_id or (self.move_id.id if len(self) == 1 else None),
+            move_id
+            or (self.move_id.id if len(self) == 1 else None)
+            or self.env.context.get("default_move_id"),
             [
                 command[2]
-                for command in commands
+                for command in values.get("line_ids") or ()
                 if isinstance(command, (list, tuple))
                 and len(command) > 2
                 and isinstance(command[2], dict)
             ],
         )
-        return super().onchange(values, field_names, fields_spec)
 
     @api.model
     def _check_invoices(self, move_ids):

@@ -125,21 +125,25 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             )
         return super().write(vals)
 
+    @api.model
+    def default_get(self, fields_list):
+        # A new line's defaults (the context's, the user's own `ir.default`)
+        # are values of it, which the web client's onchange reads: checked
+        # as the user, also when a related field reads them as superuser.
+        defaults = super().default_get(fields_list)
+        self.sudo(False)._check_onchange_values(defaults)
+        return defaults
+
     def onchange(self, values, field_names, fields_spec):
-        # As create: what the line shows is read from its invoice line as
-        # superuser, the invoice is checked first: the wizard's, which the web
-        # client sends as the wizard's values (or its id). The context's
-        # defaults of a new line are its values too.
-        context = self.env.context
-        checked = {
-            **{
-                name: context[f"default_{name}"]
-                for name in ("wizard_id", "invoice_line_id")
-                if not self and context.get(f"default_{name}")
-            },
-            **values,
-        }
-        wizard, invoice_id = checked.get("wizard_id"), None
+        self._check_onchange_values(values)
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_onchange_values(self, values):
+        """As create: what a line shows is read from its invoice line as
+        superuser, the invoice is checked first: the wizard's, which the web
+        client sends as the wizard's values (or its id)."""
+        wizard, invoice_id = values.get("wizard_id"), None
         if isinstance(wizard, dict):
             wizard, invoice_id = wizard.get("id"), wizard.get("move_id")
         if invoice_id:
@@ -152,9 +156,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
                 raise UserError(_("A line to refund belongs to a refund wizard."))
             wizard._check_wizard_access()
             invoice_id = wizard.move_id.id
-        if checked.get("invoice_line_id"):
-            self._check_onchange_invoice_lines(invoice_id, [checked])
-        return super().onchange(values, field_names, fields_spec)
+        if values.get("invoice_line_id"):
+            self._check_onchange_invoice_lines(invoice_id, [values])
 
     @api.model
     def _check_onchange_invoice_lines(self, invoice_id, values_list):
