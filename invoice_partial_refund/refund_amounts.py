@@ -5,18 +5,17 @@ what the credit note line refunding it books (`refund_amounts`) and shows
 (`shown_line`): once per request, for the wizard's preview and the booking.
 Odoo-free: the line's share of its invoice's books, the tax engine's raw
 figures and the currency are given; taxes keyed by the tax id as a string,
-as the engine keys its ``manual_tax_amounts``. Why shares: rounding globally,
-Odoo spreads an invoice's rounding cents over its lines
-(``account.tax._round_base_lines_tax_details``), so a line's amounts as
-*booked* (its share) may differ by a cent from its own rounded figures;
-refunds of a line add up to its share, of all lines to the invoice."""
+as the engine keys its ``manual_tax_amounts``. Why shares: a line's amounts
+as *booked* differ from its own figures (rounding globally, Odoo spreads the
+invoice's cents over its lines; discount lines and early payment discounts
+lower what it was paid); refunds of a line add up to its share, of all
+lines to what the invoice booked."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
-#: A reverse charge tax books its amount and the opposite (its mirror), the
-#: customer paying neither: the mirror is kept under the tax's key with this
-#: suffix, the line's tax (their sum) what the customer paid.
+#: A reverse charge tax books its amount and the opposite (its mirror): kept
+#: under the tax's key with this suffix; their sum is what the customer paid.
 MIRROR = "/mirror"
 
 
@@ -32,10 +31,13 @@ def is_mirror(key):
 @dataclass(frozen=True)
 class Share:
     """Untaxed amount and tax per tax of an invoice line: as booked on the
-    invoice, refunded so far, or left to refund."""
+    invoice, refunded so far, or left to refund; ``spread``: a discount
+    line's or an early payment discount's part is in it (not the line's own
+    figures: a quantity refunds its part of it, not its price's)."""
 
     untaxed: float = 0.0
     taxes: dict = field(default_factory=dict)
+    spread: bool = False
 
     @property
     def tax(self):
@@ -53,6 +55,7 @@ class Share:
                 key: round_(amount - other.taxes.get(key, 0.0))
                 for key, amount in self.taxes.items()
             },
+            spread=self.spread,
         )
 
 
@@ -100,16 +103,12 @@ class LineLeft:
     """What a refund request of one invoice line is checked against, on the
     refund basis (tax excluded or included, as the invoice shows its lines)."""
 
-    #: how messages name the line
-    label: str
-    #: the line's share of its invoice's books
-    value: float
-    #: what is still refundable of it, refunds in progress counted
-    remaining: float
+    label: str  # how messages name the line
+    value: float  # the line's share of its invoice's books
+    remaining: float  # what is still refundable, refunds in progress counted
     quantity: float
     remaining_quantity: float
-    #: the decimals of the unit of measure precision
-    quantity_digits: int
+    quantity_digits: int  # the decimals of the unit of measure precision
     #: refunded whole only (a sale's down payment, see `check_request`)
     whole_only: bool = False
 
@@ -287,15 +286,16 @@ def _compare(value, other, digits):
 
 def engine_line(request, basis, own, quantity, share, left):
     """``(price_unit, quantity, discount, special_mode)`` the tax engine runs
-    ``request`` at: a quantity at the line's ``own`` price; an amount (or the
-    rest, refunded by amount before) as its part of the line's ``share`` on
-    its ``basis``, that part of its ``quantity``: a fixed tax refunds it too."""
+    ``request`` at: a quantity at the line's ``own`` price; else an amount, a
+    quantity's part or the rest as that part of the line's ``share`` on its
+    ``basis`` and of its ``quantity`` (a fixed tax refunds it too)."""
     if own:
         return own[0], request["quantity"], own[1], False
-    if request["mode"] == "amount" and basis == "price_total":
+    part_of = request["mode"] != "full"  # an amount, a quantity's part: on the basis
+    if part_of and basis == "price_total":
         amount, value, special_mode = request["amount"], share.total, "total_included"
     else:
-        amount = request["amount"] if request["mode"] == "amount" else left.untaxed
+        amount = request["amount"] if part_of else left.untaxed
         value, special_mode = share.untaxed, "total_excluded"
     part = quantity * amount / value if quantity and value and amount else 1.0
     return amount / part, part, 0.0, special_mode

@@ -229,8 +229,9 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         currency = self.currency_id
         basis = self._refund_basis()
-        own_price = request["mode"] == "quantity" or (
-            request["mode"] == "full"
+        own_price = not share.spread and (
+            request["mode"] == "quantity"
+            or request["mode"] == "full"
             and not any(
                 refund_line.mode == "amount" and refund_line.state != "cancelled"
                 for refund_line in self.partial_refund_line_ids

@@ -317,7 +317,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 if key is not None:
                     taxes[key] = currency.round(taxes[key] + part)
                 untaxed = currency.round(share.untaxed + (part if key is None else 0.0))
-                shares[line_id] = refund_amounts.Share(untaxed=untaxed, taxes=taxes)
+                shares[line_id] = refund_amounts.Share(untaxed, taxes, spread=True)
                 left -= part
 
     def _get_partial_refund_early_discount_parts(self):

@@ -184,6 +184,52 @@ class TestTaxKinds(PartialRefundCommon):
         )
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
 
+    def test_quantity_of_a_discounted_line_refunds_its_part(self):
+        """A discount line lowers what the lines bearing its taxes were paid:
+        a quantity of such a line gives back that part of its share, its tax
+        the tax of that part (not of its price: 2 of 5 units at 10 less their
+        part of a 30 discount were 15.20, taxed 3.19, not 4.20), the same as
+        refunding that amount; the credit note line shows the units at what
+        they were paid. Both ways, then the rest, book what Odoo's credit
+        note books."""
+        tax = self._tax(21.0)
+        lines = [
+            {"price_unit": 10.0, "quantity": 5, "tax_ids": tax.ids},
+            {"price_unit": 25.0, "quantity": 3, "tax_ids": tax.ids},
+            {"price_unit": -30.0, "name": "Down payment", "tax_ids": tax.ids},
+        ]
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        by_quantity, by_amount = (self._create_paid_invoice(lines) for _i in range(2))
+        line = by_quantity.invoice_line_ids[0]
+        share = by_quantity._refund_invoice_shares()[line.id]
+        tax_included = self.env.company.account_price_include == "tax_included"
+        first = self._refund(by_quantity, [{"line_id": line.id, "quantity": 2}])
+        typed = first.amount_total if tax_included else first.amount_untaxed
+        self.assertAlmostEqual(
+            typed, round((share.total if tax_included else share.untaxed) * 2 / 5, 2)
+        )
+        # The tax of what is refunded, to the rounding cent.
+        self.assertLessEqual(abs(first.amount_tax - first.amount_untaxed * 0.21), 0.01)
+        if not tax_included:
+            self.assertEqual((share.untaxed, share.tax), (38.0, 7.98))
+            self.assertEqual((first.amount_untaxed, first.amount_tax), (15.2, 3.19))
+        credit_line = first.credit_note_id.invoice_line_ids
+        self.assertEqual(credit_line.quantity, 2.0)
+        self.assertAlmostEqual(credit_line.price_subtotal, first.amount_untaxed)
+        same = self._refund(
+            by_amount, [{"line_id": by_amount.invoice_line_ids[0].id, "amount": typed}]
+        )
+        self.assertAlmostEqual(same.amount_untaxed, first.amount_untaxed)
+        self.assertAlmostEqual(same.amount_tax, first.amount_tax)
+        for invoice, refund in ((by_quantity, first), (by_amount, same)):
+            rest = self._refund(
+                invoice,
+                [{"line_id": line.id} for line in invoice.invoice_line_ids[:2]],
+            )
+            self.assertRefundedAsOdoo(invoice, refund | rest, odoo_credit_note)
+
     def test_division_tax(self):
         self._check_partly_then_fully(self._tax(7.0, "division"))
 
