@@ -78,11 +78,14 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
 
     def _commit_job_progress(self):
         """Commit what the gateway job did so far: a worker killed later
-        (time limit, restart) loses nothing of it. Not in tests, which run
-        in one transaction rolled back at the end."""
+        (time limit, restart) loses nothing of it. In the job only (run by a
+        cron worker or by hand: Odoo's progress of it is in the context),
+        never in a request that would call these methods, nor in tests,
+        which run in one transaction rolled back at the end."""
         # Odoo's test flag, as mail's scheduled messages read it (Odoo 18
         # sets modules.module.current_test for its own runner only).
-        if not getattr(threading.current_thread(), "testing", False):
+        testing = getattr(threading.current_thread(), "testing", False)
+        if self.env.context.get("ir_cron_progress_id") and not testing:
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _schedule_gateway_job(self):
@@ -101,22 +104,27 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         answer. Idempotent: a record whose refund the gateway already made
         gets the same refund back.
 
-        Each attempt is recorded and committed (in the gateway job) before
-        the gateway is asked: a worker killed after the gateway refunded and
-        before its answer was committed leaves the attempt known, and a
-        refused look-up of it (a rotated key) never sends it by hand.
+        Each attempt is recorded and committed (in the gateway job) once the
+        call is ready and before the gateway is asked: a worker killed after
+        the gateway refunded and before its answer was committed leaves the
+        attempt known, and a refused look-up of it (a rotated key) never
+        sends it by hand.
 
         :param looked_up: the gateway was just asked for these records'
             refunds by their keys and has none (see `_sync_one`)
         """
         self = self.sudo()  # internal records: written by the business code only
         records = self.filtered(lambda r: r.state == "requested")._lock()
-        records = records.filtered(lambda record: not record._waits_for_earlier())
-        for record in records:
+        calls = {}
+        records.filtered(lambda record: not record._waits_for_earlier())._each_isolated(
+            lambda record: calls.update({record.id: record._prepare_send(looked_up)})
+        )
+        ready = self.browse(record_id for record_id, call in calls.items() if call)
+        for record in ready:
             record.attempt_count += 1
-        records._commit_job_progress()
-        records._lock().filtered(lambda r: r.state == "requested")._each_isolated(
-            lambda record: record._send_one(looked_up=looked_up)
+        ready._commit_job_progress()
+        ready._lock().filtered(lambda r: r.state == "requested")._each_isolated(
+            lambda record: record._send_one(*calls[record.id], looked_up=looked_up)
         )
 
     def _waits_for_earlier(self):
@@ -134,38 +142,48 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         )
         return True
 
-    def _send_one(self, looked_up=False):
-        """Send this requested record to its gateway (its attempt recorded,
-        see `_send`).
-
-        :param looked_up: see `_send`
-        """
-        if self.state != "requested":
-            return
-        # An earlier attempt whose answer was lost may have refunded: a
-        # refusal now (a rotated key, a second provider) says nothing of it.
-        unknown = self.attempt_count > 1 and not looked_up
+    def _prepare_send(self, looked_up):
+        """``(gateway client, create_refund arguments)`` to send this record,
+        or None: the gateway refused to be asked (a refusal, see
+        `_on_refusal`) or is unavailable (noted, sent at a later run)."""
         try:
             gateway = self._get_gateway_client()
             if not self.source_transaction_id:
                 self._check_recorded_payment(gateway)
-            result = gateway.create_refund(
-                payment_reference=self.payment_reference,
-                amount_minor=self._minor_amount(),
-                currency=self.currency_id.name,
-                idempotency_key=self.idempotency_key,
-                metadata=self._metadata(),
-                refunded_minor=self._refunded_minor_before(),
-            )
         except GatewayRefused as error:
-            if unknown:
-                self.last_error = str(error)[:500]
-            else:
-                # Refused: this attempt refunded nothing (nor any before it).
+            self._on_refusal(error, unknown=self.attempt_count and not looked_up)
+            return None
+        except GatewayError as error:
+            self.last_error = str(error)[:500]
+            return None
+        return gateway, {
+            "payment_reference": self.payment_reference,
+            "amount_minor": self._minor_amount(),
+            "currency": self.currency_id.name,
+            "idempotency_key": self.idempotency_key,
+            "metadata": self._metadata(),
+            "refunded_minor": self._refunded_minor_before(),
+        }
+
+    def _send_one(self, gateway, arguments, looked_up=False):
+        """Send this requested record to its gateway (its attempt recorded,
+        see `_send`) and apply the answer.
+
+        :param looked_up: see `_send`
+        """
+        try:
+            result = gateway.create_refund(**arguments)
+        except GatewayRefused as error:
+            # An earlier attempt whose answer was lost may have refunded: a
+            # refusal now (a rotated key, a second provider) says nothing of
+            # it, unless the look-up by key just found no refund.
+            unknown = self.attempt_count > 1 and not looked_up
+            if not unknown:
+                # This attempt refunded nothing (nor any before it).
                 self.attempt_count -= 1
                 refused = self.env.cr.cache.setdefault(REFUSED_CACHE_KEY, {})
                 refused[self.id] = self.attempt_count
-                self._report_failure("failed", error.reason)
+            self._on_refusal(error, unknown)
             return
         except GatewayError as error:
             # Unavailable (outcome unknown) or a conflict: stay requested;
@@ -179,6 +197,14 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             self.last_error = str(error)[:500]
             return
         self._apply(result)
+
+    def _on_refusal(self, error, unknown):
+        """The gateway refused: noted while an earlier attempt may have
+        refunded (``unknown``), else the refund is made by hand."""
+        if unknown:
+            self.last_error = str(error)[:500]
+        else:
+            self._report_failure("failed", error.reason)
 
     def _sync(self):
         """Bring requested and pending records up to date with the gateway:
