@@ -137,8 +137,18 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
         `_check_not_partial_refund_entries`), and the names of its entries
         among them; ``(None, "")`` if none, or if **Cancel refund** is
         undoing it (`UNDOING_REFUNDS`)."""
-        if not self:
+        refunds = self._search_partial_refunds_of_entries()
+        if not refunds:
             return None, ""
+        refund = refunds[0]
+        entries = self._get_partial_refund_entries(refund)
+        return refund, ", ".join((self & entries).mapped("display_name"))
+
+    def _search_partial_refunds_of_entries(self):
+        """The partial refunds these moves are entries of, standing ones
+        first, but those **Cancel refund** is undoing (`UNDOING_REFUNDS`)."""
+        if not self:
+            return self.env["account.partial.refund"]
         moves = self | self.reversed_entry_id
         # Looked up as superuser: the user may not read refunds (Billing
         # without the refund group), the entries are theirs to see.
@@ -162,9 +172,12 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
                 ]
             )
         )
-        if not refunds:
-            return None, ""
-        refund = refunds.sorted(lambda r: r.state == "cancelled")[0]
+        return refunds.sorted(lambda r: r.state == "cancelled")
+
+    def _get_partial_refund_entries(self, refund):
+        """``refund``'s entries: its credit note, its payments' (gateway
+        refunds and their returns included) and the reversals that undid
+        them."""
         shares = refund.gateway_ids
         entries = (
             refund.credit_note_id
@@ -173,5 +186,4 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
             | shares.returned_from_payment_id.move_id
             | shares.returned_payment_id.move_id
         )
-        entries |= entries.reversal_move_ids
-        return refund, ", ".join((self & entries).mapped("display_name"))
+        return (entries | entries.reversal_move_ids).sudo(False)

@@ -10,23 +10,32 @@ class AccountPartialReconcile(models.Model):
         """Override of `account`: while an invoice's partial refunds stand,
         what paid it stays matched with it (see
         `account.move._check_paid_while_partly_refunded`), and a refund's
-        entries stay matched on the customer's account, as booked (see
-        `account.move._check_not_partial_refund_entries`): unmatched, its
-        credit note would be a credit the customer could use beside the
-        money sent. Matches on other accounts stay the user's (a payment's
-        bank reconciliation) or Odoo's (a tax on a reconcilable account,
-        which **Cancel refund** unmatches). Every way Odoo unmatches comes
-        here: the payment widgets, a payment's or an entry's Reset to Draft
-        and Cancel, `remove_move_reconcile`."""
-        customer_moves = (
-            (self.debit_move_id | self.credit_move_id)
-            .filtered(
-                lambda line: (
-                    line.account_type in ("asset_receivable", "liability_payable")
+        entries stay matched with one another on the customer's account, as
+        booked (see `account.move._check_not_partial_refund_entries`):
+        unmatched from its payment, its credit note would be a credit the
+        customer could use beside the money sent. Matches on other accounts
+        stay the user's (a payment's bank reconciliation) or Odoo's (a tax on
+        a reconcilable account, which **Cancel refund** unmatches), and so
+        do a refund entry's matches with other entries. Every way Odoo
+        unmatches comes here: the payment widgets, a payment's or an entry's
+        Reset to Draft and Cancel, `remove_move_reconcile`."""
+        customer = self.filtered(
+            lambda partial: any(
+                line.account_type in ("asset_receivable", "liability_payable")
+                for line in partial.debit_move_id | partial.credit_move_id
+            )
+        )
+        moves = (customer.debit_move_id | customer.credit_move_id).move_id
+        moves._check_paid_while_partly_refunded()
+        for refund in moves._search_partial_refunds_of_entries():
+            entries = moves._get_partial_refund_entries(refund)
+            kept = customer.filtered(
+                lambda partial, entries=entries: (
+                    partial.debit_move_id.move_id in entries
+                    and partial.credit_move_id.move_id in entries
                 )
             )
-            .move_id
-        )
-        customer_moves._check_paid_while_partly_refunded()
-        customer_moves._check_not_partial_refund_entries()
+            (
+                kept.debit_move_id | kept.credit_move_id
+            ).move_id._check_not_partial_refund_entries()
         return super().unlink()

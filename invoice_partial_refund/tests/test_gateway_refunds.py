@@ -582,6 +582,30 @@ class TestStripeRefunds(GatewayRefundCommon):
                 self.assertRefundSettled_any(refund)
                 other.write({"state": "disabled"})
 
+    def test_credit_note_in_transit_matched_by_hand_can_be_unmatched(self):
+        """Matched by hand with another invoice while Stripe refunds it
+        (Odoo's reconcile, which the payment widgets refuse), the credit
+        note can be unmatched again: a refund's entries stay matched with
+        one another only."""
+        self.fake_stripe.refund_status = "pending"
+        _invoice, _intent, refund = self._stripe_refund(20.0)
+        self._run_gateway_job()
+        self.assertEqual(refund.gateway_ids.state, "pending")
+        other = self._create_paid_invoice([{"price_unit": 50.0}], pay=False)
+
+        def receivable(move):
+            return move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+
+        credit_line = receivable(refund.credit_note_id)
+        (credit_line | receivable(other)).reconcile()
+        self.assertTrue(credit_line.reconciled)
+        credit_line.remove_move_reconcile()
+        self.assertFalse(credit_line.reconciled)
+        self.assertAlmostEqual(credit_line.amount_residual, -refund.amount_total)
+        self.assertEqual(other.payment_state, "not_paid")
+
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
         invoice, _intent, refund = self._stripe_refund(20.0)
@@ -1333,8 +1357,9 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
 
     def test_failed_booking_then_revoked_token_refunds_nothing_by_hand(self):
         """GoCardless refunds, but booking its answer fails (the record's
-        savepoint is rolled back, its attempt with it); then the token is
-        revoked: the refund is at GoCardless, nothing falls back by hand."""
+        savepoint is rolled back; its attempt was recorded before); then the
+        token is revoked: the refund is at GoCardless, nothing falls back by
+        hand."""
         refund, mandate_payment = self._gocardless_refund_of_20()
         Share = type(self.env["account.partial.refund.gateway"])
         with patch.object(Share, "_apply", side_effect=UserError("Booking failed")):
@@ -1416,7 +1441,10 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         other = self.fake_gocardless.add_payment(25000, "USD")
         refund = self._refund_recorded_reference(other)
         share = refund.gateway_ids
-        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        # Refused before the gateway was asked to refund: no attempt.
+        self.assertRecordValues(
+            share, [{"state": "failed", "manual_fallback": True, "attempt_count": 0}]
+        )
         self.assertIn(f"{other} recorded on", share.failure_reason)
         self.assertIn("payment of 250.00 USD, not of $\xa092.00", share.failure_reason)
         self.assertEqual(self.fake_gocardless.refunds, {})
