@@ -270,10 +270,11 @@ class AccountMove(models.Model):
 
     def _check_partial_refund_date(self, payment_journal, date):
         """Refuse a refund on ``date`` before this invoice, after today (the
-        money goes back now) or in a period locked for it or for the journal
-        the money leaves by."""
+        money goes back now; an invoice dated later is refunded on its date)
+        or in a period locked for it or for the journal the money leaves by."""
         self.ensure_one()
-        if date > fields.Date.context_today(self):
+        today = fields.Date.context_today(self)
+        if date > max(today, self.invoice_date or today):
             raise UserError(
                 _(
                     "The refund date %(date)s is after today: a refund is booked "

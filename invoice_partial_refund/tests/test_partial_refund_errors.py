@@ -216,6 +216,27 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                 self.assertEqual(invoice.partial_refund_status, "refunded")
                 self.assertFalse(invoice.can_partial_refund)
 
+    def test_quantity_of_a_line_paid_early_refunds_what_was_paid(self):
+        """Paid early, 2 % off: a unit of 2 at 100 gives back what was paid
+        for it, 98.00 and its tax, 14.70 (not the tax of its price, 15.00);
+        the second unit the rest."""
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0, "quantity": 2}],
+            payment_term=self._early_discount_term(),
+        )
+        line = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line.id, "quantity": 1}])
+        self.assertRecordValues(
+            first, [{"amount_untaxed": 98.0, "amount_tax": 14.7, "amount_total": 112.7}]
+        )
+        self.assertEqual(first.credit_note_id.invoice_line_ids.quantity, 1.0)
+        second = self._refund(invoice, [{"line_id": line.id, "quantity": 1}])
+        self.assertRecordValues(second, [{"amount_untaxed": 98.0, "amount_tax": 14.7}])
+        for refund in first | second:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_paid_early_all_of_it_back_to_the_cent_tax_by_tax(self):
         """Paid early with a discount, on lines of several taxes, refunded in
         parts until all the customer paid is back: the tax of each rate and
@@ -572,6 +593,26 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
 
     def test_date_before_invoice(self):
         self.assertRefused("before the invoice date", date="2018-12-31")
+
+    def test_date_after_today(self):
+        """A refund is booked when it is made: not after today, but for an
+        invoice dated later (Odoo allows it), on its date."""
+        today = fields.Date.context_today(self.invoice)
+        self.assertRefused("is after today", date=str(fields.Date.add(today, days=1)))
+        later = fields.Date.add(today, days=10)
+        invoice = self.invoice.copy({"invoice_date": later, "date": later})
+        invoice.action_post()
+        self._pay(invoice, self.company_data["default_journal_bank"])
+        line = invoice.invoice_line_ids
+        self.assertRefused(
+            "is after today",
+            invoice=invoice,
+            lines=[{"line_id": line.id}],
+            date=str(fields.Date.add(later, days=1)),
+        )
+        refund = self._refund(invoice, [{"line_id": line.id}], date=str(later))
+        self.assertEqual(refund.credit_note_id.date, later)
+        self.assertRefundSettled(refund)
 
     def test_other_company_journal(self):
         other_bank = self.company_data_2["default_journal_bank"]
