@@ -603,7 +603,7 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         invoice = self.invoice.copy({"invoice_date": later, "date": later})
         invoice.action_post()
         self._pay(invoice, self.company_data["default_journal_bank"])
-        line = invoice.invoice_line_ids
+        line = invoice.invoice_line_ids[0]
         self.assertRefused(
             "is after today",
             invoice=invoice,
