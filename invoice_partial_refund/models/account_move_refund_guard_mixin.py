@@ -4,7 +4,8 @@
 itself, what paid it, and each refund's entries (its credit note, its
 payments', the reversals that undid them once cancelled). The checks Odoo's
 buttons and unreconciliation call (`account_move_refund_overrides.py`,
-`account_payment.py`, `account_partial_reconcile.py`); the refund's own
+`account_payment.py`, `account_partial_reconcile.py`, the payment register
+in `wizards/account_payment_register.py`); the refund's own
 **Cancel refund** undoes its entries by booked reversals instead."""
 
 from odoo import _, models
@@ -130,6 +131,23 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
                 refund=refund.name,
             )
         )
+
+    def _check_not_partial_refund_entries_paid(self):
+        """Raise a UserError if one of these moves is a partial refund's entry:
+        the refund pays back its credit note itself (its payment, its gateway
+        refunds, what it books when a gateway refuses) and settles its other
+        entries; a payment registered on them would send the money twice."""
+        refund, names = self._get_partial_refund_of_entries()
+        if refund:
+            raise UserError(
+                _(
+                    "%(moves)s belongs to the partial refund %(refund)s, which "
+                    "pays the customer back itself: no payment can be registered "
+                    "on it. Open the refund to follow the money.",
+                    moves=names,
+                    refund=refund.name,
+                )
+            )
 
     def _get_partial_refund_of_entries(self):
         """``(refund, names)``: the partial refund (a standing one first)

@@ -479,6 +479,17 @@ ROWS = [
         (),
     ),
     (
+        "account.payment.register.default_get[the refund's credit note]",
+        lambda env, fx: (
+            env["account.payment.register"]
+            .with_context(
+                active_model="account.move", active_ids=fx.refund.credit_note_id.ids
+            )
+            .default_get(["line_ids"])
+        ),
+        (),
+    ),
+    (
         "account.partial.refund.confirm.wizard.onchange[A's refund]",
         lambda env, fx: env["account.partial.refund.confirm.wizard"].onchange(
             {"refund_id": fx.refund.id},

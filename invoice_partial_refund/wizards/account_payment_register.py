@@ -1,26 +1,26 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
-from odoo.exceptions import UserError
+from odoo import api, models
 
 
 class AccountPaymentRegister(models.TransientModel):
     _inherit = "account.payment.register"
 
+    @api.model
+    def default_get(self, fields_list):
+        """Override of `account`: refused as the wizard opens (see
+        `_check_not_partial_refund_entries_paid`)."""
+        res = super().default_get(fields_list)
+        commands = res.get("line_ids") or ()
+        line_ids = [
+            id_ for command in commands if command[0] == 6 for id_ in command[2]
+        ]
+        self.env["account.move.line"].browse(
+            line_ids
+        ).move_id._check_not_partial_refund_entries_paid()
+        return res
+
     def _create_payments(self):
-        """Override of `account`: a partial refund pays back its credit note
-        itself (its payment, its gateway refunds, what it books when a
-        gateway refuses), and settles its other entries; a payment
-        registered on them would send the money twice."""
-        refund, names = self.line_ids.move_id._get_partial_refund_of_entries()
-        if refund:
-            raise UserError(
-                _(
-                    "%(moves)s belongs to the partial refund %(refund)s, which "
-                    "pays the customer back itself: no payment can be registered "
-                    "on it. Open the refund to follow the money.",
-                    moves=names,
-                    refund=refund.name,
-                )
-            )
+        """Override of `account`: see `_check_not_partial_refund_entries_paid`."""
+        self.line_ids.move_id._check_not_partial_refund_entries_paid()
         return super()._create_payments()
