@@ -120,6 +120,8 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             lambda record: calls.update({record.id: record._prepare_send(looked_up)})
         )
         ready = self.browse(record_id for record_id, call in calls.items() if call)
+        if not ready:
+            return
         for record in ready:
             record.attempt_count += 1
         ready._commit_job_progress()
