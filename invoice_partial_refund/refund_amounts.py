@@ -121,7 +121,7 @@ def _untranslated(source, **params):
     return source % params if params else source
 
 
-def check_request(amount, quantity, line, currency, _=_untranslated):
+def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
     """What a request of ``amount`` or ``quantity`` of an invoice line
     refunds, or `RequestError` saying why it cannot.
 
@@ -131,7 +131,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
     :param currency: the invoice's currency (``res.currency``: its
         ``compare_amounts``, ``is_zero``, ``round``, ``format``, ``name``
         and ``decimal_places``)
-    :param _: the translation function (``env._`` in Odoo)
+    :param _: the translation function (``env._``); ``fmt``: a quantity's text
     :return: dict with ``mode`` (``full``, ``amount`` or ``quantity``),
         ``amount`` (on the refund basis), ``quantity`` (0 for a refund by
         amount) and ``final`` (it takes exactly the line's remainder)
@@ -238,9 +238,9 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
             _(
                 "You cannot refund a quantity of %(quantity)s on “%(line)s”: only "
                 "%(remaining)s is still refundable.",
-                quantity=quantity,
+                quantity=fmt(quantity),
                 line=line.label,
-                remaining=sign * line.remaining_quantity,
+                remaining=fmt(sign * line.remaining_quantity),
             )
         )
     if left == 0:
@@ -253,7 +253,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated):
                 "Refunding a quantity of %(quantity)s on “%(line)s” would refund "
                 "%(amount)s, but only %(remaining)s is still refundable. Refund "
                 "an amount instead.",
-                quantity=quantity,
+                quantity=fmt(quantity),
                 line=line.label,
                 amount=currency.format(amount),
                 remaining=currency.format(remaining),

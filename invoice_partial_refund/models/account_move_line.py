@@ -1,10 +1,11 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from functools import partial
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_is_zero, float_round
+from odoo.tools import float_is_zero, float_round, formatLang
 
 from .. import refund_amounts
 
@@ -179,11 +180,8 @@ class AccountMoveLine(models.Model):
     def _prepare_refund_request(self, amount=None, quantity=None, share=None):
         """Check a refund of ``amount`` or ``quantity`` (neither: the whole
         remainder) of this invoice line: what it refunds, see
-        `refund_amounts.check_request`.
-
-        :param share: the line's `refund_amounts.Share`, when the caller
-            looked up those of all the lines it refunds (`_refund_shares`)
-        """
+        `refund_amounts.check_request`. ``share``: the line's
+        `refund_amounts.Share`, if the caller has it (`_refund_shares`)."""
         self.ensure_one()
         if amount is not None and self._refund_is_tax_only():
             raise UserError(
@@ -208,9 +206,10 @@ class AccountMoveLine(models.Model):
             whole_only="sale_line_ids" in self._fields
             and any(self.sale_line_ids.mapped("is_downpayment")),
         )
+        fmt = partial(formatLang, self.env, digits=digits)  # quantities in messages
         try:
             return refund_amounts.check_request(
-                amount, quantity, line, self.currency_id, _=self.env._
+                amount, quantity, line, self.currency_id, _=self.env._, fmt=fmt
             )
         except refund_amounts.RequestError as error:
             raise UserError(str(error)) from None

@@ -219,7 +219,7 @@ class TestMalformedCalls(RefusedRefundCommon):
                 quantity(5),
                 {},
                 U,
-                "only 4.0 is still refundable",
+                "only 4.00 is still refundable",
                 "quantity",
             ),
             Call(

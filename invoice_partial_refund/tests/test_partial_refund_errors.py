@@ -46,8 +46,15 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
 
     def test_quantity_over_remainder(self):
         self.assertRefused(
-            "only 4.0 is still refundable",
+            "only 4.00 is still refundable",
             lines=[{"line_id": self.line_qty.id, "quantity": 5}],
+        )
+        # Quantities as the user's language writes them.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.assertRefused(
+            "5,50 .* 4,00",
+            invoice=self.invoice.with_context(lang="fr_FR"),
+            lines=[{"line_id": self.line_qty.id, "quantity": 5.5}],
         )
 
     def test_fully_refunded_line(self):
