@@ -204,6 +204,20 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         if answered == "succeeded":
             self.assertBooked(refund)
 
+    def _assert_rotated_key_waits(self, refund, intent):
+        """`_assert_refused_look_up_waits` with the Stripe key rotated: the
+        PaymentIntent ``intent`` was refunded at Stripe, its answer lost."""
+        secret = self.fake_stripe.secret
+
+        def rotate():
+            self.fake_stripe.secret = "sk_rotated"
+            return lambda: setattr(self.fake_stripe, "secret", secret)
+
+        self.addCleanup(setattr, self.fake_stripe, "secret", secret)
+        self._assert_refused_look_up_waits(
+            refund, lambda: self.fake_stripe.refunded(intent), rotate
+        )
+
     def assertBooked(self, refund):
         """Every share of the refund is paid and reconciled with the credit
         note; the customer's balance is back where it was."""
@@ -493,16 +507,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(self.fake_stripe.refunded(intent), 2300, "made at Stripe")
         share = refund.gateway_ids
         self.assertEqual((share.state, share.attempt_count), ("requested", 1))
-        secret = self.fake_stripe.secret
-
-        def rotate():
-            self.fake_stripe.secret = "sk_rotated"
-            return lambda: setattr(self.fake_stripe, "secret", secret)
-
-        self.addCleanup(setattr, self.fake_stripe, "secret", secret)
-        self._assert_refused_look_up_waits(
-            refund, lambda: self.fake_stripe.refunded(intent), rotate
-        )
+        self._assert_rotated_key_waits(refund, intent)
 
     def test_lost_answer_stays_requested_then_cron_completes(self):
         # Stripe refunds, but no answer comes back, retries included (Odoo's
@@ -532,16 +537,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         invoice, intent, refund = self._stripe_refund(20.0)
         self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
         self._run_gateway_job()
-        secret = self.fake_stripe.secret
-
-        def rotate():
-            self.fake_stripe.secret = "sk_rotated"
-            return lambda: setattr(self.fake_stripe, "secret", secret)
-
-        self.addCleanup(setattr, self.fake_stripe, "secret", secret)
-        self._assert_refused_look_up_waits(
-            refund, lambda: self.fake_stripe.refunded(intent), rotate
-        )
+        self._assert_rotated_key_waits(refund, intent)
 
     def test_second_provider_keeps_the_refund_with_the_account_asked(self):
         """A payment recording its PaymentIntent: its refund is asked of the
