@@ -232,6 +232,29 @@ class AccountMove(models.Model):
     # THE REFUND'S ENTRIES
     # ------------------------------------------------------------
 
+    @api.depends("partial_refund_ids.state")
+    def _compute_show_reset_to_draft_button(self):
+        """Override of `account`: no Reset to Draft where `button_draft`
+        refuses it: an invoice with partial refunds standing, a refund's
+        entries and the reversals that undid them."""
+        res = super()._compute_show_reset_to_draft_button()
+        shown = self.filtered(
+            lambda move: move.show_reset_to_draft_button and isinstance(move.id, int)
+        )
+        if not shown:
+            return res
+        entries = self.browse()
+        for refund in shown._search_partial_refunds_of_entries():
+            entries |= shown._get_partial_refund_entries(refund)
+        # As superuser: who reads the invoice may not read its refunds.
+        refunded = shown.sudo().filtered(
+            lambda move: any(r.state != "cancelled" for r in move.partial_refund_ids)
+        )
+        for move in shown:
+            if move in entries or move in refunded:
+                move.show_reset_to_draft_button = False
+        return res
+
     def button_draft(self):
         # Also reached by Cancel on a posted invoice. Odoo's credit note of a
         # partly refunded invoice: in draft it would no longer count (more

@@ -258,6 +258,9 @@ class TestManualRefunds(PartialRefundCommon):
         refused, pointing to Cancel refund, the books unchanged."""
         refund = self._manual_refund(salesperson=self.salesperson, amount=40.0)
         credit_note, payment = refund.credit_note_id, refund.payment_id
+        # Not offered where refused.
+        for move in credit_note | payment.move_id:
+            self.assertFalse(move.show_reset_to_draft_button)
         calls = (
             credit_note.button_draft,
             credit_note.button_cancel,
@@ -294,6 +297,9 @@ class TestManualRefunds(PartialRefundCommon):
         balance = self._partner_balance()
         reversals = (credit_note | payment.move_id).reversal_move_ids
         self.assertEqual(len(reversals), 2)
+        (credit_note | payment.move_id | reversals).invalidate_recordset()
+        for move in credit_note | payment.move_id | reversals:
+            self.assertFalse(move.show_reset_to_draft_button)
         for move in credit_note | payment.move_id | reversals:
             for name in ("button_draft", "button_cancel"):
                 with self.subTest(move=move.name, call=name):
@@ -444,7 +450,10 @@ class TestManualRefunds(PartialRefundCommon):
                     self.assertEqual(invoice.payment_state, "paid")
                     self.assertEqual(invoice.reversal_move_ids, refund.credit_note_id)
                     self.assertRefundSettled(refund)
+        self.assertFalse(invoice.show_reset_to_draft_button)
         refund.action_cancel_refund()
+        invoice.invalidate_recordset(["show_reset_to_draft_button"])
+        self.assertTrue(invoice.show_reset_to_draft_button)
         invoice.button_draft()
         self.assertEqual(invoice.state, "draft")
 
