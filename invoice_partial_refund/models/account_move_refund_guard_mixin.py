@@ -71,6 +71,14 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
                 )
             )
 
+    def _check_unbooking(self):
+        """The checks before Odoo resets, cancels or rejects these entries:
+        not a partial refund's (`_check_not_partial_refund_entries`), not
+        what paid a partly refunded invoice
+        (`_check_not_paying_partly_refunded`)."""
+        self._check_not_partial_refund_entries()
+        self._check_not_paying_partly_refunded()
+
     def _check_not_paying_partly_refunded(self):
         """`_check_paid_while_partly_refunded` for the invoices these moves
         (a payment's entry, a credit note) are matched with: checked before
@@ -191,6 +199,14 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
             )
         )
         return refunds.sorted(lambda r: r.state == "cancelled")
+
+    def _get_partial_refunds_entries(self):
+        """``{refund: its entries}`` of the partial refunds these moves are
+        entries of (see `_search_partial_refunds_of_entries`)."""
+        return {
+            refund: self._get_partial_refund_entries(refund)
+            for refund in self._search_partial_refunds_of_entries()
+        }
 
     def _get_partial_refund_entries(self, refund):
         """``refund``'s entries: its credit note, its payments' (gateway

@@ -243,9 +243,7 @@ class AccountMove(models.Model):
         )
         if not shown:
             return res
-        entries = self.browse()
-        for refund in shown._search_partial_refunds_of_entries():
-            entries |= shown._get_partial_refund_entries(refund)
+        entries = self.browse().union(*shown._get_partial_refunds_entries().values())
         # As superuser: who reads the invoice may not read its refunds.
         refunded = shown.sudo().filtered(
             lambda move: any(r.state != "cancelled" for r in move.partial_refund_ids)
@@ -266,8 +264,7 @@ class AccountMove(models.Model):
         return super().button_draft()
 
     def button_cancel(self):
-        self._check_not_partial_refund_entries()
-        self._check_not_paying_partly_refunded()
+        self._check_unbooking()
         return super().button_cancel()
 
     def _post(self, soft=True):

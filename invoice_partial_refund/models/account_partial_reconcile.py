@@ -27,8 +27,7 @@ class AccountPartialReconcile(models.Model):
         )
         moves = (customer.debit_move_id | customer.credit_move_id).move_id
         moves._check_paid_while_partly_refunded()
-        for refund in moves._search_partial_refunds_of_entries():
-            entries = moves._get_partial_refund_entries(refund)
+        for entries in moves._get_partial_refunds_entries().values():
             kept = customer.filtered(
                 lambda partial, entries=entries: (
                     partial.debit_move_id.move_id in entries

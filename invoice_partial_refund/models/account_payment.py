@@ -74,17 +74,14 @@ class AccountPayment(models.Model):
 
     def action_draft(self):
         """Override of `account`: a partial refund's payment follows the
-        refund (see `account.move._check_not_partial_refund_entries`); what
-        paid a partly refunded invoice stays matched with it (see
-        `account.move._check_paid_while_partly_refunded`)."""
-        self.move_id._check_not_partial_refund_entries()
-        self.move_id._check_not_paying_partly_refunded()
+        refund, and what paid a partly refunded invoice stays matched with
+        it (see `account.move._check_unbooking`)."""
+        self.move_id._check_unbooking()
         return super().action_draft()
 
     def action_cancel(self):
         """Override of `account`, as `action_draft`."""
-        self.move_id._check_not_partial_refund_entries()
-        self.move_id._check_not_paying_partly_refunded()
+        self.move_id._check_unbooking()
         return super().action_cancel()
 
     def action_reject(self):
@@ -92,8 +89,7 @@ class AccountPayment(models.Model):
         bank rejected will not go out (Cancel refund says so and makes the
         lines refundable again); a customer's payment rejected funded no
         refund."""
-        self.move_id._check_not_partial_refund_entries()
-        self.move_id._check_not_paying_partly_refunded()
+        self.move_id._check_unbooking()
         return super().action_reject()
 
     @api.model

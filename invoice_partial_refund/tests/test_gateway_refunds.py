@@ -595,10 +595,12 @@ class TestStripeRefunds(GatewayRefundCommon):
             )
 
         credit_line = receivable(refund.credit_note_id)
+        balance = self._partner_balance()
         (credit_line | receivable(other)).reconcile()
         self.assertTrue(credit_line.reconciled)
         credit_line.remove_move_reconcile()
         self.assertFalse(credit_line.reconciled)
+        self.assertAlmostEqual(self._partner_balance(), balance)
         self.assertAlmostEqual(credit_line.amount_residual, -refund.amount_total)
         self.assertEqual(other.payment_state, "not_paid")
 
