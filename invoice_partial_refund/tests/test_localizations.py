@@ -14,6 +14,7 @@ class of a chart whose module is missing is skipped (see
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -233,19 +234,20 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
     def _setup_localization(cls):
         cls.partner = setup_argentina(cls.env, cls.company_data)
 
+    def _offered_credit_note_types(self, invoice):
+        """The credit note types Odoo's reversal wizard offers for
+        ``invoice``: those of its letter that its journal's documents use."""
+        reversal = self.env["account.move.reversal"]._new_for_partial_refund(invoice)
+        return reversal.l10n_latam_available_document_type_ids._origin.filtered(
+            lambda document_type: document_type.internal_type == "credit_note"
+        )
+
     def test_document_type_passed_to_the_reversal(self):
         """What Odoo's reversal wizard asks (the document type) is given with
         ``reversal_values``."""
         invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
-        debit_note_type = invoice.l10n_latam_document_type_id
-        credit_types = self.env["l10n_latam.document.type"].search(
-            [
-                ("internal_type", "=", "credit_note"),
-                ("country_id.code", "=", "AR"),
-                ("l10n_ar_letter", "=", debit_note_type.l10n_ar_letter),
-            ]
-        )
-        self.assertTrue(credit_types)
+        credit_types = self._offered_credit_note_types(invoice)
+        self.assertGreater(len(credit_types), 1)
         chosen = credit_types[-1]
         refund = self._refund(
             invoice,
@@ -255,19 +257,63 @@ class TestArgentina(LocalizationCases, PartialRefundCommon):
         self.assertEqual(refund.credit_note_id.l10n_latam_document_type_id, chosen)
         self.assertRefundSettled(refund)
 
+    def test_document_type_outside_the_choices_is_refused(self):
+        """A document type the reversal wizard would not offer for the
+        invoice (an invoice's type, another letter's credit note, another
+        country's) is refused with ``reversal_values`` as in the form,
+        nothing written; one it offers is taken."""
+        invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
+        Reversal = self.env["account.move.reversal"]
+        offered = Reversal._new_for_partial_refund(
+            invoice
+        ).l10n_latam_available_document_type_ids._origin
+        self.assertTrue(offered)
+        DocumentType = self.env["l10n_latam.document.type"]
+        outside = (
+            invoice.l10n_latam_document_type_id,
+            DocumentType.search(
+                [
+                    ("internal_type", "=", "credit_note"),
+                    ("country_id.code", "=", "AR"),
+                    ("id", "not in", offered.ids),
+                ],
+                limit=1,
+            ),
+            DocumentType.search([("country_id.code", "!=", "AR")], limit=1),
+        )
+        line = invoice.invoice_line_ids[0]
+        counted = ("account.move", "account.partial.refund", "account.payment")
+        before = {model: self.env[model].search_count([]) for model in counted}
+        for document_type in outside:
+            if not document_type:
+                continue
+            self.assertNotIn(document_type, offered)
+            with (
+                self.subTest(document_type=document_type.display_name),
+                self.assertRaisesRegex(UserError, "one of the choices the credit"),
+            ):
+                self._refund(
+                    invoice,
+                    [{"line_id": line.id, "amount": 10.0}],
+                    reversal_values={"l10n_latam_document_type_id": document_type.id},
+                )
+        after = {model: self.env[model].search_count([]) for model in counted}
+        self.assertEqual(after, before)
+        self.assertEqual(invoice.invoice_line_ids[0].refunded_price_total, 0.0)
+        refund = self._refund(
+            invoice,
+            [{"line_id": line.id, "amount": 10.0}],
+            reversal_values={"l10n_latam_document_type_id": offered[-1].id},
+        )
+        self.assertEqual(refund.credit_note_id.l10n_latam_document_type_id, offered[-1])
+        self.assertRefundSettled(refund)
+
     def test_wizard_offers_what_the_reversal_wizard_asks(self):
         """The partial refund wizard offers the credit note options of Odoo's
         reversal wizard (here the document type), in that wizard's form as
         the localization extends it; the credit note takes them."""
         invoice = self._create_paid_invoice(self._lines(), partner=self.partner)
-        letter = invoice.l10n_latam_document_type_id.l10n_ar_letter
-        credit_types = self.env["l10n_latam.document.type"].search(
-            [
-                ("internal_type", "=", "credit_note"),
-                ("country_id.code", "=", "AR"),
-                ("l10n_ar_letter", "=", letter),
-            ]
-        )
+        credit_types = self._offered_credit_note_types(invoice)
         wizard = self.env["account.partial.refund.wizard"].create(
             {"move_id": invoice.id}
         )

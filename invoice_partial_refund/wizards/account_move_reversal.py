@@ -110,7 +110,7 @@ class AccountMoveReversal(models.TransientModel):
         the options form asks for ``invoice`` (`_get_partial_refund_asked_fields`;
         False or None leave one out). The refund sets the rest itself."""
         given = _options_given(values)
-        asked = self._get_partial_refund_asked_fields(invoice) if given else []
+        asked = self._get_partial_refund_asked_nodes(invoice) if given else {}
         unknown = set(given) - set(asked)
         if unknown:
             raise UserError(
@@ -124,7 +124,12 @@ class AccountMoveReversal(models.TransientModel):
                 )
             )
         for name, value in given.items():
-            expected = self._get_partial_refund_value_error(self._fields[name], value)
+            field = self._fields[name]
+            expected = self._get_partial_refund_value_error(field, value)
+            if not expected and field.type == "many2one":
+                expected = self._get_partial_refund_choice_error(
+                    invoice, asked[name], field, value
+                )
             if expected:
                 raise UserError(
                     _(
@@ -172,40 +177,63 @@ class AccountMoveReversal(models.TransientModel):
         return None
 
     @api.model
+    def _get_partial_refund_choice_error(self, invoice, node, field, value):
+        """What ``value`` (an existing id) should be to set the many2one
+        option ``field`` of ``node`` (the options form's) for ``invoice``, or
+        None if it is one of the choices the form offers: a record the user
+        may read, in the domain of the form (or of the field), evaluated as
+        the web client does on the values the wizard computes for it (Latin
+        America's document types of the invoice's letter)."""
+        domain = node.get("domain") or field.domain or []
+        if callable(domain):
+            domain = domain(self)
+        if isinstance(domain, str):
+            # An expression this cannot evaluate: unchecked, as a form's
+            # choices would be all that the user reads.
+            domain = _evaluate(self._new_for_partial_refund(invoice), domain, [])
+        comodel = self.env[field.comodel_name]
+        if comodel.search_count([("id", "=", value), *domain], limit=1):
+            return None
+        return _(
+            "one of the choices the credit note options offer for %(invoice)s",
+            invoice=invoice.display_name,
+        )
+
+    @api.model
     def _get_partial_refund_asked_fields(self, invoice):
-        """The option fields the options form shows for ``invoice``: their
-        ``invisible`` expressions evaluated, as the web client does, on the
-        values the wizard computes for it (Latin America's document type
-        is asked of invoices whose journal uses documents only)."""
+        """The option fields the options form shows for ``invoice`` (see
+        `_get_partial_refund_asked_nodes`)."""
+        return list(self._get_partial_refund_asked_nodes(invoice))
+
+    @api.model
+    def _get_partial_refund_asked_nodes(self, invoice):
+        """``{option field: its node}`` of the options the options form
+        shows for ``invoice``: their ``invisible`` expressions evaluated, as
+        the web client does, on the values the wizard computes for it (Latin
+        America's document type is asked of invoices whose journal uses
+        documents only)."""
         names = self._get_partial_refund_option_fields(invoice.company_id)
         if not names:
-            return []
+            return {}
         view_id = self.env.ref(OPTIONS_VIEW).id
         arch = self.get_views([(view_id, "form")])["views"]["form"]["arch"]
-        record = self.with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).new({"move_ids": [Command.set(invoice.ids)], "date": invoice.date})
-        asked = []
+        record = self._new_for_partial_refund(invoice)
+        asked = {}
         for node in etree.fromstring(arch).iter("field"):
             if node.get("name") not in names:
                 continue
-            expression = node.get("invisible") or "False"
-            used = get_expression_field_names(expression) & set(record._fields)
-            try:
-                # The values as the web client has them (ids for relations).
-                values = {
-                    name: record._fields[name].convert_to_read(
-                        record[name], record, use_display_name=False
-                    )
-                    for name in used
-                }
-                invisible = safe_eval(expression, values)
-            except Exception:  # noqa: BLE001
-                # An expression this cannot evaluate: shown, as a field is.
-                invisible = False
-            if not invisible:
-                asked.append(node.get("name"))
+            # An expression this cannot evaluate: shown, as a field is.
+            if not _evaluate(record, node.get("invisible") or "False", False):
+                asked[node.get("name")] = node
         return asked
+
+    @api.model
+    def _new_for_partial_refund(self, invoice):
+        """The wizard as the Credit Note button opens it for ``invoice``, in
+        memory: the values the options form is shown with."""
+        return self.with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).new({"move_ids": [Command.set(invoice.ids)], "date": invoice.date})
 
     @api.model
     def _open_for_partial_refund(self, wizard):
@@ -265,6 +293,23 @@ def _is_for_country(module, country):
     if not countries and parts[0] == "l10n" and len(parts) > 1 and len(parts[1]) == 2:
         countries = [parts[1]]
     return not countries or country in countries
+
+
+def _evaluate(record, expression, failed):
+    """``expression`` (of a view: ``invisible``, ``domain``) evaluated on
+    ``record``'s values as the web client has them (ids for relations), or
+    ``failed`` when it cannot be."""
+    used = get_expression_field_names(expression) & set(record._fields)
+    try:
+        values = {
+            name: record._fields[name].convert_to_read(
+                record[name], record, use_display_name=False
+            )
+            for name in used
+        }
+        return safe_eval(expression, values)
+    except Exception:  # noqa: BLE001
+        return failed
 
 
 def _options_given(values):
