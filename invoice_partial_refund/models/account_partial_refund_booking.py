@@ -31,8 +31,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
         request, as Odoo's "Credit Note" button: its reversal wizard's
         `reverse_moves` for the invoice (the defaults where localizations put
         their document types and codes, `account.move._reverse_moves`, what
-        modules do after it); only the lines are ours, the refunded ones with
-        their amounts (see `account.move.reversal._prepare_default_reversal`).
+        modules do after it); only the refunded lines are ours (handed over by
+        `account.move.reversal._prepare_default_reversal`).
 
         :param prepared: list of ``(invoice line, request, CreditLine)``
         :param reversal_values: see `account.partial.refund._refund_invoice`
@@ -75,8 +75,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
     @api.model
     def _check_credit_note(self, refund, credit_note):
         """The credit note books what was computed and shown, line by line
-        and in all (a total: Odoo rounds the lines' sum when it rounds
-        globally); else nothing is refunded."""
+        and in all (Odoo rounds the sum when rounding globally), or nothing."""
         currency = credit_note.currency_id
         lines = credit_note.invoice_line_ids.grouped("refund_origin_line_id")
         missing = refund.line_ids.filtered(lambda rl: rl.invoice_line_id not in lines)
@@ -104,13 +103,11 @@ class AccountPartialRefundBooking(models.AbstractModel):
         defaults, its lines aside."""
         reason = refund.reason or _("Partial refund")
         return {
-            # The reversal's own reference names the invoice; the refund's
-            # says which refund and why, as before.
+            # Which refund and why (the reversal's reference names the invoice).
             "ref": _("%(refund)s: %(reason)s", refund=refund.name, reason=reason),
-            # Paid on the spot by the refund payment, not by a payment term:
-            # no installments, no early payment discount lines (Odoo's
-            # reversal keeps a "mixed" term, whose lines would lower the tax
-            # the lines' shares already give, see `_spread_over_shares`).
+            # Paid on the spot by the refund payment: no installments, no early
+            # payment discount lines (Odoo's reversal keeps a "mixed" term, whose
+            # lines would lower the tax the shares give, `_spread_over_shares`).
             "auto_post": "no",
             "invoice_payment_term_id": False,
             # Not rounded to the cash unit: it refunds exactly what was asked;
@@ -147,9 +144,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
     @api.model
     def _get_credit_note_tax_tags(self, lines):
         """``{invoice line: account.account.tag}``: the tax report tags Odoo's
-        tax engine gives the credit note line refunding each of ``lines``,
-        its taxes' refund base tags and its product's. They depend on the
-        product and the taxes only: the engine runs once for each pair."""
+        tax engine gives the credit note line refunding each of ``lines``
+        (its taxes' refund base tags, its product's): once per pair of them."""
         AccountTax = self.env["account.tax"]
         tags = {}
         groups = lines.grouped(lambda line: (line.product_id, line.tax_ids))
@@ -173,11 +169,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
     def _prepare_credit_note_line_accounting(self, line, credit_line, tax_tags):
         """What Odoo's tax engine will book on the credit note line refunding
         ``credit_line`` of invoice ``line``: its amounts and its tax report
-        tags (``tax_tags``, see `_get_credit_note_tax_tags`).
-
-        Only an optimization: Odoo's line sync (`account.move._sync_tax_lines`)
-        would write each line whose copied amounts and tags differ.
-        """
+        tags (``tax_tags``, see `_get_credit_note_tax_tags`). An optimization
+        only: Odoo's line sync would write the lines whose copies differ."""
         invoice = line.move_id
         amount_currency = -invoice.direction_sign * credit_line.untaxed
         rate = invoice.invoice_currency_rate
@@ -245,9 +238,9 @@ class AccountPartialRefundBooking(models.AbstractModel):
             if refund.refund_via == "gateway"
             else []
         )
-        for share in shares:
-            # Gateway refunds are written by the business code only (no ACL).
-            self.env["account.partial.refund.gateway"].sudo().create(
+        # Gateway refunds are written by the business code only (no ACL).
+        self.env["account.partial.refund.gateway"].sudo().create(
+            [
                 {
                     "refund_id": refund.id,
                     "gateway": share["gateway"],
@@ -256,8 +249,10 @@ class AccountPartialRefundBooking(models.AbstractModel):
                     "payment_reference": share["reference"],
                     "amount": share["amount"],
                 }
-            )
-            remaining = currency.round(remaining - share["amount"])
+                for share in shares
+            ]
+        )
+        remaining = currency.round(remaining - sum(s["amount"] for s in shares))
         if not currency.is_zero(remaining):
             method_line = refund.payment_method_line_id
             payment = self._create_payment(
@@ -278,22 +273,23 @@ class AccountPartialRefundBooking(models.AbstractModel):
         memo=None,
         currency=None,
     ):
-        """Create and post a payment of ``amount`` for ``refund``: outbound,
-        reconciled so that no credit is left to the customer; inbound, money
-        the customer's bank sent back (`_book_gateway_return`), which an
-        outbound one settles. ``date``: the refund's by default; ``currency``:
-        else the journal's, else the refund's."""
+        """Create and post a payment of ``amount`` (the refund's currency) for
+        ``refund``: outbound, reconciled so that no credit is left to the
+        customer; inbound, what the customer's bank sent back, which an
+        outbound one settles. ``date``: else the refund's; ``currency``: else
+        the journal's, else the refund's."""
         refund.ensure_one()
         date = date or refund.date
-        currency, amount, balance, rate = self._get_payment_currency_amount(
-            refund, amount, currency or journal.currency_id, date
-        )
+        currency = currency or journal.currency_id or refund.currency_id
+        # As Odoo's register pays: at the date's rate; a credit note in the
+        # company's currency settled to the cent (its balance forced).
+        paid = refund.currency_id._convert(amount, currency, refund.company_id, date)
         payment = self.env["account.payment"].create(
             {
                 "payment_type": payment_type,
                 "partner_type": "customer",
                 "partner_id": refund.credit_note_id.commercial_partner_id.id,
-                "amount": amount,
+                "amount": paid,
                 "currency_id": currency.id,
                 "date": date,
                 "journal_id": journal.id,
@@ -311,34 +307,12 @@ class AccountPartialRefundBooking(models.AbstractModel):
             payment.outstanding_account_id = payment._get_outstanding_account(
                 payment_type
             )
-        if balance is not None:
-            payment._generate_journal_entry(force_balance=balance)
+        if currency != refund.currency_id == refund.company_currency_id:
+            payment._generate_journal_entry(force_balance=amount)
         payment.action_post()
         if payment_type == "outbound":
-            self._reconcile_with_credit_note(refund, payment, rate=rate)
+            self._reconcile_with_credit_note(refund, payment, amount=amount)
         return payment
-
-    @api.model
-    def _get_payment_currency_amount(self, refund, amount, currency, date):
-        """``(currency, amount, balance, rate)`` of a payment of ``amount``
-        in ``currency`` (or the refund's), as Odoo's register pays: at
-        ``date``'s rate; ``balance`` (forced unless None) settles a credit
-        note in the company's currency to the cent; ``rate`` (unless None)
-        closes a foreign one paid in the company's currency."""
-        company = refund.company_id
-        if not currency or currency == refund.currency_id:
-            return refund.currency_id, amount, None, None
-        converted = refund.currency_id._convert(amount, currency, company, date)
-        if refund.currency_id == company.currency_id:
-            return currency, converted, amount, None
-        if currency == company.currency_id:
-            return currency, converted, None, converted and amount / converted
-        # A third currency: the company's amount of what it settles, at its
-        # rate (the credit note's; a returned refund's, as then booked).
-        settled = self._get_settled_lines(refund)
-        in_currency = sum(settled.mapped("amount_residual_currency")) or 1.0
-        ratio = sum(settled.mapped("amount_residual")) / in_currency
-        return currency, converted, company.currency_id.round(amount * ratio), None
 
     @api.model
     def _get_settled_lines(self, refund):
@@ -371,18 +345,23 @@ class AccountPartialRefundBooking(models.AbstractModel):
         )
 
     @api.model
-    def _reconcile_with_credit_note(self, refund, payment, rate=None):
+    def _reconcile_with_credit_note(self, refund, payment, amount=None):
         """Reconcile ``payment`` with what it settles (`_get_settled_lines`); a
-        note on the refund if that no longer covers it. With a ``rate``, as
-        Odoo's register, a payment in the company's currency closes a foreign
-        credit note at it (the difference an exchange difference)."""
+        note on the refund if that no longer covers it. Paying ``amount`` of
+        a foreign refund in another currency (the company's, as Odoo's
+        register pays, or a third), it settles that amount at its date's
+        worth in the company's currency, the rest an exchange difference."""
         lines = self._open_receivable_lines(refund, payment)
-        if rate:
+        settled = self.env["account.move.line"]
+        booked = abs(payment.amount_company_currency_signed)
+        currencies = (payment.currency_id, refund.company_currency_id)
+        if amount and booked and refund.currency_id not in currencies:
             settled = self._get_settled_lines(refund)
             lines = lines.filtered(
                 lambda line: line in settled or line.move_id == payment.move_id
-            ).with_context(forced_rate_from_register_payment=rate)
+            ).with_context(forced_rate_from_register_payment=amount / booked)
         lines.reconcile()
+        self._book_exchange_difference(settled)
         payment_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
@@ -398,3 +377,24 @@ class AccountPartialRefundBooking(models.AbstractModel):
                     credit_note=refund.credit_note_id._get_html_link(),
                 ),
             )
+
+    @api.model
+    def _book_exchange_difference(self, lines):
+        """Close ``lines`` settled in their currency but not in the company's
+        (paid in a third currency: matched in the company's, the only one both
+        share, at the payment's worth) by an exchange difference."""
+        # Residuals are stored rounded (`account.move.line._compute_amount_residual`).
+        left = lines.filtered(lambda line: not line.amount_residual_currency)
+        left = left.filtered("amount_residual")
+        if left:
+            values = left._prepare_exchange_difference_move_vals(
+                [{"amount_residual": line.amount_residual} for line in left],
+                exchange_date=max(left.mapped("date")),
+            )
+            exchange = left._create_exchange_difference_moves([values])
+            # Reversed when unmatched, as Odoo's (`account.partial.reconcile`).
+            exchange_lines = exchange.line_ids
+            partials = (
+                exchange_lines.matched_debit_ids | exchange_lines.matched_credit_ids
+            )
+            partials.exchange_move_id = exchange

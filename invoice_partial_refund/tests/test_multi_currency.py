@@ -329,6 +329,79 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
                 # Sent by hand: the amount asked is the refund's, in its currency.
                 self.assertAlmostEqual(refund._manual_amount(), refund.amount_total)
 
+    def test_foreign_invoice_through_a_journal_in_a_third_currency(self):
+        """A yen invoice refunded through a bank journal in dinars: the
+        payment is worth its date's rate in the company's currency, in the
+        bank's books too, and the credit note (at the invoice's rate) closes
+        in yen, the rate's difference booked as an exchange difference, as
+        through a journal in the company's currency; no credit left open."""
+        journal = self.env["account.journal"].create(
+            {
+                "name": "Bank KWD",
+                "type": "bank",
+                "code": "BKWD3",
+                "currency_id": self.kwd.id,
+            }
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 10000.0}], currency=self.jpy
+        )
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 1234.0}],
+            journal_id=journal.id,
+        )
+        company_currency = self.env.company.currency_id
+        payment = refund.payment_id
+        # 1 419 yen at 160 yen and 0.31 dinar to the dollar on its date.
+        self.assertAlmostEqual(refund.amount_total, 1419.0)
+        self.assertEqual(payment.currency_id, self.kwd)
+        self.assertAlmostEqual(payment.amount, 2.749)
+        liquidity = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id != payment.destination_account_id
+        )
+        self.assertRecordValues(
+            liquidity, [{"amount_currency": -2.749, "balance": -8.87}]
+        )
+        credit_note = refund.credit_note_id
+        # At the invoice's rate: 1 419 yen at 150 to the dollar.
+        self.assertAlmostEqual(-credit_note.amount_total_signed, 9.46)
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        self.assertTrue(company_currency.is_zero(credit_note.amount_residual_signed))
+        receivable = (credit_note | payment.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(all(receivable.mapped("reconciled")))
+        self.assertEqual(len(receivable.full_reconcile_id), 1)
+        matched = receivable.full_reconcile_id.reconciled_line_ids
+        exchange = (matched - receivable).move_id
+        self.assertEqual(len(exchange), 1)
+        self.assertEqual(
+            exchange.journal_id, self.env.company.currency_exchange_journal_id
+        )
+        self.assertEqual(exchange.state, "posted")
+        exchange_receivable = exchange.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertAlmostEqual(sum(exchange_receivable.mapped("balance")), 9.46 - 8.87)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        # Cancelled: the exchange difference is reversed with the match, as
+        # Odoo's own, and nothing is left open on the customer's account.
+        refund.action_cancel_refund()
+        self.assertEqual(exchange.reversal_move_ids.state, "posted")
+        open_lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner_a.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertFalse(open_lines)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.refundable_amount, line.price_subtotal)
+
     def test_foreign_invoice_through_a_journal_in_the_company_currency(self):
         """A bank journal set to the company's currency pays a yen invoice's
         refund in it, at the refund date's rate, as Odoo's register does:
