@@ -311,15 +311,15 @@ def shown_line(
     """``(quantity, price_unit, discount)`` a credit note line booking
     ``untaxed`` (plus the taxes ``included`` in its price) shows, or None.
     With a tax, the engine books the line's manual tax amounts: the price is
-    only shown. Without, it must give the amount: rounded to the currency
-    (``round_amount``) when each line is rounded, unrounded (None) when the
-    engine rounds the lines' sum, but by ``own_round`` for the line's own
-    figures (they book the invoice line so). Wherever a price gives it, the
-    refunded ``quantity`` (0 by amount) stays, which sale counts as returned:
-    the line's ``own`` price and discount; the amount per unit; that rounded
-    up less the discount that brings it down (checked: ``digits``, a price's
-    and a discount's decimals, may not reach it). Else, with a tax, the
-    amount per unit rounded; else one unit at the amount."""
+    only shown, but gives the amount to the cent (``round_amount``), as a
+    document's line must. Without, it books the amount: to the cent if each
+    line is rounded, unrounded (None) if the engine rounds the lines' sum,
+    but by ``own_round`` for the line's own figures (they book it so).
+    Wherever a price gives it, the refunded ``quantity`` (0 by amount) stays,
+    which sale counts as returned: the line's ``own`` price and discount; the
+    amount per unit; that rounded up less the discount that brings it down
+    (``digits``, a price's and a discount's decimals, may not reach it).
+    Else, with a tax, the amount per unit rounded; else one unit at it."""
     price_digits, discount_digits = digits
     target = untaxed + included
 

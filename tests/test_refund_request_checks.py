@@ -211,16 +211,21 @@ def test_the_line_price_that_does_not_give_the_amount_is_not_shown_without_tax()
 def test_rounded_globally_the_price_must_give_the_amount_unrounded():
     # Odoo rounds the sum of the lines: 3 x 8.34 less 0.08 % is 24.999984,
     # not 25.00, and the cents of several such lines add up. Without tax,
-    # one unit at the amount; with one, the manual amounts book it.
+    # one unit at the amount.
     assert shown_line(
         25.0, 0.0, 3.0, own=None, has_tax=False, digits=CENTS, round_amount=None
     ) == (1.0, 25.0, 0.0)
     assert shown_line(
         10.0, 0.0, 4.0, own=None, has_tax=False, digits=CENTS, round_amount=None
     ) == (4.0, 2.5, 0.0)
+
+
+def test_with_a_tax_the_price_shown_gives_the_amount_to_the_cent():
+    # The manual amounts book 4.40 (the rest of 100 x 0.05 after 0.60
+    # refunded): 95 x 0.05 showed 4.75; less 7.37 % it shows 4.40.
     assert shown_line(
-        25.0, 0.0, 3.0, own=None, has_tax=True, digits=CENTS, round_amount=None
-    ) == (3.0, 8.33, 0.0)
+        4.4, 0.0, 95.0, own=None, has_tax=True, digits=CENTS, round_amount=EUR.round
+    ) == (95.0, 0.05, 7.37)
 
 
 def test_rounded_globally_the_line_own_figures_give_their_amount():

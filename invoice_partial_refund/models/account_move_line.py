@@ -262,8 +262,10 @@ class AccountMoveLine(models.Model):
             own=own,
             has_tax=bool(self.tax_ids),
             digits=(precision("Product Price"), precision("Discount")),
+            # With a tax, the price is only shown: to the cent of its subtotal.
             round_amount=currency.round
-            if self.company_id.tax_calculation_rounding_method == "round_per_line"
+            if self.tax_ids
+            or self.company_id.tax_calculation_rounding_method == "round_per_line"
             else None,
             # Rounding globally, Odoo rounds the sum of the credit note's
             # lines: figures that only round to their amount are exact alone.

@@ -118,10 +118,60 @@ class TestRounding(PartialRefundCommon):
                 f"{field_name}: the refunds add up to the invoice",
             )
         self.assertSameBooks(credit_notes, odoo_credit_note)
+        self._check_lines_show_their_amounts(credit_notes)
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertFalse(invoice.can_partial_refund)
         for line in invoice.invoice_line_ids:
             self.assertTrue(currency.is_zero(line.refundable_amount))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def _check_lines_show_their_amounts(self, credit_notes):
+        """What each credit note line shows (quantity, price, discount) gives
+        its amount, as a document's line must: to the cent that rounding
+        globally may move onto a line, as on Odoo's own invoice lines."""
+        for credit_line in credit_notes.invoice_line_ids:
+            included = all(credit_line.tax_ids.mapped("price_include"))
+            shown = credit_line.price_unit * credit_line.quantity
+            self.assertAlmostEqual(
+                credit_line.currency_id.round(shown * (1 - credit_line.discount / 100)),
+                credit_line.price_total if included else credit_line.price_subtotal,
+                delta=0.0100001,
+                msg=f"{credit_line.quantity} x {credit_line.price_unit} "
+                f"less {credit_line.discount} %",
+            )
+
+    def test_round_globally_the_rest_after_amounts_shows_its_amount(self):
+        """Rounding globally, 100 x 0.05 refunded 0.35 by amount, then 5
+        units, then the rest: the last credit note line showed 95 x 0.05
+        (4.75) for the 4.40 it books; it now shows a price that gives it."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        invoice = self._create_paid_invoice(
+            [
+                {"price_unit": 10.0, "quantity": 3},
+                {"price_unit": 0.05, "quantity": 100},
+            ]
+        )
+        line_a, line_b = invoice.invoice_line_ids
+        refunds = self._refund(
+            invoice,
+            [
+                {"line_id": line_a.id, "amount": 1.0},
+                {"line_id": line_b.id, "amount": 0.35},
+            ],
+        )
+        refunds |= self._refund(invoice, [{"line_id": line_b.id, "quantity": 5}])
+        refunds |= self._refund(
+            invoice, [{"line_id": line_a.id}, {"line_id": line_b.id}]
+        )
+        last = refunds[-1].credit_note_id.invoice_line_ids.filtered(
+            lambda credit_line: credit_line.refund_origin_line_id == line_b
+        )
+        self.assertAlmostEqual(last.price_subtotal, 4.4)
+        self.assertEqual(last.quantity, 95.0)
+        self._check_lines_show_their_amounts(refunds.credit_note_id)
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def _line_by_line(self, invoice, reverse=False):
