@@ -91,10 +91,7 @@ class AccountPartialRefund(models.Model):
         readonly=True,
     )
     refund_method = fields.Selection(
-        selection=[
-            ("immediate", "Paid on the spot"),
-            ("manual", "Manual refund"),
-        ],
+        selection=[("immediate", "Paid on the spot"), ("manual", "Manual refund")],
         string="Refunded Through",
         required=True,
         readonly=True,
@@ -171,9 +168,7 @@ class AccountPartialRefund(models.Model):
     escalated = fields.Boolean(readonly=True, copy=False)
     reminder_checked_on = fields.Date(readonly=True, copy=False, index=True)
     customer_notified = fields.Boolean(readonly=True, copy=False)
-    amount_untaxed = fields.Monetary(
-        string="Untaxed", compute="_compute_amounts", store=True
-    )
+    amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True)
     amount_tax = fields.Monetary(string="Tax", compute="_compute_amounts", store=True)
     amount_rounding = fields.Monetary(
         string="Cash Rounding",
@@ -181,9 +176,7 @@ class AccountPartialRefund(models.Model):
         help="The invoice's cash rounding, given back with the refund that "
         "leaves none of its lines to refund (untaxed).",
     )
-    amount_total = fields.Monetary(
-        string="Total", compute="_compute_amounts", store=True
-    )
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
@@ -226,12 +219,9 @@ class AccountPartialRefund(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        # The group may write a refund for its chatter and activities only:
-        # everything else follows the money and is written by the business
-        # methods, as superuser.
-        if not self.env.su and any(
-            not name.startswith(("message_", "activity_")) for name in vals
-        ):
+        # The group may write a refund's activities only (its messages are
+        # its audit trail): the rest follows the money, written as superuser.
+        if not self.env.su and any(not name.startswith("activity_") for name in vals):
             raise AccessError(
                 _(
                     "Refunds change through their buttons only "
@@ -239,6 +229,14 @@ class AccountPartialRefund(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _get_mail_message_access(self, res_ids, operation, model_name=None):
+        """Override of `mail`: editing or deleting a refund's message (its
+        audit trail) asks for the right to delete the refund, which no group
+        has; authors still edit their own, as Odoo lets them."""
+        if operation in ("write", "unlink"):
+            return "unlink"
+        return super()._get_mail_message_access(res_ids, operation, model_name)
 
     @api.model_create_multi
     def create(self, vals_list):

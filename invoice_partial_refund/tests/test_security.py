@@ -70,6 +70,44 @@ class TestPartialRefundSecurity(PartialRefundCommon):
         with self.assertRaises(AccessError):
             as_billing.write({"reason": "changed"})
 
+    def test_refund_history_is_kept_from_the_group(self):
+        """A refund's messages are its audit trail: a member of the group
+        posts notes and schedules activities on it, edits their own note,
+        but cannot edit nor delete another's message, nor delete any through
+        the refund (``message_ids``), nor write other chatter fields."""
+        refund = self._refund(
+            self.invoice,
+            [{"line_id": self.invoice.invoice_line_ids.id, "amount": 10.0}],
+        )
+        # Another user's note (the business code's notes are the admin's too).
+        others = refund.message_post(body="Sent by bank, TRX-1", message_type="comment")
+        others |= refund.message_ids
+        as_refunder = refund.with_user(self.refunder)
+        own = as_refunder.message_post(
+            body="Called the customer", message_type="comment"
+        )
+        own.write({"body": "Called the customer twice"})
+        activity = as_refunder.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Check the bank"
+        )
+        self.assertEqual(activity.res_id, refund.id)
+        message = others[0].with_user(self.refunder)
+        with self.assertRaises(AccessError):
+            message.write({"body": "Sent by cash, forged"})
+        with self.assertRaises(AccessError):
+            message.unlink()
+        with self.assertRaises(AccessError):
+            own.with_user(self.refunder).unlink()
+        for vals in (
+            {"message_ids": [Command.delete(others[0].id)]},
+            {"message_ids": [Command.unlink(others[0].id)]},
+            {"message_follower_ids": [Command.clear()]},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                as_refunder.write(vals)
+        self.assertEqual(refund.message_ids & others, others)
+        self.assertIn("Called the customer twice", own.body)
+
     def test_group_is_implied_by_billing_administrator(self):
         manager = self.env.ref("account.group_account_manager")
         self.assertIn(
