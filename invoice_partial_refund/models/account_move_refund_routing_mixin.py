@@ -1,9 +1,8 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The money-back routing of an invoice's refunds (the payment method lines
-they may use, their split among its gateway payments) and what they may give
-back in all: its lines' shares of its books (less an early payment discount
-taken), its cash rounding (what the customer paid: account_move.py)."""
+they may use, their split among its gateway payments) and what they give back
+in all: its lines' shares of its books, its cash rounding (see account_move)."""
 
 from collections import defaultdict
 
@@ -93,9 +92,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 }
             )
             remaining = currency.round(remaining - take)
-        if include_empty:
-            return split
-        return [share for share in split if not currency.is_zero(share["amount"])]
+        kept = [share for share in split if not currency.is_zero(share["amount"])]
+        return split if include_empty else kept
 
     def _get_partial_refund_method_line(
         self, journal_id=None, payment_method_line_id=None, refund_via="gateway"
@@ -247,7 +245,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         key = (self.id, fingerprint)
         if key in cache:
             return cache[key]
-        shares, early_discount_taxes = {}, {}
+        shares, early_discount_taxes, fixed = {}, {}, set()
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         for base_line in base_lines:
             line = base_line["record"]
@@ -256,25 +254,27 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 continue
             taxes = early_discount_taxes if kind == "epd" else {}
             for tax_data in base_line["tax_details"]["taxes_data"]:
-                key_tax = str(tax_data["tax"].id)
+                key = str(tax_data["tax"].id)
                 if tax_data["is_reverse_charge"]:
-                    key_tax = refund_amounts.mirror_key(key_tax)
-                taxes[key_tax] = (
-                    taxes.get(key_tax, 0.0) + tax_data["tax_amount_currency"]
-                )
+                    key = refund_amounts.mirror_key(key)
+                if tax_data["tax"].amount_type == "fixed":
+                    fixed.add(key)
+                taxes[key] = taxes.get(key, 0.0) + tax_data["tax_amount_currency"]
             if kind == "product":
                 shares[line.id] = refund_amounts.Share(
                     untaxed=self.direction_sign * line.amount_currency, taxes=taxes
                 )
         # A discount line (a global discount, a down payment deducted) lowers
-        # what the lines bearing its taxes were paid: its share is theirs, so
-        # that refunding all gives back each tax as booked (if they are larger).
+        # what the lines of its very taxes were paid (fixed ones aside: Odoo's
+        # discounts leave them out): its share is theirs, so that refunding all
+        # gives back each tax as booked. Not others': their credit note lines
+        # would bear taxes of more than their base (a voucher without tax).
         for line_id, discount in list(shares.items()):
             keys = set(discount.taxes)
             holders = {
                 held
                 for held, share in shares.items()
-                if share.untaxed > 0 and keys <= set(share.taxes)
+                if share.untaxed > 0 and keys <= set(share.taxes) <= keys | fixed
             }
             weight = sum(shares[held].untaxed for held in holders)
             if discount.total < 0 and 0 < -discount.untaxed <= weight:

@@ -184,6 +184,67 @@ class TestTaxKinds(PartialRefundCommon):
         )
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
 
+    def test_discount_line_of_other_taxes_is_not_spread(self):
+        """A discount line is spread over the lines of its very taxes only: a
+        voucher without tax on lines at 21 % and 6 %, or 21 % off a line at
+        21 % and 6 %, would leave their credit note lines bearing taxes of
+        more than their bases. Each credit note line's tax is its base's; the
+        refunds give back what the customer paid, never more."""
+        high, low = self._tax(21.0), self._tax(6.0)
+        for lines in (
+            [
+                {"price_unit": 100.0, "quantity": 3, "tax_ids": high.ids},
+                {"price_unit": 12.35, "quantity": 4, "tax_ids": low.ids},
+                {"price_unit": -20.0, "name": "Voucher", "tax_ids": []},
+            ],
+            [
+                {"price_unit": 100.0, "quantity": 3, "tax_ids": (high | low).ids},
+                {"price_unit": 50.0, "tax_ids": (high | low).ids},
+                {"price_unit": -20.0, "name": "21 % off", "tax_ids": high.ids},
+            ],
+        ):
+            with self.subTest(discount=lines[-1]["name"]):
+                self._check_discount_not_spread(lines)
+
+    def _check_discount_not_spread(self, lines):
+        invoice = self._create_paid_invoice(lines)
+        first, second, _discount = invoice.invoice_line_ids
+        refunds = self._refund(invoice, [{"line_id": first.id}])
+        counted = ("account.move", "account.partial.refund", "account.payment")
+        before = {model: self.env[model].search_count([]) for model in counted}
+        with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
+            self._refund(invoice, [{"line_id": second.id}])
+        after = {model: self.env[model].search_count([]) for model in counted}
+        self.assertEqual(after, before)
+        left = invoice.partial_refundable_amount
+        amount = left if second._refund_basis() == "price_total" else None
+        if amount is None:  # the untaxed amount whose total is what is left
+            rate = sum(second.tax_ids.mapped("amount")) / 100
+            amount = invoice.currency_id.round(left / (1 + rate))
+        refunds |= self._refund(invoice, [{"line_id": second.id, "amount": amount}])
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+            credit_note = refund.credit_note_id
+            for tax_line in credit_note.line_ids.filtered("tax_line_id"):
+                self.assertAlmostEqual(
+                    abs(tax_line.balance),
+                    abs(tax_line.tax_base_amount) * tax_line.tax_line_id.amount / 100,
+                    delta=0.01,
+                    msg="a credit note's tax is its base's",
+                )
+            for credit_line in credit_note.invoice_line_ids:
+                taxes = credit_line.tax_ids.compute_all(
+                    credit_line.price_subtotal, handle_price_include=False
+                )
+                self.assertAlmostEqual(
+                    credit_line.price_total, taxes["total_included"], delta=0.011
+                )
+        self.assertAlmostEqual(
+            sum(refunds.mapped("amount_total")), invoice.amount_total, delta=0.011
+        )
+        self.assertTrue(invoice.currency_id.is_zero(invoice.partial_refundable_amount))
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_quantity_of_a_discounted_line_refunds_its_part(self):
         """A discount line lowers what the lines bearing its taxes were paid:
         a quantity of such a line gives back that part of its share, its tax
