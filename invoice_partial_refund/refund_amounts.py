@@ -59,6 +59,51 @@ class Share:
         )
 
 
+def holders(shares, keys, fixed):
+    """Ids of the lines of ``shares`` (``{id: Share}``) bearing the taxes
+    ``keys`` and no other but ``fixed`` ones (which Odoo's discounts leave
+    out), reverse charges' mirrors aside: the lines a discount of those
+    taxes is taken off, their credit note lines' taxes staying their base's."""
+    keys = {key for key in keys if not is_mirror(key)}
+    found = set()
+    for line_id, share in shares.items():
+        own = {key for key in share.taxes if not is_mirror(key)}
+        if share.untaxed > 0 and keys <= own <= keys | fixed:
+            found.add(line_id)
+    return found
+
+
+def spread(shares, amounts, round_, lines=None):
+    """Add ``amounts`` (``{tax key: amount}``, ``None`` for an untaxed
+    amount) to ``shares`` (``{id: Share}``, of ids ``lines`` only if given),
+    in place: each over the lines bearing it (all for an untaxed amount) by
+    their untaxed amounts, the last taking the rest, rounded by ``round_``
+    (the currency's); the shares then add up, each marked ``spread``."""
+    weights = {line_id: share.untaxed for line_id, share in shares.items()}
+    for key, amount in amounts.items():
+        bearing = [
+            line_id
+            for line_id, share in shares.items()
+            if (key is None or key in share.taxes)
+            and (lines is None or line_id in lines)
+        ]
+        weight = sum(weights[line_id] for line_id in bearing)
+        left = amount
+        for index, line_id in enumerate(bearing):
+            part = (
+                left
+                if index == len(bearing) - 1 or not weight
+                else round_(amount * weights[line_id] / weight)
+            )
+            share = shares[line_id]
+            taxes = dict(share.taxes)
+            if key is not None:
+                taxes[key] = round_(taxes[key] + part)
+            untaxed = round_(share.untaxed + (part if key is None else 0.0))
+            shares[line_id] = Share(untaxed, taxes, spread=True)
+            left -= part
+
+
 @dataclass(frozen=True)
 class CreditLine:
     """The credit note line of one refund request: it books ``untaxed`` and

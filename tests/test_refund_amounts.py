@@ -2,7 +2,15 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import CreditLine, Share, engine_line, refund_amounts
+from refund_amounts import (
+    CreditLine,
+    Share,
+    engine_line,
+    holders,
+    mirror_key,
+    refund_amounts,
+    spread,
+)
 
 
 def cents(value):
@@ -193,3 +201,33 @@ def test_engine_line_a_quantity_at_the_line_price_and_a_line_of_nothing():
         0.0,
         "total_excluded",
     )
+
+
+def test_a_discount_is_held_by_the_lines_of_its_very_taxes():
+    shares = {
+        1: Share(100.0, {"21": 21.0}),
+        2: Share(50.0, {"21": 10.5, "6": 3.0}),
+        3: Share(30.0, {"21": 6.3, "eco": 2.1}),  # a fixed tax besides
+        4: Share(20.0, {}),
+        5: Share(-10.0, {"21": -2.1}),  # the discount itself
+        6: Share(10.0, {"rc": 2.1, mirror_key("rc"): -2.1}),  # a reverse charge
+    }
+    assert holders(shares, {"21"}, {"eco"}) == {1, 3}
+    assert holders(shares, {"21", "6"}, {"eco"}) == {2}
+    # A voucher without tax: the untaxed lines only, not the taxed ones.
+    assert holders(shares, set(), {"eco"}) == {4}
+    assert holders(shares, {"rc", mirror_key("rc")}, set()) == {6}
+    assert holders(shares, {"rc"}, set()) == {6}
+
+
+def test_spread_adds_up_to_the_amount_the_last_taking_the_rest():
+    shares = {
+        1: Share(100.0, {"21": 21.0}),
+        2: Share(50.0, {"21": 10.5}),
+        3: Share(1.0),
+    }
+    spread(shares, {None: -10.0, "21": -2.1}, cents, lines={1, 2})
+    assert shares[1] == Share(93.33, {"21": 19.6}, spread=True)
+    assert shares[2] == Share(46.67, {"21": 9.8}, spread=True)
+    assert shares[3] == Share(1.0)
+    assert cents(shares[1].total + shares[2].total) == cents(181.5 - 12.1)

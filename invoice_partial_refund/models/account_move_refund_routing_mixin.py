@@ -246,6 +246,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         if key in cache:
             return cache[key]
         shares, early_discount_taxes, fixed = {}, {}, set()
+        currency = self.currency_id
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
         for base_line in base_lines:
             line = base_line["record"]
@@ -270,63 +271,31 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         # gives back each tax as booked. Not others': their credit note lines
         # would bear taxes of more than their base (a voucher without tax).
         for line_id, discount in list(shares.items()):
-            keys = set(discount.taxes)
-            holders = {
-                held
-                for held, share in shares.items()
-                if share.untaxed > 0 and keys <= set(share.taxes) <= keys | fixed
-            }
+            holders = refund_amounts.holders(shares, discount.taxes, fixed)
             weight = sum(shares[held].untaxed for held in holders)
             if discount.total < 0 and 0 < -discount.untaxed <= weight:
                 del shares[line_id]
                 parts = {**discount.taxes, None: discount.untaxed}
-                self._spread_over_shares(shares, parts, holders)
+                refund_amounts.spread(shares, parts, currency.round, holders)
         # The tax the invoice's early payment discount lines take off ("mixed"
-        # terms: the tax is on the discounted base, paid early or not).
-        self._spread_over_shares(shares, early_discount_taxes)
-        self._spread_over_shares(
-            shares, self._get_partial_refund_early_discount_parts()
-        )
+        # terms: the tax is on the discounted base, paid early or not), then
+        # the payment's discount, each base over the lines of its taxes.
+        refund_amounts.spread(shares, early_discount_taxes, currency.round)
+        taxes, bases = self._get_partial_refund_early_discount_parts()
+        refund_amounts.spread(shares, taxes, currency.round)
+        for keys, base in bases.items():
+            lines = refund_amounts.holders(shares, keys, fixed) or None
+            refund_amounts.spread(shares, {None: base}, currency.round, lines)
         cache[key] = shares
         return shares
-
-    def _spread_over_shares(self, shares, amounts, lines=None):
-        """Add ``amounts`` (``{tax key: amount}``, ``None`` for the untaxed
-        amount) to the ``shares`` (of ids ``lines`` only, if given): each over
-        the lines bearing it (all for the untaxed amount) by their untaxed
-        amounts, the last taking the rest; the shares then add up."""
-        currency = self.currency_id
-        weights = {line_id: share.untaxed for line_id, share in shares.items()}
-        for key, amount in amounts.items():
-            holders = [
-                line_id
-                for line_id, share in shares.items()
-                if (key is None or key in share.taxes)
-                and (lines is None or line_id in lines)
-            ]
-            weight = sum(weights[line_id] for line_id in holders)
-            left = amount
-            for index, line_id in enumerate(holders):
-                part = (
-                    left
-                    if index == len(holders) - 1 or not weight
-                    else currency.round(amount * weights[line_id] / weight)
-                )
-                share = shares[line_id]
-                taxes = dict(share.taxes)
-                if key is not None:
-                    taxes[key] = currency.round(taxes[key] + part)
-                untaxed = currency.round(share.untaxed + (part if key is None else 0.0))
-                shares[line_id] = refund_amounts.Share(untaxed, taxes, spread=True)
-                left -= part
 
     def _get_partial_refund_early_discount_parts(self):
         """What the customer did not pay for paying early (see
         `_get_partial_refund_early_discount`) as the settling entry's discount
-        lines book it: ``{tax key: -tax, None: -untaxed}``. An entry settling
-        other invoices too (a grouped payment) mixes their discounts in its
-        lines: this invoice's discount then caps its refunds in all only."""
-        base, taxes = 0.0, {}
+        lines book it: ``({tax key: -tax}, {its taxes' keys: -untaxed})``. An
+        entry settling other invoices too (a grouped payment) mixes their
+        discounts in its lines: this invoice's then caps its refunds only."""
+        bases, taxes = defaultdict(float), defaultdict(float)
         for term_line, settling in self._get_partial_refund_early_discount_terms():
             # Not the invoices of a grouped payment (an exchange difference
             # entry, the rate moved by the payment, is no invoice).
@@ -343,13 +312,14 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 part = discount * line.amount_currency / total
                 tax_rep = line.tax_repartition_line_id
                 if not tax_rep:
-                    base -= part
+                    keys = line.tax_ids.flatten_taxes_hierarchy().ids
+                    bases[frozenset(str(tax_id) for tax_id in keys)] -= part
                     continue
                 key = str(tax_rep.tax_id.id)
                 if tax_rep.factor_percent < 0:  # a reverse charge's own part
                     key = refund_amounts.mirror_key(key)
-                taxes[key] = taxes.get(key, 0.0) - part
-        return {**taxes, None: base} if base or taxes else {}
+                taxes[key] -= part
+        return dict(taxes), dict(bases)
 
     def _get_partial_refund_cash_rounding(self, final_lines):
         """What the invoice's cash rounding gives back with a refund taking

@@ -493,7 +493,9 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             self.assertAlmostEqual(
                 invoice._get_partial_refund_early_discount(), discount
             )
-            self.assertFalse(invoice._get_partial_refund_early_discount_parts())
+            self.assertEqual(
+                invoice._get_partial_refund_early_discount_parts(), ({}, {})
+            )
         refunds = self._refund(late, [{"line_id": late.invoice_line_ids.id}])
         self.assertAlmostEqual(refunds.amount_total, 230.0)
         for invoice, paid in ((on_time, 112.7), (untaxed, 98.0)):

@@ -174,6 +174,66 @@ class TestRounding(PartialRefundCommon):
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
+    def test_early_payment_discount_base_taken_off_per_taxes(self):
+        """An early payment discount ("included") taken: the payment books
+        its untaxed discount per set of taxes (a fixed tax's base aside).
+        Refunding every line gives back, for each tax, the base and the tax
+        the customer paid for it: the invoice, its payment's discount and
+        the credit notes net to 0 per tax (the base was taken off all lines
+        by their amounts: a cent off per rate)."""
+        fixed = self.env["account.tax"].create(
+            {
+                "name": "Eco-tax 0.70",
+                "amount_type": "fixed",
+                "amount": 0.7,
+                "include_base_amount": True,
+                "sequence": 1,
+            }
+        )
+        high, low = self.taxes[21, False], self.taxes[6, False]
+        low.sequence = 2
+        term = self._early_discount_term("included")
+        term.discount_percentage = 3
+        for rounding in ("round_per_line", "round_globally"):
+            with self.subTest(rounding=rounding):
+                self.env.company.tax_calculation_rounding_method = rounding
+                invoice = self._create_paid_invoice(
+                    [
+                        {"price_unit": 33.37, "quantity": 3, "tax_ids": high.ids},
+                        {
+                            "price_unit": 1.15,
+                            "quantity": 7,
+                            "tax_ids": (fixed | low).ids,
+                        },
+                    ],
+                    payment_term=term,
+                )
+                self._check_early_discount_per_taxes(invoice, high | low | fixed)
+
+    def _check_early_discount_per_taxes(self, invoice, taxes):
+        payment = invoice._get_reconciled_payments()
+        self.assertTrue(
+            any(line.display_type == "epd" for line in payment.move_id.line_ids)
+        )
+        line_1, line_2 = invoice.invoice_line_ids
+        refunds = self._refund(invoice, [{"line_id": line_1.id, "amount": 33.33}])
+        refunds |= self._refund(invoice, [{"line_id": line_2.id, "quantity": 2}])
+        refunds |= self._refund(
+            invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}]
+        )
+        moves = invoice | payment.move_id | refunds.credit_note_id
+        for tax in taxes:
+            tax_amount = sum(
+                line.balance for line in moves.line_ids if line.tax_line_id == tax
+            )
+            self.assertAlmostEqual(tax_amount, 0.0, msg=f"{tax.name}: tax")
+            if tax.amount_type != "fixed":  # one base per line: the line's
+                base = sum(
+                    line.balance for line in moves.line_ids if tax in line.tax_ids
+                )
+                self.assertAlmostEqual(base, 0.0, msg=f"{tax.name}: base")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def _line_by_line(self, invoice, reverse=False):
         lines = invoice.invoice_line_ids
         for line in reversed(lines) if reverse else lines:
