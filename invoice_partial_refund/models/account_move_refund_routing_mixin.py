@@ -279,13 +279,19 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 refund_amounts.spread(shares, parts, currency.round, holders)
         # The tax the invoice's early payment discount lines take off ("mixed"
         # terms: the tax is on the discounted base, paid early or not), then
-        # the payment's discount, each base over the lines of its taxes.
+        # the payment's discount: "included" terms book it per set of taxes,
+        # each over the lines of its taxes; others as one line without tax,
+        # a discount of the whole invoice, over all lines.
         refund_amounts.spread(shares, early_discount_taxes, currency.round)
         taxes, bases = self._get_partial_refund_early_discount_parts()
         refund_amounts.spread(shares, taxes, currency.round)
+        term = self.invoice_payment_term_id
+        per_taxes = term.early_pay_discount_computation == "included"
         for keys, base in bases.items():
-            lines = refund_amounts.holders(shares, keys, fixed) or None
-            refund_amounts.spread(shares, {None: base}, currency.round, lines)
+            lines = refund_amounts.holders(shares, keys, fixed) if per_taxes else ()
+            if sum(shares[held].untaxed for held in lines) < -base:
+                lines = ()  # larger than those lines: over all
+            refund_amounts.spread(shares, {None: base}, currency.round, lines or None)
         cache[key] = shares
         return shares
 

@@ -244,6 +244,30 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
+    def test_paid_early_the_discount_is_taken_off_every_line(self):
+        """Paid early, the discount is taken off the lines as the payment
+        books it: per set of taxes ("included"), or as one line without tax
+        ("mixed", "excluded": a discount of the whole invoice), over all the
+        lines by their untaxed amounts; not off the untaxed lines alone."""
+        tax = self.company_data["default_tax_sale"]
+        for computation in ("included", "mixed", "excluded"):
+            with self.subTest(computation=computation):
+                invoice = self._create_paid_invoice(
+                    [
+                        {"price_unit": 100.0, "quantity": 5, "tax_ids": tax.ids},
+                        {"price_unit": 40.0, "tax_ids": []},
+                    ],
+                    payment_term=self._early_discount_term(computation),
+                )
+                taxed, untaxed = invoice.invoice_line_ids
+                shares = invoice._refund_invoice_shares()
+                # 2 % of 540.00 untaxed: 10.00 and 0.80.
+                self.assertAlmostEqual(shares[taxed.id].untaxed, 490.0)
+                self.assertAlmostEqual(shares[untaxed.id].untaxed, 39.2)
+                refund = self._refund(invoice, [{"line_id": taxed.id, "quantity": 1}])
+                self.assertAlmostEqual(refund.amount_untaxed, 98.0)
+                self.assertRefundSettled(refund)
+
     def test_paid_early_all_of_it_back_to_the_cent_tax_by_tax(self):
         """Paid early with a discount, on lines of several taxes, refunded in
         parts until all the customer paid is back: the tax of each rate and
