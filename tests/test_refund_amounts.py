@@ -2,15 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import (
-    CreditLine,
-    Share,
-    engine_line,
-    holders,
-    mirror_key,
-    refund_amounts,
-    spread,
-)
+from refund_amounts import CreditLine, engine_line, refund_amounts
+from refund_shares import Share, holders, mirror_key, spread
 
 
 def cents(value):

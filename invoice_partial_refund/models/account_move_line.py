@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero, float_round, formatLang
 
-from .. import refund_amounts
+from .. import refund_amounts, refund_shares
 
 #: What the refunds of an invoice line took, stored (see the fields).
 REFUNDED_TOTALS = (
@@ -165,7 +165,7 @@ class AccountMoveLine(models.Model):
         if refunded:
             return self[f"refunded_{basis}"]
         if share is None:
-            share = self._refund_shares().get(self, refund_amounts.Share())
+            share = self._refund_shares().get(self, refund_shares.Share())
         value = share.untaxed if basis == "price_subtotal" else share.total
         return self.currency_id.round(value)
 
@@ -181,7 +181,7 @@ class AccountMoveLine(models.Model):
         """Check a refund of ``amount`` or ``quantity`` (neither: the whole
         remainder) of this invoice line: what it refunds, see
         `refund_amounts.check_request`. ``share``: the line's
-        `refund_amounts.Share`, if the caller has it (`_refund_shares`)."""
+        `refund_shares.Share`, if the caller has it (`_refund_shares`)."""
         self.ensure_one()
         if amount is not None and self._refund_is_tax_only():
             raise UserError(
@@ -192,7 +192,7 @@ class AccountMoveLine(models.Model):
                 )
             )
         if share is None:
-            share = self._refund_shares().get(self, refund_amounts.Share())
+            share = self._refund_shares().get(self, refund_shares.Share())
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         line = refund_amounts.LineLeft(
             label=self.name or self.product_id.display_name or str(self.id),
@@ -308,7 +308,7 @@ class AccountMoveLine(models.Model):
         for index, (line, (amount, quantity)) in enumerate(
             zip(self, requests, strict=True)
         ):
-            share = shares.get(line, refund_amounts.Share())
+            share = shares.get(line, refund_shares.Share())
             try:
                 request = line._prepare_refund_request(amount, quantity, share)
                 credit_line = line._prepare_refund_amounts(
@@ -347,7 +347,7 @@ class AccountMoveLine(models.Model):
         for tax_data in tax_details["taxes_data"]:
             key = str(tax_data["tax"].id)
             if tax_data["is_reverse_charge"]:
-                taxes[refund_amounts.mirror_key(key)] = tax_data[
+                taxes[refund_shares.mirror_key(key)] = tax_data[
                     "raw_tax_amount_currency"
                 ]
                 continue
@@ -390,7 +390,7 @@ class AccountMoveLine(models.Model):
             shares = self._refund_shares()
         left = {}
         for line in self:
-            share = shares.get(line, refund_amounts.Share())
+            share = shares.get(line, refund_shares.Share())
             refund_lines = line.partial_refund_line_ids.filtered(
                 lambda rl: rl.state != "cancelled"
             )

@@ -9,7 +9,7 @@ from collections import defaultdict
 from odoo import _, models
 from odoo.exceptions import UserError
 
-from .. import refund_amounts
+from .. import refund_shares
 
 
 class AccountMoveRefundRoutingMixin(models.AbstractModel):
@@ -229,7 +229,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             )
 
     def _refund_invoice_shares(self):
-        """``{invoice line id: refund_amounts.Share}`` of this invoice's
+        """``{invoice line id: refund_shares.Share}`` of this invoice's
         product lines (see ``account.move.line._refund_shares``): one run of
         the tax engine over the invoice, kept for the transaction while its
         lines are unchanged (the wizard and a refund ask once per line)."""
@@ -257,12 +257,12 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             for tax_data in base_line["tax_details"]["taxes_data"]:
                 key = str(tax_data["tax"].id)
                 if tax_data["is_reverse_charge"]:
-                    key = refund_amounts.mirror_key(key)
+                    key = refund_shares.mirror_key(key)
                 if tax_data["tax"].amount_type == "fixed":
                     fixed.add(key)
                 taxes[key] = taxes.get(key, 0.0) + tax_data["tax_amount_currency"]
             if kind == "product":
-                shares[line.id] = refund_amounts.Share(
+                shares[line.id] = refund_shares.Share(
                     untaxed=self.direction_sign * line.amount_currency, taxes=taxes
                 )
         # A discount line (a global discount, a down payment deducted) lowers
@@ -271,27 +271,27 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         # gives back each tax as booked. Not others': their credit note lines
         # would bear taxes of more than their base (a voucher without tax).
         for line_id, discount in list(shares.items()):
-            holders = refund_amounts.holders(shares, discount.taxes, fixed)
+            holders = refund_shares.holders(shares, discount.taxes, fixed)
             weight = sum(shares[held].untaxed for held in holders)
             if discount.total < 0 and 0 < -discount.untaxed <= weight:
                 del shares[line_id]
                 parts = {**discount.taxes, None: discount.untaxed}
-                refund_amounts.spread(shares, parts, currency.round, holders)
+                refund_shares.spread(shares, parts, currency.round, holders)
         # The tax the invoice's early payment discount lines take off ("mixed"
         # terms: the tax is on the discounted base, paid early or not), then
         # the payment's discount: "included" terms book it per set of taxes,
         # each over the lines of its taxes; others as one line without tax,
         # a discount of the whole invoice, over all lines.
-        refund_amounts.spread(shares, early_discount_taxes, currency.round)
+        refund_shares.spread(shares, early_discount_taxes, currency.round)
         taxes, bases = self._get_partial_refund_early_discount_parts()
-        refund_amounts.spread(shares, taxes, currency.round)
+        refund_shares.spread(shares, taxes, currency.round)
         term = self.invoice_payment_term_id
         per_taxes = term.early_pay_discount_computation == "included"
         for keys, base in bases.items():
-            lines = refund_amounts.holders(shares, keys, fixed) if per_taxes else ()
+            lines = refund_shares.holders(shares, keys, fixed) if per_taxes else ()
             if sum(shares[held].untaxed for held in lines) < -base:
                 lines = ()  # larger than those lines: over all
-            refund_amounts.spread(shares, {None: base}, currency.round, lines or None)
+            refund_shares.spread(shares, {None: base}, currency.round, lines or None)
         cache[key] = shares
         return shares
 
@@ -323,7 +323,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                     continue
                 key = str(tax_rep.tax_id.id)
                 if tax_rep.factor_percent < 0:  # a reverse charge's own part
-                    key = refund_amounts.mirror_key(key)
+                    key = refund_shares.mirror_key(key)
                 taxes[key] -= part
         return dict(taxes), dict(bases)
 

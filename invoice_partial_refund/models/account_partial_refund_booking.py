@@ -107,7 +107,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             "ref": _("%(refund)s: %(reason)s", refund=refund.name, reason=reason),
             # Paid on the spot by the refund payment: no installments, no early
             # payment discount lines (Odoo's reversal keeps a "mixed" term, whose
-            # lines would lower the tax the shares give, `refund_amounts.spread`).
+            # lines would lower the tax the shares give, `refund_shares.spread`).
             "auto_post": "no",
             "invoice_payment_term_id": False,
             # Not rounded to the cash unit: it refunds exactly what was asked;

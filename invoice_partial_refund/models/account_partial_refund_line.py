@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .. import refund_amounts
+from .. import refund_shares
 
 
 class AccountPartialRefundLine(models.Model):
@@ -91,7 +91,7 @@ class AccountPartialRefundLine(models.Model):
 
     def _refunded_share(self, share):
         """What these refund lines of one invoice line took of it, as a
-        `refund_amounts.Share`.
+        `refund_shares.Share`.
 
         :param share: the invoice line's share, to spread the tax of a refund
             line recorded without its tax per tax over the line's taxes
@@ -112,4 +112,4 @@ class AccountPartialRefundLine(models.Model):
                 }
             for key, amount in line_taxes.items():
                 taxes[key] = taxes.get(key, 0.0) + amount
-        return refund_amounts.Share(untaxed=untaxed, taxes=taxes)
+        return refund_shares.Share(untaxed=untaxed, taxes=taxes)

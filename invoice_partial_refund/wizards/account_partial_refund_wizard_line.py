@@ -5,7 +5,7 @@ import math
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .. import refund_amounts
+from .. import refund_shares
 from ..refund_request import MAX_NUMBER
 
 #: What each line's preview computes (see `_compute_preview`).
@@ -66,7 +66,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
             invoice_line = line.invoice_line_id
             line.line_amount = (
                 invoice_line._refund_basis_value(
-                    share=shares.get(invoice_line, refund_amounts.Share())
+                    share=shares.get(invoice_line, refund_shares.Share())
                 )
                 if invoice_line
                 else 0.0

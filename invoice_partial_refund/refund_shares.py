@@ -1,0 +1,101 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A line's share of its invoice's books (`Share`) and how a discount is
+taken off the shares (`holders`, `spread`). Odoo-free, as `refund_amounts`,
+which builds on it: taxes keyed by the tax id as a string, as Odoo's tax
+engine keys its ``manual_tax_amounts``. Why shares: a line's amounts as
+*booked* differ from its own figures (rounding globally, Odoo spreads the
+invoice's cents over its lines; discount lines and early payment discounts
+lower what it was paid); refunds of a line add up to its share, of all
+lines to what the invoice booked."""
+
+from dataclasses import dataclass, field
+
+#: A reverse charge tax books its amount and the opposite (its mirror): kept
+#: under the tax's key with this suffix; their sum is what the customer paid.
+MIRROR = "/mirror"
+
+
+def mirror_key(key):
+    """The key of the mirror of the reverse charge tax ``key``."""
+    return key + MIRROR
+
+
+def is_mirror(key):
+    return key.endswith(MIRROR)
+
+
+@dataclass(frozen=True)
+class Share:
+    """Untaxed amount and tax per tax of an invoice line: as booked on the
+    invoice, refunded so far, or left to refund; ``spread``: a discount
+    line's or an early payment discount's part is in it (not the line's own
+    figures: a quantity refunds its part of it, not its price's)."""
+
+    untaxed: float = 0.0
+    taxes: dict = field(default_factory=dict)
+    spread: bool = False
+
+    @property
+    def tax(self):
+        return sum(self.taxes.values())
+
+    @property
+    def total(self):
+        return self.untaxed + self.tax
+
+    def minus(self, other, round_):
+        """This share less ``other``, rounded by ``round_`` (the currency's)."""
+        return Share(
+            untaxed=round_(self.untaxed - other.untaxed),
+            taxes={
+                key: round_(amount - other.taxes.get(key, 0.0))
+                for key, amount in self.taxes.items()
+            },
+            spread=self.spread,
+        )
+
+
+def holders(shares, keys, fixed):
+    """Ids of the lines of ``shares`` (``{id: Share}``) bearing the taxes
+    ``keys`` and no other but ``fixed`` ones (which Odoo's discounts leave
+    out), reverse charges' mirrors aside: the lines a discount of those
+    taxes is taken off, their credit note lines' taxes staying their base's."""
+    keys = {key for key in keys if not is_mirror(key)}
+    found = set()
+    for line_id, share in shares.items():
+        own = {key for key in share.taxes if not is_mirror(key)}
+        if share.untaxed > 0 and keys <= own <= keys | fixed:
+            found.add(line_id)
+    return found
+
+
+def spread(shares, amounts, round_, lines=None):
+    """Add ``amounts`` (``{tax key: amount}``, ``None`` for an untaxed
+    amount) to ``shares`` (``{id: Share}``, of ids ``lines`` only if given),
+    in place: each over the lines bearing it (all for an untaxed amount) by
+    their untaxed amounts, the last taking the rest, rounded by ``round_``
+    (the currency's); the shares then add up, each marked ``spread``."""
+    weights = {line_id: share.untaxed for line_id, share in shares.items()}
+    for key, amount in amounts.items():
+        bearing = [
+            line_id
+            for line_id, share in shares.items()
+            if (key is None or key in share.taxes)
+            and (lines is None or line_id in lines)
+        ]
+        weight = sum(weights[line_id] for line_id in bearing)
+        left = amount
+        for index, line_id in enumerate(bearing):
+            part = (
+                left
+                if index == len(bearing) - 1 or not weight
+                else round_(amount * weights[line_id] / weight)
+            )
+            share = shares[line_id]
+            taxes = dict(share.taxes)
+            if key is not None:
+                taxes[key] = round_(taxes[key] + part)
+            untaxed = round_(share.untaxed + (part if key is None else 0.0))
+            shares[line_id] = Share(untaxed, taxes, spread=True)
+            left -= part
