@@ -18,7 +18,10 @@ class AccountPartialRefundBooking(models.AbstractModel):
     gateway shares (`account.partial.refund.gateway`); no record of its own."""
 
     _name = "account.partial.refund.booking"
-    _inherit = ["account.partial.refund.booking.outcome.mixin"]
+    _inherit = [
+        "account.partial.refund.booking.outcome.mixin",
+        "account.partial.refund.booking.currency.mixin",
+    ]
     _description = "Partial Refund Booking"
 
     # ------------------------------------------------------------
@@ -347,21 +350,19 @@ class AccountPartialRefundBooking(models.AbstractModel):
     @api.model
     def _reconcile_with_credit_note(self, refund, payment, amount=None):
         """Reconcile ``payment`` with what it settles (`_get_settled_lines`); a
-        note on the refund if that no longer covers it. Paying ``amount`` of
-        a foreign refund in another currency (the company's, as Odoo's
-        register pays, or a third), it settles that amount at its date's
-        worth in the company's currency, the rest an exchange difference."""
+        note on the refund if that no longer covers it. Paying ``amount`` of a
+        foreign refund in another currency, it settles that amount at its
+        date's worth (`_reconcile_in_other_currency`)."""
         lines = self._open_receivable_lines(refund, payment)
-        settled = self.env["account.move.line"]
-        booked = abs(payment.amount_company_currency_signed)
         currencies = (payment.currency_id, refund.company_currency_id)
-        if amount and booked and refund.currency_id not in currencies:
+        if amount and refund.currency_id not in currencies:
             settled = self._get_settled_lines(refund)
             lines = lines.filtered(
                 lambda line: line in settled or line.move_id == payment.move_id
-            ).with_context(forced_rate_from_register_payment=amount / booked)
-        lines.reconcile()
-        self._book_exchange_difference(settled)
+            )
+            self._reconcile_in_other_currency(lines, settled, payment, amount)
+        else:
+            lines.reconcile()
         payment_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
@@ -377,24 +378,3 @@ class AccountPartialRefundBooking(models.AbstractModel):
                     credit_note=refund.credit_note_id._get_html_link(),
                 ),
             )
-
-    @api.model
-    def _book_exchange_difference(self, lines):
-        """Close ``lines`` settled in their currency but not in the company's
-        (paid in a third currency: matched in the company's, the only one both
-        share, at the payment's worth) by an exchange difference."""
-        # Residuals are stored rounded (`account.move.line._compute_amount_residual`).
-        left = lines.filtered(lambda line: not line.amount_residual_currency)
-        left = left.filtered("amount_residual")
-        if left:
-            values = left._prepare_exchange_difference_move_vals(
-                [{"amount_residual": line.amount_residual} for line in left],
-                exchange_date=max(left.mapped("date")),
-            )
-            exchange = left._create_exchange_difference_moves([values])
-            # Reversed when unmatched, as Odoo's (`account.partial.reconcile`).
-            exchange_lines = exchange.line_ids
-            partials = (
-                exchange_lines.matched_debit_ids | exchange_lines.matched_credit_ids
-            )
-            partials.exchange_move_id = exchange

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models.account_move_refund_guard_mixin import UNDOING_REFUNDS
 from .common import PartialRefundCommon
 
 
@@ -330,19 +331,57 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
                 self.assertAlmostEqual(refund._manual_amount(), refund.amount_total)
 
     def test_foreign_invoice_through_a_journal_in_a_third_currency(self):
-        """A yen invoice refunded through a bank journal in dinars: the
-        payment is worth its date's rate in the company's currency, in the
-        bank's books too, and the credit note (at the invoice's rate) closes
-        in yen, the rate's difference booked as an exchange difference, as
-        through a journal in the company's currency; no credit left open."""
-        journal = self.env["account.journal"].create(
-            {
-                "name": "Bank KWD",
-                "type": "bank",
-                "code": "BKWD3",
-                "currency_id": self.kwd.id,
-            }
+        """A foreign invoice refunded through a bank journal in a third
+        currency: the payment is the refund's amount at its date's rate, and
+        worth that rate in the company's currency, in the bank's books too;
+        the credit note (at the invoice's rate) closes in its currency, the
+        rates' difference booked as an exchange difference (a gain or a
+        loss), as through a journal in the company's currency; no credit is
+        left open, and Cancel refund undoes it all. Yen through dinars, the
+        yen weaker then stronger than on the invoice; dinars through yen."""
+        self.setup_other_currency(
+            "JPY",
+            rates=[("2019-01-01", 150.0), ("2019-02-01", 160.0), ("2019-03-01", 140.0)],
         )
+        for currency, journal_currency, date in (
+            (self.jpy, self.kwd, "2019-02-15"),
+            (self.jpy, self.kwd, "2019-03-01"),
+            (self.kwd, self.jpy, "2019-02-15"),
+        ):
+            with self.subTest(invoice=currency.name, journal=journal_currency.name):
+                journal = self._bank_journal(journal_currency)
+                invoice = self._create_paid_invoice(
+                    [{"price_unit": 10000.0}], currency=currency
+                )
+                line = invoice.invoice_line_ids
+                refund = self._refund(
+                    invoice,
+                    [{"line_id": line.id, "amount": 1234.0}],
+                    journal_id=journal.id,
+                    date=date,
+                )
+                payment = refund.payment_id
+                self.assertEqual(payment.currency_id, journal_currency)
+                self.assertAlmostEqual(
+                    payment.amount,
+                    currency._convert(
+                        refund.amount_total,
+                        journal_currency,
+                        self.env.company,
+                        refund.date,
+                    ),
+                )
+                self._check_third_currency_books(refund, [payment])
+                refund.action_cancel_refund()
+                self._check_nothing_open()
+                self.assertEqual(line.refundable_amount, line.price_subtotal)
+
+    def test_third_currency_payments_settling_part_of_a_credit_note(self):
+        """Payments in a third currency that each settle part of a foreign
+        credit note (a gateway's share pending, the rest paid by hand): each
+        settles its amount in the credit note's currency, whatever the
+        company's currency matched, and the last closes it."""
+        journal = self._bank_journal(self.kwd)
         invoice = self._create_paid_invoice(
             [{"price_unit": 10000.0}], currency=self.jpy
         )
@@ -351,44 +390,79 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             [{"line_id": invoice.invoice_line_ids.id, "amount": 1234.0}],
             journal_id=journal.id,
         )
-        company_currency = self.env.company.currency_id
-        payment = refund.payment_id
-        # 1 419 yen at 160 yen and 0.31 dinar to the dollar on its date.
-        self.assertAlmostEqual(refund.amount_total, 1419.0)
-        self.assertEqual(payment.currency_id, self.kwd)
-        self.assertAlmostEqual(payment.amount, 2.749)
-        liquidity = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id != payment.destination_account_id
-        )
-        self.assertRecordValues(
-            liquidity, [{"amount_currency": -2.749, "balance": -8.87}]
-        )
+        booking = self.env["account.partial.refund.booking"]
+        # Its payment undone and the credit note open again, as Cancel refund
+        # undoes them (see the guard), the exchange difference with them.
+        undoing = self.env.cr.cache.setdefault(UNDOING_REFUNDS, set())
+        undoing.add(refund.id)
+        try:
+            refund.credit_note_id.line_ids.remove_move_reconcile()
+            booking._cancel_payments(refund.payment_id)
+        finally:
+            undoing.discard(refund.id)
         credit_note = refund.credit_note_id
-        # At the invoice's rate: 1 419 yen at 150 to the dollar.
-        self.assertAlmostEqual(-credit_note.amount_total_signed, 9.46)
+        self.assertAlmostEqual(credit_note.amount_residual, 1419.0)
+        method_line = journal.outbound_payment_method_line_ids[:1]
+        first = booking._create_payment(refund, 1000.0, journal, method_line)
+        self.assertAlmostEqual(credit_note.amount_residual, 419.0)
+        # What is left, at the credit note's rate (150 yen to the dollar).
+        self.assertAlmostEqual(-credit_note.amount_residual_signed, 2.79)
+        second = booking._create_payment(refund, 419.0, journal, method_line)
+        self._check_third_currency_books(refund, [first, second])
+
+    def _bank_journal(self, currency):
+        code = f"B3{currency.name}"
+        return self.env["account.journal"].search(
+            [("code", "=", code), ("company_id", "=", self.env.company.id)]
+        ) or self.env["account.journal"].create(
+            {
+                "name": f"Bank {currency.name} 3",
+                "type": "bank",
+                "code": code,
+                "currency_id": currency.id,
+            }
+        )
+
+    def _check_third_currency_books(self, refund, payments):
+        credit_note = refund.credit_note_id
+        company_currency = self.env.company.currency_id
+        booked = 0.0
+        for payment in payments:
+            liquidity = payment.move_id.line_ids.filtered(
+                lambda line, p=payment: line.account_id != p.destination_account_id
+            )
+            # Worth its date's rate, in the bank's books too.
+            worth = payment.currency_id._convert(
+                payment.amount, company_currency, self.env.company, payment.date
+            )
+            self.assertAlmostEqual(liquidity.balance, -worth)
+            booked -= liquidity.balance
         self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
         self.assertTrue(company_currency.is_zero(credit_note.amount_residual_signed))
-        receivable = (credit_note | payment.move_id).line_ids.filtered(
+        receivable = (credit_note | payments[0].move_id).line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
+        for payment in payments:
+            receivable |= payment.move_id.line_ids.filtered("reconciled")
         self.assertTrue(all(receivable.mapped("reconciled")))
         self.assertEqual(len(receivable.full_reconcile_id), 1)
         matched = receivable.full_reconcile_id.reconciled_line_ids
-        exchange = (matched - receivable).move_id
-        self.assertEqual(len(exchange), 1)
+        exchanges = (matched - receivable).move_id
         self.assertEqual(
-            exchange.journal_id, self.env.company.currency_exchange_journal_id
+            exchanges.journal_id, self.env.company.currency_exchange_journal_id
         )
-        self.assertEqual(exchange.state, "posted")
-        exchange_receivable = exchange.line_ids.filtered(
+        self.assertEqual(set(exchanges.mapped("state")), {"posted"})
+        # The rates' difference: the credit note's value less the payments'.
+        exchange_receivable = exchanges.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        self.assertAlmostEqual(sum(exchange_receivable.mapped("balance")), 9.46 - 8.87)
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
-        # Cancelled: the exchange difference is reversed with the match, as
-        # Odoo's own, and nothing is left open on the customer's account.
-        refund.action_cancel_refund()
-        self.assertEqual(exchange.reversal_move_ids.state, "posted")
+        self.assertAlmostEqual(
+            sum(exchange_receivable.mapped("balance")),
+            -credit_note.amount_total_signed - booked,
+        )
+        self._check_nothing_open()
+
+    def _check_nothing_open(self):
         open_lines = self.env["account.move.line"].search(
             [
                 ("partner_id", "=", self.partner_a.id),
@@ -399,8 +473,6 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         )
         self.assertFalse(open_lines)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
-        line = invoice.invoice_line_ids
-        self.assertEqual(line.refundable_amount, line.price_subtotal)
 
     def test_foreign_invoice_through_a_journal_in_the_company_currency(self):
         """A bank journal set to the company's currency pays a yen invoice's
