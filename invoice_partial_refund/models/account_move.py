@@ -308,9 +308,8 @@ class AccountMove(models.Model):
 
     def _check_partial_refund_total(self, amount):
         """Refuse a refund of ``amount`` that would take the refunds of this
-        invoice beyond what the customer paid: a discount line lowers the
-        total, an early payment discount what was paid of it, and credit
-        notes made with Odoo's own "Credit Note" button count too."""
+        invoice beyond what the customer paid (`_get_partial_refund_totals`:
+        discounts, write-offs and Odoo's own credit notes counted)."""
         self.ensure_one()
         left = self._get_partial_refund_totals()[1]
         if self.currency_id.compare_amounts(amount, left) > 0:
@@ -318,7 +317,8 @@ class AccountMove(models.Model):
                 _(
                     "This refund of %(amount)s would take the refunds of %(invoice)s "
                     "beyond what the customer paid: %(left)s is left (discount lines, "
-                    "early payment discounts and other credit notes included).",
+                    "early payment discounts, write-offs and other credit notes "
+                    "included).",
                     amount=self.currency_id.format(amount),
                     invoice=self.name,
                     left=self.currency_id.format(left),

@@ -76,6 +76,10 @@ registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Awaiting manual refund)",
         },
         {
+            content: "Its status bar shows its own steps, not a gateway's",
+            trigger: ".o_form_view .o_statusbar_status:not(:contains(Pending at gateway)):contains(Refunded)",
+        },
+        {
             content: "Back to the invoice",
             trigger: ".o_breadcrumb .breadcrumb-item:eq(1) a",
             run: "click",
@@ -98,6 +102,10 @@ registry.category("web_tour.tours").add("invoice_partial_refund_tour", {
         {
             content: "And the invoice says it is partially refunded",
             trigger: ".badge:contains(Partially refunded)",
+        },
+        {
+            content: "Odoo's Credit Note, refused while refunds stand, is not offered",
+            trigger: ".o_form_view .o_form_statusbar:has(button[name=action_open_partial_refund_wizard]):not(:has(button[name=action_reverse]))",
         },
     ],
 });
