@@ -286,7 +286,7 @@ def shown_line(
         # Exact whichever way the engine's float arithmetic falls.
         return round_(raw - 1e-7) == round_(raw + 1e-7) == round_(target)
 
-    if own and (has_tax or gives(quantity, *own, round_=round_amount or own_round)):
+    if own and gives(quantity, *own, round_=round_amount or own_round):
         return (quantity, *own)
     if quantity > 0:
         per_unit = target / quantity

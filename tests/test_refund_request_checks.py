@@ -276,3 +276,17 @@ def test_without_tax_an_amount_no_price_gives_is_refused():
         )
         is None
     )
+
+
+def test_with_a_tax_the_line_price_that_does_not_give_the_amount_is_not_shown():
+    # The last of 3 x 1.01 less 50 %: 1.52 booked, 0.51 twice refunded, 0.50
+    # left; 1.01 less 50 % shows 0.51.
+    assert shown_line(
+        0.5,
+        0.0,
+        1.0,
+        own=(1.01, 50.0),
+        has_tax=True,
+        digits=CENTS,
+        round_amount=EUR.round,
+    ) == (1.0, 0.5, 0.0)
