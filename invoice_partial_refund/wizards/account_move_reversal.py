@@ -10,7 +10,7 @@ import math
 from lxml import etree
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.module import get_manifest
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.view_validation import get_expression_field_names
@@ -184,16 +184,19 @@ class AccountMoveReversal(models.TransientModel):
         may read, in the domain of the form (or of the field), evaluated as
         the web client does on the values the wizard computes for it (Latin
         America's document types of the invoice's letter)."""
-        domain = node.get("domain") or field.domain or []
-        if callable(domain):
-            domain = domain(self)
+        # The field's domain as the web client has it (its company's records
+        # for a company-checked one), unless the form sets its own.
+        domain = node.get("domain") or field._description_domain(self.env) or []
         if isinstance(domain, str):
             # An expression this cannot evaluate: unchecked, as a form's
             # choices would be all that the user reads.
             domain = _evaluate(self._new_for_partial_refund(invoice), domain, [])
         comodel = self.env[field.comodel_name]
-        if comodel.search_count([("id", "=", value), *domain], limit=1):
-            return None
+        try:
+            if comodel.search_count([("id", "=", value), *domain], limit=1):
+                return None
+        except AccessError:
+            pass  # none the user may read
         return _(
             "one of the choices the credit note options offer for %(invoice)s",
             invoice=invoice.display_name,
@@ -300,12 +303,19 @@ def _evaluate(record, expression, failed):
     ``record``'s values as the web client has them (ids for relations), or
     ``failed`` when it cannot be."""
     used = get_expression_field_names(expression) & set(record._fields)
+    env = record.env
     try:
         values = {
-            name: record._fields[name].convert_to_read(
-                record[name], record, use_display_name=False
-            )
-            for name in used
+            "uid": env.uid,
+            "allowed_company_ids": env.companies.ids,
+            "current_company_id": env.company.id,
+            "context": dict(env.context),
+            **{
+                name: record._fields[name].convert_to_read(
+                    record[name], record, use_display_name=False
+                )
+                for name in used
+            },
         }
         return safe_eval(expression, values)
     except Exception:  # noqa: BLE001
