@@ -271,9 +271,11 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         # gives back each tax as booked. Not others': their credit note lines
         # would bear taxes of more than their base (a voucher without tax).
         for line_id, discount in list(shares.items()):
+            if discount.total >= 0:
+                continue
             holders = refund_shares.holders(shares, discount.taxes, fixed)
             weight = sum(shares[held].untaxed for held in holders)
-            if discount.total < 0 and 0 < -discount.untaxed <= weight:
+            if 0 < -discount.untaxed <= weight:
                 del shares[line_id]
                 parts = {**discount.taxes, None: discount.untaxed}
                 refund_shares.spread(shares, parts, currency.round, holders)

@@ -241,9 +241,9 @@ class AccountPartialRefundBooking(models.AbstractModel):
             if refund.refund_via == "gateway"
             else []
         )
-        # Gateway refunds are written by the business code only (no ACL).
-        self.env["account.partial.refund.gateway"].sudo().create(
-            [
+        for share in shares:
+            # Gateway refunds are written by the business code only (no ACL).
+            self.env["account.partial.refund.gateway"].sudo().create(
                 {
                     "refund_id": refund.id,
                     "gateway": share["gateway"],
@@ -252,10 +252,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
                     "payment_reference": share["reference"],
                     "amount": share["amount"],
                 }
-                for share in shares
-            ]
-        )
-        remaining = currency.round(remaining - sum(s["amount"] for s in shares))
+            )
+            remaining = currency.round(remaining - share["amount"])
         if not currency.is_zero(remaining):
             method_line = refund.payment_method_line_id
             payment = self._create_payment(
