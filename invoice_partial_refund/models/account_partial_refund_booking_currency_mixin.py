@@ -33,7 +33,7 @@ class AccountPartialRefundBookingCurrencyMixin(models.AbstractModel):
             # taken for the payment's currency too.
             left = self._book_third_currency_worth(settled, payment, amount, booked)
             lines.reconcile()
-            self._book_third_currency_rest(left, payment.date)
+            self._book_third_currency_rest(left, payment)
 
     @api.model
     def _book_third_currency_worth(self, settled, payment, amount, booked):
@@ -67,25 +67,25 @@ class AccountPartialRefundBookingCurrencyMixin(models.AbstractModel):
         return left
 
     @api.model
-    def _book_third_currency_rest(self, left, date):
+    def _book_third_currency_rest(self, left, payment):
         """Leave each line of ``left`` (``{line: its residual in its currency
-        once settled}``) that residual: matched in the company's currency,
-        its currency was taken at its own rate, not the payment's."""
-        lines = self.env["account.move.line"].concat(
-            *(
-                line
-                for line, residual in left.items()
-                if not line.reconciled
-                and line.currency_id.compare_amounts(
-                    line.amount_residual_currency, residual
-                )
-            )
-        )
-        amounts = [
-            {"amount_residual_currency": line.amount_residual_currency - left[line]}
-            for line in lines
-        ]
-        self._book_exchange_lines(lines, amounts, date)
+        once settled}``) that residual where ``payment`` settles part of it:
+        matched in the company's currency, Odoo took its currency at its own
+        rate and rounded; the match books what the payment settles of it."""
+        for line, residual in left.items():
+            if line.reconciled:
+                continue  # settled in full: Odoo's match closes it
+            delta = line.currency_id.round(residual - line.amount_residual_currency)
+            if line.currency_id.is_zero(delta):
+                continue
+            # Credit lines, matched by the payment's debit line.
+            partial = line.matched_debit_ids.filtered(
+                lambda part: part.debit_move_id.move_id == payment.move_id
+            )[-1:]
+            # The match is Odoo's, written as superuser as Odoo writes it; the
+            # residuals follow the matches, not their amounts: computed again.
+            partial.sudo().credit_amount_currency += delta
+            line._compute_amount_residual()
 
     @api.model
     def _book_exchange_lines(self, lines, amounts, date):

@@ -380,15 +380,33 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         """Payments in a third currency that each settle part of a foreign
         credit note (a gateway's share pending, the rest paid by hand): each
         settles its amount in the credit note's currency, whatever the
-        company's currency matched, and the last closes it."""
-        journal = self._bank_journal(self.kwd)
+        company's currency matched at the credit note's rate and rounded, and
+        the last closes it. Yen through dinars, the payment worth less than
+        the yen it settles; dinars through yen, worth more (a cent of the
+        company's is worth more than a fils there)."""
+        self.setup_other_currency(
+            "KWD",
+            rates=[("2019-01-01", 0.30), ("2019-02-01", 0.31), ("2019-03-01", 0.29)],
+        )
+        for currency, journal_currency, date, first_amount in (
+            (self.jpy, self.kwd, "2019-02-15", 1000.0),
+            (self.kwd, self.jpy, "2019-03-01", 500.0),
+        ):
+            with self.subTest(invoice=currency.name, journal=journal_currency.name):
+                self._check_paid_in_parts(
+                    currency, journal_currency, date, first_amount
+                )
+
+    def _check_paid_in_parts(self, currency, journal_currency, date, first_amount):
+        journal = self._bank_journal(journal_currency)
         invoice = self._create_paid_invoice(
-            [{"price_unit": 10000.0}], currency=self.jpy
+            [{"price_unit": 10000.0}], currency=currency
         )
         refund = self._refund(
             invoice,
             [{"line_id": invoice.invoice_line_ids.id, "amount": 1234.0}],
             journal_id=journal.id,
+            date=date,
         )
         booking = self.env["account.partial.refund.booking"]
         # Its payment undone and the credit note open again, as Cancel refund
@@ -401,13 +419,19 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         finally:
             undoing.discard(refund.id)
         credit_note = refund.credit_note_id
-        self.assertAlmostEqual(credit_note.amount_residual, 1419.0)
+        total = refund.amount_total
+        self.assertAlmostEqual(credit_note.amount_residual, total)
+        value = -credit_note.amount_total_signed
         method_line = journal.outbound_payment_method_line_ids[:1]
-        first = booking._create_payment(refund, 1000.0, journal, method_line)
-        self.assertAlmostEqual(credit_note.amount_residual, 419.0)
-        # What is left, at the credit note's rate (150 yen to the dollar).
-        self.assertAlmostEqual(-credit_note.amount_residual_signed, 2.79)
-        second = booking._create_payment(refund, 419.0, journal, method_line)
+        first = booking._create_payment(refund, first_amount, journal, method_line)
+        rest = currency.round(total - first_amount)
+        self.assertAlmostEqual(credit_note.amount_residual, rest)
+        # What is left, at the credit note's rate.
+        self.assertAlmostEqual(
+            -credit_note.amount_residual_signed,
+            self.env.company.currency_id.round(value * rest / total),
+        )
+        second = booking._create_payment(refund, rest, journal, method_line)
         self._check_third_currency_books(refund, [first, second])
 
     def _bank_journal(self, currency):
