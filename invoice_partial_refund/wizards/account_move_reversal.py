@@ -193,10 +193,11 @@ class AccountMoveReversal(models.TransientModel):
             domain = _evaluate(self._new_for_partial_refund(invoice), domain, [])
         comodel = self.env[field.comodel_name]
         try:
-            if comodel.search_count([("id", "=", value), *domain], limit=1):
-                return None
+            offered = comodel.search_count([("id", "=", value), *domain], limit=1)
         except AccessError:
-            pass  # none the user may read
+            offered = 0  # none of a model the user may not read
+        if offered:
+            return None
         return _(
             "one of the choices the credit note options offer for %(invoice)s",
             invoice=invoice.display_name,
