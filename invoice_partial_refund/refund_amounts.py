@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 try:  # within the addon
-    from .refund_shares import is_mirror, mirror_key
+    from .refund_shares import Taxed, is_mirror, mirror_key
 except ImportError:  # alone, as tier 1 imports it
-    from refund_shares import is_mirror, mirror_key
+    from refund_shares import Taxed, is_mirror, mirror_key
 
 
 @dataclass(frozen=True)
-class CreditLine:
+class CreditLine(Taxed):
     """The credit note line of one refund request: it books ``untaxed`` and
     ``taxes``, handed to Odoo's tax engine as the line's manual tax amounts
     (`manual_tax_amounts`), and shows ``quantity``, ``price_unit`` and
@@ -31,14 +31,6 @@ class CreditLine:
     bases: dict
     #: the refunded quantity is on the line: sale counts it as returned
     carries_quantity: bool
-
-    @property
-    def tax(self):
-        return sum(self.taxes.values())
-
-    @property
-    def total(self):
-        return self.untaxed + self.tax
 
     def manual_tax_amounts(self):
         """The ``manual_tax_amounts`` of the tax engine's base line for this

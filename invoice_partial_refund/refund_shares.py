@@ -25,16 +25,9 @@ def is_mirror(key):
     return key.endswith(MIRROR)
 
 
-@dataclass(frozen=True)
-class Share:
-    """Untaxed amount and tax per tax of an invoice line: as booked on the
-    invoice, refunded so far, or left to refund; ``spread``: a discount
-    line's or an early payment discount's part is in it (not the line's own
-    figures: a quantity refunds its part of it, not its price's)."""
-
-    untaxed: float = 0.0
-    taxes: dict = field(default_factory=dict)
-    spread: bool = False
+class Taxed:
+    """An untaxed amount (``untaxed``) and a tax per tax (``taxes``): their
+    sum, for `Share` and `refund_amounts.CreditLine`."""
 
     @property
     def tax(self):
@@ -43,6 +36,18 @@ class Share:
     @property
     def total(self):
         return self.untaxed + self.tax
+
+
+@dataclass(frozen=True)
+class Share(Taxed):
+    """Untaxed amount and tax per tax of an invoice line: as booked on the
+    invoice, refunded so far, or left to refund; ``spread``: a discount
+    line's or an early payment discount's part is in it (not the line's own
+    figures: a quantity refunds its part of it, not its price's)."""
+
+    untaxed: float = 0.0
+    taxes: dict = field(default_factory=dict)
+    spread: bool = False
 
     def minus(self, other, round_):
         """This share less ``other``, rounded by ``round_`` (the currency's)."""

@@ -316,12 +316,14 @@ class AccountPartialRefundBooking(models.AbstractModel):
         return payment
 
     @api.model
-    def _get_settled_lines(self, refund):
+    def _get_settled_lines(self, refund, lines=None):
         """What a payment to the customer settles: the credit note's open
-        line, else those of the gateway refunds the customer's bank returned."""
-        owed = self._open_receivable_lines(refund).filtered(
-            lambda line: line.amount_residual < 0
-        )
+        line, else those of the gateway refunds the customer's bank returned
+        (among ``lines``, ``refund``'s open receivable lines if the caller
+        has them)."""
+        if lines is None:
+            lines = self._open_receivable_lines(refund)
+        owed = lines.filtered(lambda line: line.amount_residual < 0)
         return owed.filtered(lambda line: line.move_id == refund.credit_note_id) or owed
 
     @api.model
@@ -354,7 +356,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         lines = self._open_receivable_lines(refund, payment)
         currencies = (payment.currency_id, refund.company_currency_id)
         if amount and refund.currency_id not in currencies:
-            settled = self._get_settled_lines(refund)
+            settled = self._get_settled_lines(refund, lines)
             lines = lines.filtered(
                 lambda line: line in settled or line.move_id == payment.move_id
             )
