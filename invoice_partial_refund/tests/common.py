@@ -154,6 +154,34 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         self.env.cr.cache.pop("invoice_partial_refund.shares", None)
         self.env.invalidate_all()
 
+    def _counts(self, invoice=None):
+        """What a refund writes: refunds, moves, payments, the invoice's
+        messages and what its lines show as refunded."""
+        invoice = invoice or self.invoice
+        # Counted as superuser: records of every company.
+        env = self.env(su=True)
+        return {
+            "account.partial.refund": env["account.partial.refund"].search_count([]),
+            "account.move": env["account.move"].search_count([]),
+            "account.payment": env["account.payment"].search_count([]),
+            "mail.message": env["mail.message"].search_count(
+                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+            ),
+            "refunded": invoice.invoice_line_ids.mapped("refunded_price_total"),
+        }
+
+    def _open_receivable_lines(self, partner=None):
+        """The customer's posted receivable lines left open (no credit may
+        be left from a refund)."""
+        return self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", (partner or self.partner_a).id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+
     def _partner_balance(self, partner=None, company=None):
         """Receivable balance of the partner in company currency, posted
         entries only."""
@@ -340,19 +368,3 @@ class RefusedRefundCommon(PartialRefundCommon):
             [{"price_unit": 100.0}, {"price_unit": 40.0, "quantity": 4}]
         )
         cls.line, cls.line_qty = cls.invoice.invoice_line_ids
-
-    def _counts(self, invoice=None):
-        """What a refund writes: refunds, moves, payments, the invoice's
-        messages and what its lines show as refunded."""
-        invoice = invoice or self.invoice
-        # Counted as superuser: records of every company.
-        env = self.env(su=True)
-        return {
-            "account.partial.refund": env["account.partial.refund"].search_count([]),
-            "account.move": env["account.move"].search_count([]),
-            "account.payment": env["account.payment"].search_count([]),
-            "mail.message": env["mail.message"].search_count(
-                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
-            ),
-            "refunded": invoice.invoice_line_ids.mapped("refunded_price_total"),
-        }

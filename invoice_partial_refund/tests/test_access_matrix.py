@@ -797,16 +797,6 @@ class AccessMatrixCommon(PartialRefundCommon):
             ),
         }
 
-    def _open_receivable_lines(self, partner=None):
-        return self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", (partner or self.partner_a).id),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("parent_state", "=", "posted"),
-            ]
-        )
-
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(AccessMatrixCommon):

@@ -573,15 +573,7 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertAlmostEqual(reversal.amount_total, credit_note.amount_total)
         self.assertTrue(credit_note.currency_id.is_zero(reversal.amount_residual))
         self.assertAlmostEqual(self._partner_balance(), 0.0)
-        open_items = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", self.partner_a.id),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("parent_state", "=", "posted"),
-            ]
-        )
-        self.assertFalse(open_items)
+        self.assertFalse(self._open_receivable_lines())
         self.assertAlmostEqual(line.refundable_amount, 100.0, msg="refundable again")
         self.assertFalse(self._activities(refund))
         with self.assertRaisesRegex(

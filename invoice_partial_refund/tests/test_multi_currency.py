@@ -487,15 +487,7 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         self._check_nothing_open()
 
     def _check_nothing_open(self):
-        open_lines = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", self.partner_a.id),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-            ]
-        )
-        self.assertFalse(open_lines)
+        self.assertFalse(self._open_receivable_lines())
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_foreign_invoice_through_a_journal_in_the_company_currency(self):

@@ -221,6 +221,8 @@ class TestRounding(PartialRefundCommon):
         refunds |= self._refund(
             invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}]
         )
+        for refund in refunds:
+            self.assertRefundSettled(refund)
         moves = invoice | payment.move_id | refunds.credit_note_id
         for tax in taxes:
             tax_amount = sum(

@@ -210,12 +210,10 @@ class TestTaxKinds(PartialRefundCommon):
         invoice = self._create_paid_invoice(lines)
         first, second, _discount = invoice.invoice_line_ids
         refunds = self._refund(invoice, [{"line_id": first.id}])
-        counted = ("account.move", "account.partial.refund", "account.payment")
-        before = {model: self.env[model].search_count([]) for model in counted}
+        before = self._counts(invoice)
         with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
             self._refund(invoice, [{"line_id": second.id}])
-        after = {model: self.env[model].search_count([]) for model in counted}
-        self.assertEqual(after, before)
+        self.assertEqual(self._counts(invoice), before)
         left = invoice.partial_refundable_amount
         amount = left if second._refund_basis() == "price_total" else None
         if amount is None:  # the untaxed amount whose total is what is left
