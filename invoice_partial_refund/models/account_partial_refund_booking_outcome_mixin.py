@@ -6,6 +6,7 @@ return by the customer's bank, the payment by hand when it refused)."""
 
 from odoo import _, api, fields, models
 
+from .. import utils
 from .account_move_refund_guard_mixin import UNDOING_REFUNDS
 
 
@@ -100,7 +101,7 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
             payment = tx.payment_id
             self._reconcile_with_credit_note(refund, payment)
             return payment
-        journal = share.source_payment_id.journal_id
+        journal = self._get_gateway_journal(share, share.source_payment_id.journal_id)
         method_line = journal.outbound_payment_method_line_ids.filtered(
             lambda line: not line.payment_provider_id
         )[:1]
@@ -120,7 +121,7 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         :return: the inbound payment
         """
         share.ensure_one()
-        journal = share.refund_payment_id.journal_id
+        journal = self._get_gateway_journal(share, share.refund_payment_id.journal_id)
         method_line = journal.inbound_payment_method_line_ids.filtered(
             lambda line: not line.payment_provider_id
         )[:1]
@@ -138,6 +139,34 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
                 reference=share.gateway_reference,
             ),
         )
+
+    @api.model
+    def _get_gateway_journal(self, share, journal):
+        """Where what ``share``'s gateway moved is booked: ``journal``, that
+        of the gateway's payment. When it was archived since (Odoo posts
+        nothing in it), the refund's manual journal, else the invoice's of
+        now, as a fallback books: the money moved, it must be booked; a note
+        on the refund says where."""
+        if journal.active:
+            return journal
+        refund = share.refund_id
+        booked = refund.payment_method_line_id.journal_id
+        if not booked.active:
+            booked = refund.move_id._get_partial_refund_method_line(
+                refund_via="manual"
+            ).journal_id
+        utils.post_internal_note(
+            refund,
+            _(
+                "The journal %(archived)s of the %(gateway)s payment is archived: "
+                "what %(gateway)s moved for %(reference)s is booked in %(journal)s.",
+                archived=journal.display_name,
+                gateway=dict(share._fields["gateway"].selection)[share.gateway],
+                reference=share.gateway_reference or share.payment_reference,
+                journal=booked.display_name,
+            ),
+        )
+        return booked
 
     @api.model
     def _book_gateway_fallback(self, share, date=None):

@@ -58,8 +58,38 @@ class AccountPartialRefundWebhookEvent(models.Model):
                 error = invalid
                 continue
             Event = self.with_company(company)
-            return [Event._process(gateway, event, company) for event in events]
+            companies = self._get_account_companies(gateway, company)
+            return [Event._process(gateway, event, companies) for event in events]
         raise error
+
+    @api.model
+    def _get_account_companies(self, gateway, company):
+        """The companies that refund through the account whose webhook secret
+        ``company`` holds: itself, and for GoCardless every company with the
+        same account (the same access token and address), e.g. as the
+        18.0.2.0.0 migration leaves one former global account. GoCardless
+        sends each of the account's events to each of its webhook addresses:
+        the first that checks out applies it, whichever company it is about.
+        """
+        company = company.sudo()
+        token = company.partial_refund_gocardless_access_token
+        if gateway != "gocardless" or not token:
+            return company
+        return company.search(
+            [
+                ("partial_refund_gocardless_access_token", "=", token),
+                (
+                    "partial_refund_gocardless_environment",
+                    "=",
+                    company.partial_refund_gocardless_environment,
+                ),
+                (
+                    "partial_refund_gocardless_api_base",
+                    "=",
+                    company.partial_refund_gocardless_api_base,
+                ),
+            ]
+        )
 
     @api.model
     def _get_webhook_clients(self, gateway, payload, company_id=None):
@@ -126,7 +156,7 @@ class AccountPartialRefundWebhookEvent(models.Model):
         return providers
 
     @api.model
-    def _process(self, gateway, event, company):
+    def _process(self, gateway, event, companies):
         """Apply a verified `WebhookEvent` once.
 
         The event is recorded as processed only once it was applied, in the
@@ -135,8 +165,9 @@ class AccountPartialRefundWebhookEvent(models.Model):
         read from the event, whose snapshot may be older than another one
         already applied.
 
-        :param company: the company whose account signed the event: only its
-            refunds (and its branches') are looked at
+        :param companies: the companies whose account signed the event (see
+            `_get_account_companies`): only their refunds (and their
+            branches') are looked at
         :return: True when processed now, False for a duplicate or an event
             about a refund this addon did not make
         """
@@ -149,11 +180,13 @@ class AccountPartialRefundWebhookEvent(models.Model):
             [
                 ("gateway", "=", gateway),
                 ("gateway_reference", "=", event.refund_reference),
-                # Its branches' refunds too, made through its account.
-                ("company_id", "child_of", company.id),
+                # Their branches' refunds too, made through their account.
+                ("company_id", "child_of", companies.ids),
             ],
             limit=1,
         )
+        # Applied in its own company (that of the account may be another).
+        share = share.with_company(share.company_id)
         try:
             with self.env.cr.savepoint():
                 self._apply_and_record(gateway, event, share)

@@ -405,6 +405,102 @@ class TestCredentialsPerCompany(CredentialsCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestSharedGoCardlessAccount(CredentialsCommon):
+    """Companies A and B refund through one GoCardless account (as the
+    18.0.2.0.0 migration leaves one former global account): GoCardless sends
+    each of the account's events to each of its addresses, whichever
+    company the refund is of."""
+
+    def setUp(self):
+        super().setUp()
+        self.company_b.write(
+            {
+                "partial_refund_gocardless_access_token": self.fake_gocardless.secret,
+                "partial_refund_gocardless_webhook_secret": (
+                    self.fake_gocardless.webhook_secret
+                ),
+                "partial_refund_gocardless_api_base": self.fake_gocardless.url,
+            }
+        )
+
+    def _gocardless_refund(self, company, journal, amount):
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=company, pay=False
+        )
+        reference = self.fake_gocardless.add_payment(
+            self._minor(invoice.amount_total, invoice.currency_id),
+            invoice.currency_id.name,
+        )
+        payment = self._pay(invoice, journal)
+        payment.write(
+            {"refund_gateway": "gocardless", "refund_gateway_reference": reference}
+        )
+        return self._refund(
+            invoice.with_company(company),
+            [{"line_id": invoice.invoice_line_ids.id, "amount": amount}],
+        )
+
+    def _paid_at_gocardless(self, refunds):
+        self._run_gateway_job()
+        shares = refunds.gateway_ids
+        self.assertEqual(shares.mapped("state"), ["pending"] * len(refunds))
+        for share in shares:
+            self.fake_gocardless.set_status(share.gateway_reference, "paid")
+        return self.fake_gocardless.signed_webhook(
+            [{"action": "paid", "refund": share.gateway_reference} for share in shares]
+        )
+
+    def assertBookedIn(self, refund, company):
+        self.assertEqual(
+            (refund.gateway_ids.state, refund.state), ("succeeded", "done")
+        )
+        self.assertEqual(refund.gateway_ids.refund_payment_id.company_id, company)
+        self.assertRefundSettled_any(refund)
+        self.assertAlmostEqual(self._partner_balance(company=company), 0.0)
+
+    def test_address_without_company(self):
+        """One batch about a refund of each company, on the address checked
+        against every company's secret: each is settled in its company,
+        once."""
+        refund_a = self._gocardless_refund(self.company_a, self.bank_journal, 20.0)
+        refund_b = self._gocardless_refund(self.company_b, self.bank_journal_b, 30.0)
+        payload, headers = self._paid_at_gocardless(refund_a | refund_b)
+        Event = self.env["account.partial.refund.webhook.event"].sudo()
+        self.assertEqual(
+            Event._handle_webhook("gocardless", payload, headers), [True, True]
+        )
+        self.assertBookedIn(refund_a, self.company_a)
+        self.assertBookedIn(refund_b, self.company_b)
+        # Delivered again: nothing booked twice.
+        self.assertEqual(
+            Event._handle_webhook("gocardless", payload, headers), [False, False]
+        )
+        self.assertEqual(len(refund_b.gateway_ids.refund_payment_id), 1)
+        self.assertAlmostEqual(self._partner_balance(company=self.company_b), 0.0)
+
+    def test_address_of_each_company(self):
+        """The event about B's refund reaching A's address first settles it
+        (in B); B's delivery of it is then a duplicate."""
+        refund_b = self._gocardless_refund(self.company_b, self.bank_journal_b, 30.0)
+        payload, headers = self._paid_at_gocardless(refund_b)
+        Event = self.env["account.partial.refund.webhook.event"].sudo()
+        self.assertEqual(
+            Event._handle_webhook(
+                "gocardless", payload, headers, company_id=self.company_a.id
+            ),
+            [True],
+        )
+        self.assertBookedIn(refund_b, self.company_b)
+        self.assertEqual(
+            Event._handle_webhook(
+                "gocardless", payload, headers, company_id=self.company_b.id
+            ),
+            [False],
+        )
+        self.assertEqual(len(refund_b.gateway_ids.refund_payment_id), 1)
+
+
+@tagged("post_install", "-at_install")
 class TestCredentialsMigration(CredentialsCommon):
     """18.0.2.0.0: the global system parameters go to each company and Stripe
     provider that has no settings of its own."""

@@ -1275,6 +1275,53 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self._gocardless_refund_paid(refund, 3450)
         self.assertBranchRefundBooked(refund, root, branch)
 
+    def test_paid_after_its_payment_journal_was_archived(self):
+        """GoCardless pays out a refund after the journal of the payment it
+        refunds was archived (Odoo posts nothing in it): the money is gone,
+        so it is booked, in the refund's bank journal if active, else an
+        active one of the company, with a note, instead of retrying for
+        ever; its return by the customer's bank likewise."""
+        invoice, _mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}]
+        )
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual(share.state, "pending")
+        archived = share.source_payment_id.journal_id
+        other = self.bank_journal.copy({"name": "Bank 2", "code": "BNK2"})
+        archived.action_archive()
+        self.fake_gocardless.set_status(share.gateway_reference, "paid")
+        share._sync()
+        self.assertFalse(share.last_error)
+        self.assertEqual((share.state, refund.state), ("succeeded", "done"))
+        payment = share.refund_payment_id
+        self.assertEqual(payment.journal_id, other)
+        self.assertEqual(payment.move_id.state, "posted")
+        note = refund.message_ids.filtered(lambda m: "is archived" in (m.body or ""))
+        self.assertIn(other.display_name, note.body)
+        self.assertBooked(refund)
+
+        other.action_archive()
+        archived.action_unarchive()
+        # Bounced by the customer's bank, found by the daily check.
+        self.fake_gocardless.set_status(share.gateway_reference, "bounced")
+        share.sudo().last_sync_date = fields.Datetime.subtract(
+            fields.Datetime.now(), hours=25
+        )
+        self._run_gateway_job()
+        self.assertFalse(share.last_error)
+        returned = share.returned_payment_id
+        self.assertRecordValues(
+            returned,
+            [{"payment_type": "inbound", "amount": 34.5, "journal_id": archived.id}],
+        )
+        self.assertEqual(returned.move_id.state, "posted")
+        self.assertEqual(refund.state, "manual")
+        self.assertBooked(refund)
+
     def test_gocardless_refund_pending_then_paid(self):
         invoice, mandate_payment = self._create_gocardless_paid_invoice(
             [{"price_unit": 80.0}]
