@@ -6,7 +6,7 @@ per transition, each with the states it is allowed from (as Odoo's
 
 import logging
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -111,47 +111,60 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
             refund.sudo().write({"state": "done"})
             refund._notify_customer()
 
+    can_cancel = fields.Boolean(
+        compute="_compute_can_cancel",
+        help="No money left: Cancel refund may undo it (see _check_can_cancel).",
+    )
+
+    @api.depends(
+        "state",
+        "manual_refunded_amount",
+        "gateway_ids.state",
+    )
+    def _compute_can_cancel(self):
+        for refund in self:
+            refund.can_cancel = not refund._get_cancel_refusal()
+
     def _check_can_cancel(self):
         """Refuse to cancel a refund whose money may already be out, before
         anything is written."""
         for refund in self:
-            if refund.state not in CANCELLABLE_STATES:
-                raise UserError(
-                    _(
-                        "Only a refund awaiting a manual refund can be cancelled; "
-                        "%(refund)s is %(state)s.",
-                        refund=refund.name,
-                        state=dict(self._fields["state"].selection)[refund.state],
-                    )
-                )
-            if not refund.currency_id.is_zero(refund.manual_refunded_amount):
-                raise UserError(
-                    _(
-                        "%(amount)s of %(refund)s was already sent by hand: it "
-                        "cannot be cancelled. Send the rest and mark it as "
-                        "refunded.",
-                        amount=refund.currency_id.format(refund.manual_refunded_amount),
-                        refund=refund.name,
-                    )
-                )
-            if refund.gateway_ids.filtered(
-                lambda g: g.state in ("requested", "pending")
-            ):
-                raise UserError(
-                    _(
-                        "%(refund)s went through a gateway: it cannot be cancelled in "
-                        "Odoo. Wait for the gateway's answer.",
-                        refund=refund.name,
-                    )
-                )
-            if refund.gateway_ids.filtered(lambda g: g.state == "succeeded"):
-                raise UserError(
-                    _(
-                        "A gateway refunded part of %(refund)s: it cannot be "
-                        "cancelled. Send the rest by hand and mark it as refunded.",
-                        refund=refund.name,
-                    )
-                )
+            refusal = refund._get_cancel_refusal()
+            if refusal:
+                raise UserError(refusal)
+
+    def _get_cancel_refusal(self):
+        """Why this refund cannot be cancelled (some of its money may be
+        out), or None."""
+        self.ensure_one()
+        if self.state not in CANCELLABLE_STATES:
+            return _(
+                "Only a refund awaiting a manual refund can be cancelled; "
+                "%(refund)s is %(state)s.",
+                refund=self.name,
+                state=dict(self._fields["state"].selection)[self.state],
+            )
+        if not self.currency_id.is_zero(self.manual_refunded_amount):
+            return _(
+                "%(amount)s of %(refund)s was already sent by hand: it "
+                "cannot be cancelled. Send the rest and mark it as "
+                "refunded.",
+                amount=self.currency_id.format(self.manual_refunded_amount),
+                refund=self.name,
+            )
+        if self.gateway_ids.filtered(lambda g: g.state in ("requested", "pending")):
+            return _(
+                "%(refund)s went through a gateway: it cannot be cancelled in "
+                "Odoo. Wait for the gateway's answer.",
+                refund=self.name,
+            )
+        if self.gateway_ids.filtered(lambda g: g.state == "succeeded"):
+            return _(
+                "A gateway refunded part of %(refund)s: it cannot be "
+                "cancelled. Send the rest by hand and mark it as refunded.",
+                refund=self.name,
+            )
+        return None
 
     def _set_cancelled(self):
         """The refund will not happen (its books are reversed)."""

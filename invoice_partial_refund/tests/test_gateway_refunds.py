@@ -742,6 +742,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(
             (refund.gateway_ids.state, refund.state), ("succeeded", "manual")
         )
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
         with self.assertRaisesRegex(UserError, "A gateway refunded part of"):
             refund.action_cancel_refund()
         self.assertEqual(refund.state, "manual")
@@ -1081,6 +1082,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertIn(
             refund.credit_note_id, invoice._get_partial_refund_credit_notes_in_transit()
         )
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
         with self.assertRaisesRegex(UserError, "went through a gateway"):
             refund.action_cancel_refund()
         confirm = self.env["account.partial.refund.confirm.wizard"].create(
@@ -1202,6 +1204,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         # Cancelling would undo the 65 the customer has: refused, nothing
         # written.
         bank_payment = refund.payment_id
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
         with self.assertRaisesRegex(UserError, "already sent by hand"):
             refund.action_cancel_refund()
         self.assertEqual(refund.state, "manual")

@@ -549,6 +549,7 @@ class TestManualRefunds(PartialRefundCommon):
         line = refund.line_ids.invoice_line_id
         self.assertAlmostEqual(line.refundable_amount, 60.0)
         credit_note, payment = refund.credit_note_id, refund.payment_id
+        self.assertTrue(refund.can_cancel, "Cancel refund is shown")
         refund.action_cancel_refund()
         self.assertEqual(refund.state, "cancelled")
         self.assertEqual(payment.state, "canceled")
@@ -576,6 +577,7 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertFalse(self._open_receivable_lines())
         self.assertAlmostEqual(line.refundable_amount, 100.0, msg="refundable again")
         self.assertFalse(self._activities(refund))
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
         with self.assertRaisesRegex(
             UserError, "Only a refund awaiting a manual refund"
         ):
