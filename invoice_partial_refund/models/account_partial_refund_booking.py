@@ -290,6 +290,8 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 "payment_type": payment_type,
                 "partner_type": "customer",
                 "partner_id": refund.credit_note_id.commercial_partner_id.id,
+                # As Odoo's register: the account of what it settles.
+                "destination_account_id": self._get_receivable_account(refund).id,
                 "amount": paid,
                 "currency_id": currency.id,
                 "date": date,
@@ -314,6 +316,15 @@ class AccountPartialRefundBooking(models.AbstractModel):
         if payment_type == "outbound":
             self._reconcile_with_credit_note(refund, payment, amount=amount)
         return payment
+
+    @api.model
+    def _get_receivable_account(self, refund):
+        """The receivable account of ``refund``'s credit note, as its invoice's
+        (e.g. mapped by the customer's fiscal position): that of the refund's
+        payments, which settle it."""
+        return refund.credit_note_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )[:1].account_id
 
     @api.model
     def _get_settled_lines(self, refund, lines=None):

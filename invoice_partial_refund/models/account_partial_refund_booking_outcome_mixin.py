@@ -95,7 +95,8 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
                 # The invoice's company's, also through a parent company's
                 # provider (a branch), as the refund's other payments.
                 tx.with_company(tx.company_id)._create_payment(
-                    company_id=refund.company_id.id
+                    company_id=refund.company_id.id,
+                    destination_account_id=self._get_receivable_account(refund).id,
                 )
             tx.is_post_processed = True
             payment = tx.payment_id

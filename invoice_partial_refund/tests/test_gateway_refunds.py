@@ -1573,3 +1573,94 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
         self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
         self.assertBooked(refund)
+
+
+@tagged("post_install", "-at_install")
+class TestMappedReceivable(GatewayRefundCommon):
+    """The customer's fiscal position maps the receivable account: the
+    invoice and its credit notes are booked on the mapped account, and
+    every refund payment settles them there, as Odoo's register pays on the
+    account of the lines it pays."""
+
+    def setUp(self):
+        super().setUp()
+        self.mapped = self.receivable.copy({"code": "121999", "reconcile": True})
+        self.partner_a.property_account_position_id = self.env[
+            "account.fiscal.position"
+        ].create(
+            {
+                "name": "Receivable mapped",
+                "account_ids": [
+                    Command.create(
+                        {
+                            "account_src_id": self.receivable.id,
+                            "account_dest_id": self.mapped.id,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def assertSettledOnTheMappedAccount(self, refund):
+        payments = refund.payment_id | refund.gateway_ids.refund_payment_id
+        receivable = (refund.credit_note_id | payments.move_id).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.account_id, self.mapped)
+        self.assertTrue(all(receivable.mapped("reconciled")))
+        self.assertEqual(payments.destination_account_id, self.mapped)
+        self.assertAlmostEqual(sum(payments.mapped("amount")), refund.amount_total)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertFalse(self._open_receivable_lines())
+
+    def test_manual_refund(self):
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}, {"price_unit": 50.0}])
+        self.assertEqual(
+            invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            ).account_id,
+            self.mapped,
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids[0].id, "amount": 10.0}]
+        )
+        self.assertRefundSettled(refund)
+        self.assertSettledOnTheMappedAccount(refund)
+
+    def test_stripe_refund_and_its_return(self):
+        """A payment recording its PaymentIntent (Odoo's online payment of such
+        an invoice pays on the customer's own account, left open)."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        payment = self._pay(invoice, self.bank_journal)
+        self.assertEqual(invoice.payment_state, "paid")
+        intent = self.fake_stripe.add_payment_intent(11500, "usd")
+        payment.write({"refund_gateway": "stripe", "refund_gateway_reference": intent})
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
+        )
+        self._run_gateway_job()
+        share = refund.gateway_ids
+        self.assertEqual((share.state, refund.state), ("succeeded", "done"))
+        self.assertSettledOnTheMappedAccount(refund)
+        first_payment = share.refund_payment_id
+        self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        share.sudo().last_sync_date = fields.Datetime.subtract(
+            fields.Datetime.now(), hours=25
+        )
+        self._run_gateway_job()
+        self.assertReturnBooked(share, first_payment)
+        self.assertEqual(share.returned_payment_id.destination_account_id, self.mapped)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_gocardless_refund(self):
+        invoice, _mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 30.0}]
+        )
+        self._gocardless_refund_paid(refund, 3450)
+        self.assertEqual(refund.state, "done")
+        self.assertSettledOnTheMappedAccount(refund)
