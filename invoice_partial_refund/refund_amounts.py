@@ -140,6 +140,19 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
                     digits=currency.decimal_places,
                 )
             )
+        if round(currency.round(amount) - amount, currency.decimal_places + 2):
+            # A currency rounded to 0.05 (say): the amount typed is refunded
+            # exactly, or not at all.
+            raise RequestError(
+                _(
+                    "The amount %(amount)s on “%(line)s” is not a multiple of "
+                    "the smallest amount of %(currency)s: round it (%(rounded)s).",
+                    amount=amount,
+                    line=line.label,
+                    currency=currency.name,
+                    rounded=currency.format(currency.round(amount)),
+                )
+            )
         if currency.compare_amounts(amount, remaining) > 0:
             raise RequestError(
                 _(

@@ -290,3 +290,23 @@ def test_with_a_tax_the_line_price_that_does_not_give_the_amount_is_not_shown():
         digits=CENTS,
         round_amount=EUR.round,
     ) == (1.0, 0.5, 0.0)
+
+
+class Rappen(Currency):
+    """A currency rounded to 0.05 with 2 decimals (e.g. cash in CHF)."""
+
+    name = "CHR"
+
+    def round(self, value):
+        return float(
+            (Decimal(repr(value)) / Decimal("0.05")).quantize(Decimal("1"), ROUND_HALF_UP)
+            * Decimal("0.05")
+        )
+
+
+def test_an_amount_between_two_units_of_the_currency_is_refused():
+    # Typed 10.03 is refunded as typed or not at all, never as 10.05.
+    with pytest.raises(RequestError, match="not a multiple of the smallest amount"):
+        check_request(10.03, None, line(), Rappen())
+    assert check_request(10.05, None, line(), Rappen())["amount"] == 10.05
+    assert check_request(10.03, None, line(), EUR)["amount"] == 10.03

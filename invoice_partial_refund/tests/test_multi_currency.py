@@ -147,6 +147,23 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         )
         self._check_rate_and_balance(invoice, rest)
 
+    def test_currency_rounded_to_five_cents(self):
+        """An amount between two of the currency's smallest amounts (10.03
+        where it counts by 0.05) is refused, nothing written; a multiple of
+        it is refunded exactly."""
+        currency = self.setup_other_currency(
+            "CHF", rates=[("2016-01-01", 1.0)], rounding=0.05
+        )
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], currency=currency)
+        line = invoice.invoice_line_ids
+        before = self._counts(invoice)
+        with self.assertRaisesRegex(UserError, "not a multiple of the smallest amount"):
+            self._refund(invoice, [{"line_id": line.id, "amount": 10.03}])
+        self.assertEqual(self._counts(invoice), before)
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 10.05}])
+        self.assertAlmostEqual(refund.credit_note_id.amount_untaxed, 10.05)
+        self.assertRefundSettled(refund)
+
     def test_kwd_round_globally_untaxed_line_in_full(self):
         """3 × 0.33 less 3.3 % = 0.957 KWD without tax, rounding globally:
         no price of 2 decimals gives 0.957 but the line's own, which books
