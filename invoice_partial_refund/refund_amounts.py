@@ -6,7 +6,7 @@ what the credit note line refunding it books (`refund_amounts`) and shows
 Odoo-free: the line's share of its invoice's books (`refund_shares.Share`),
 the tax engine's raw figures and the currency are given."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 try:  # within the addon
@@ -31,19 +31,54 @@ class CreditLine(Taxed):
     bases: dict
     #: the refunded quantity is on the line: sale counts it as returned
     carries_quantity: bool
+    #: rounding globally, per tax: its part of the line's `Share.rounding`
+    rounding: dict = field(default_factory=dict)
 
-    def manual_tax_amounts(self):
+    def manual_tax_amounts(self, raw=None):
         """The ``manual_tax_amounts`` of the tax engine's base line for this
-        credit note line."""
+        credit note line; ``raw``: per tax, what to add to its tax for the
+        engine's unrounded figure (see `tax_rounding`)."""
+        raw = raw or {}
         return {
             key: {
-                "tax_amount_currency": amount,
+                "tax_amount_currency": amount + raw.get(key, 0.0),
                 "base_amount_currency": self.bases.get(key, self.untaxed),
             }
             for key, amount in self.taxes.items()
             # The engine books a reverse charge tax's mirror from the tax.
             if not is_mirror(key)
         }
+
+
+def tax_rounding(credit_lines, round_):
+    """``{index of a credit line: {tax key: amount}}``: what to add to the
+    manual tax amounts of ``credit_lines`` (`CreditLine`, one credit note)
+    so that, rounding globally, Odoo's engine converts to the company's
+    currency the unrounded tax the refunded lines bore on the invoice, as
+    it did for the invoice (a refund of all of it then books its company
+    amounts), the amounts booked in the invoice's currency unchanged: per
+    tax, the sum of the lines' parts of the rounding, on the line of its
+    largest tax, left out where it would change a rounded amount."""
+    added = {}
+    keys = {key for line in credit_lines for key in line.rounding}
+    for key in sorted(keys):
+        bearing = [i for i, line in enumerate(credit_lines) if key in line.taxes]
+        if not bearing or any(
+            mirror_key(key) in credit_lines[i].taxes for i in bearing
+        ):
+            continue  # a reverse charge: its mirror must stay its opposite
+        raw = sum(credit_lines[i].rounding.get(key, 0.0) for i in bearing)
+        index = max(bearing, key=lambda i: abs(credit_lines[i].taxes[key]))
+        line = credit_lines[index]
+        tax = sum(credit_lines[i].taxes[key] for i in bearing)
+        own = added.get(index, {})
+        if (
+            round_(tax + raw) == round_(tax)
+            and round_(line.taxes[key] + raw) == round_(line.taxes[key])
+            and round_(line.total + sum(own.values()) + raw) == round_(line.total)
+        ):
+            added.setdefault(index, {})[key] = raw
+    return added
 
 
 @dataclass(frozen=True)
@@ -115,60 +150,7 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
             )
         )
     if amount is not None:
-        if not _is_number(amount):
-            raise RequestError(
-                _(
-                    "The amount to refund on “%(line)s” must be a number.",
-                    line=line.label,
-                )
-            )
-        if currency.compare_amounts(amount, 0.0) <= 0:
-            raise RequestError(
-                _(
-                    "The amount to refund on “%(line)s” must be positive.",
-                    line=line.label,
-                )
-            )
-        if not _has_at_most_decimals(amount, currency.decimal_places):
-            raise RequestError(
-                _(
-                    "The amount %(amount)s on “%(line)s” has more decimals than "
-                    "%(currency)s allows (%(digits)s). Round it to the currency.",
-                    amount=amount,
-                    line=line.label,
-                    currency=currency.name,
-                    digits=currency.decimal_places,
-                )
-            )
-        if round(currency.round(amount) - amount, currency.decimal_places + 2):
-            # A currency rounded to 0.05 (say): the amount typed is refunded
-            # exactly, or not at all.
-            raise RequestError(
-                _(
-                    "The amount %(amount)s on “%(line)s” is not a multiple of "
-                    "the smallest amount of %(currency)s: round it (%(rounded)s).",
-                    amount=amount,
-                    line=line.label,
-                    currency=currency.name,
-                    rounded=currency.format(currency.round(amount)),
-                )
-            )
-        if currency.compare_amounts(amount, remaining) > 0:
-            raise RequestError(
-                _(
-                    "You cannot refund an amount of %(amount)s on “%(line)s”: "
-                    "only %(remaining)s is still refundable.",
-                    amount=currency.format(amount),
-                    line=line.label,
-                    remaining=currency.format(remaining),
-                )
-            )
-        return {
-            "mode": "amount",
-            "amount": currency.round(amount),
-            "quantity": 0.0,
-            "final": currency.is_zero(amount - remaining),
-        }
+        return _check_amount(amount, line, remaining, currency, _)
     if not _is_number(quantity):
         raise RequestError(
             _(
@@ -224,6 +206,58 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
         "mode": "quantity",
         "amount": amount,
         "quantity": sign * quantity,
+        "final": currency.is_zero(amount - remaining),
+    }
+
+
+def _check_amount(amount, line, remaining, currency, _):
+    """The request of ``amount`` of ``line`` (see `check_request`)."""
+    if not _is_number(amount):
+        raise RequestError(
+            _("The amount to refund on “%(line)s” must be a number.", line=line.label)
+        )
+    if currency.compare_amounts(amount, 0.0) <= 0:
+        raise RequestError(
+            _("The amount to refund on “%(line)s” must be positive.", line=line.label)
+        )
+    if not _has_at_most_decimals(amount, currency.decimal_places):
+        raise RequestError(
+            _(
+                "The amount %(amount)s on “%(line)s” has more decimals than "
+                "%(currency)s allows (%(digits)s). Round it to the currency.",
+                amount=amount,
+                line=line.label,
+                currency=currency.name,
+                digits=currency.decimal_places,
+            )
+        )
+    if round(currency.round(amount) - amount, currency.decimal_places + 2):
+        # A currency rounded to 0.05 (say): the amount typed is refunded
+        # exactly, or not at all.
+        raise RequestError(
+            _(
+                "The amount %(amount)s on “%(line)s” is not a multiple of "
+                "the smallest amount of %(currency)s: round it (%(rounded)s).",
+                amount=amount,
+                line=line.label,
+                currency=currency.name,
+                rounded=currency.format(currency.round(amount)),
+            )
+        )
+    if currency.compare_amounts(amount, remaining) > 0:
+        raise RequestError(
+            _(
+                "You cannot refund an amount of %(amount)s on “%(line)s”: "
+                "only %(remaining)s is still refundable.",
+                amount=currency.format(amount),
+                line=line.label,
+                remaining=currency.format(remaining),
+            )
+        )
+    return {
+        "mode": "amount",
+        "amount": currency.round(amount),
+        "quantity": 0.0,
         "final": currency.is_zero(amount - remaining),
     }
 

@@ -48,6 +48,15 @@ class Share(Taxed):
     untaxed: float = 0.0
     taxes: dict = field(default_factory=dict)
     spread: bool = False
+    #: rounding globally, per tax: the engine's raw tax of the line less its
+    #: booked one, which Odoo converts to the company's currency unrounded
+    rounding: dict = field(default_factory=dict, compare=False)
+
+    def rounding_of(self, untaxed):
+        """The part of `rounding` that ``untaxed`` of this share bears."""
+        if not self.untaxed:
+            return {}
+        return {key: raw * untaxed / self.untaxed for key, raw in self.rounding.items()}
 
     def minus(self, other, round_):
         """This share less ``other``, rounded by ``round_`` (the currency's)."""
@@ -58,6 +67,7 @@ class Share(Taxed):
                 for key, amount in self.taxes.items()
             },
             spread=self.spread,
+            rounding=self.rounding,
         )
 
 
@@ -102,5 +112,5 @@ def spread(shares, amounts, round_, lines=None):
             if key is not None:
                 taxes[key] = round_(taxes[key] + part)
             untaxed = round_(share.untaxed + (part if key is None else 0.0))
-            shares[line_id] = Share(untaxed, taxes, spread=True)
+            shares[line_id] = Share(untaxed, taxes, True, share.rounding)
             left -= part

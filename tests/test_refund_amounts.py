@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import CreditLine, engine_line, refund_amounts
+from refund_amounts import CreditLine, engine_line, refund_amounts, tax_rounding
 from refund_shares import Share, holders, mirror_key, spread
 
 
@@ -224,3 +224,51 @@ def test_spread_adds_up_to_the_amount_the_last_taking_the_rest():
     assert shares[2] == Share(46.67, {"21": 9.8}, spread=True)
     assert shares[3] == Share(1.0)
     assert cents(shares[1].total + shares[2].total) == cents(181.5 - 12.1)
+
+
+def _credit(untaxed, taxes, rounding):
+    return CreditLine(
+        quantity=1.0,
+        price_unit=untaxed,
+        discount=0.0,
+        untaxed=untaxed,
+        taxes=taxes,
+        bases={},
+        carries_quantity=False,
+        rounding=rounding,
+    )
+
+
+def test_tax_rounding_hands_the_engine_the_raw_tax_of_the_invoice():
+    # Rounding globally, 3 x 0.03 at 15 %: raw 0.0045 each, 0.0135 in all,
+    # booked 0.01 on the first line (Odoo's cent), 0.00 on the others.
+    share = Share(untaxed=0.03, taxes={"15": 0.01}, rounding={"15": -0.0055})
+    assert share.rounding_of(0.03) == {"15": -0.0055}
+    assert Share().rounding_of(1.0) == {}
+    lines = [
+        _credit(0.03, {"15": 0.01}, {"15": -0.0055}),
+        _credit(0.03, {"15": 0.0}, {"15": 0.0045}),
+        _credit(0.03, {"15": 0.0}, {"15": 0.0045}),
+    ]
+    added = tax_rounding(lines, cents)
+    # All of it on the line of the largest tax: raw 0.0135, booked 0.01.
+    assert list(added) == [0]
+    assert round(added[0]["15"], 6) == 0.0035
+    assert (
+        round(lines[0].manual_tax_amounts(added[0])["15"]["tax_amount_currency"], 6)
+        == 0.0135
+    )
+
+
+def test_tax_rounding_never_changes_a_rounded_amount():
+    # Half a refund's lines: their raw sum would round to another cent.
+    lines = [
+        _credit(10.0, {"1": 1.5}, {"1": 0.0049}),
+        _credit(10.0, {"1": 1.5}, {"1": 0.0049}),
+    ]
+    assert tax_rounding(lines, cents) == {}
+    # A reverse charge keeps its mirror the tax's opposite.
+    mirrored = [_credit(10.0, {"1": 2.1, "1/mirror": -2.1}, {"1": 0.001})]
+    assert tax_rounding(mirrored, cents) == {}
+    # Rounding per line: no rounding on the shares, nothing added.
+    assert tax_rounding([_credit(10.0, {"1": 1.5}, {})], cents) == {}

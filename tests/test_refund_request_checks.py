@@ -299,7 +299,9 @@ class Rappen(Currency):
 
     def round(self, value):
         return float(
-            (Decimal(repr(value)) / Decimal("0.05")).quantize(Decimal("1"), ROUND_HALF_UP)
+            (Decimal(repr(value)) / Decimal("0.05")).quantize(
+                Decimal("1"), ROUND_HALF_UP
+            )
             * Decimal("0.05")
         )
 

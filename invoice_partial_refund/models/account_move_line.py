@@ -127,9 +127,8 @@ class AccountMoveLine(models.Model):
     def write(self, vals):
         # Refunded totals follow the refunds (stored by the ORM, not write()).
         if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
-            raise AccessError(
-                _("Refunded amounts follow the refunds and cannot be written.")
-            )
+            message = _("Refunded amounts follow the refunds and cannot be written.")
+            raise AccessError(message)
         return super().write(vals)
 
     def _copy_data_extend_business_fields(self, values):
@@ -292,6 +291,7 @@ class AccountMoveLine(models.Model):
             taxes=taxes,
             bases=bases,
             carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
+            rounding=share.rounding_of(untaxed),
         )
 
     def _prepare_refund_lines(self, requests, errors=None):

@@ -248,12 +248,14 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         shares, early_discount_taxes, fixed = {}, {}, set()
         currency = self.currency_id
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
+        globally = self.company_id.tax_calculation_rounding_method == "round_globally"
         for base_line in base_lines:
             line = base_line["record"]
             kind = isinstance(line, models.BaseModel) and line.display_type
             if kind not in ("product", "epd"):
                 continue
             taxes = early_discount_taxes if kind == "epd" else {}
+            rounding = {}
             for tax_data in base_line["tax_details"]["taxes_data"]:
                 key = str(tax_data["tax"].id)
                 if tax_data["is_reverse_charge"]:
@@ -261,9 +263,16 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 if tax_data["tax"].amount_type == "fixed":
                     fixed.add(key)
                 taxes[key] = taxes.get(key, 0.0) + tax_data["tax_amount_currency"]
+                if globally:
+                    rounding[key] = rounding.get(key, 0.0) + (
+                        tax_data["raw_tax_amount_currency"]
+                        - tax_data["tax_amount_currency"]
+                    )
             if kind == "product":
                 shares[line.id] = refund_shares.Share(
-                    untaxed=self.direction_sign * line.amount_currency, taxes=taxes
+                    untaxed=self.direction_sign * line.amount_currency,
+                    taxes=taxes,
+                    rounding=rounding,
                 )
         # A discount line (a global discount, a down payment deducted) lowers
         # what the lines of its very taxes were paid (fixed ones aside: Odoo's

@@ -10,7 +10,7 @@ from odoo import Command, _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .. import utils
+from .. import refund_amounts, utils
 
 
 class AccountPartialRefundBooking(models.AbstractModel):
@@ -54,13 +54,18 @@ class AccountPartialRefundBooking(models.AbstractModel):
         copies = lines.with_context(include_business_fields=True).copy_data(
             {"move_id": False}
         )
+        raw = refund_amounts.tax_rounding(
+            [credit_line for _l, _r, credit_line in prepared], refund.currency_id.round
+        )
         values["line_ids"] = [
             Command.create(
                 self._prepare_credit_note_line_vals(
-                    line, request, credit_line, tax_tags[line], vals
+                    line, request, credit_line, tax_tags[line], vals, raw.get(index)
                 )
             )
-            for (line, request, credit_line), vals in zip(prepared, copies, strict=True)
+            for index, ((line, request, credit_line), vals) in enumerate(
+                zip(prepared, copies, strict=True)
+            )
         ]
         if not refund.currency_id.is_zero(refund.amount_rounding):
             values["line_ids"].append(
@@ -187,21 +192,22 @@ class AccountPartialRefundBooking(models.AbstractModel):
 
     @api.model
     def _prepare_credit_note_line_vals(
-        self, line, request, credit_line, tax_tags, vals
+        self, line, request, credit_line, tax_tags, vals, raw=None
     ):
         """The credit note line refunding ``request`` of invoice ``line``:
         ``vals``, the line as Odoo's reversal copies it (`copy_data`, its
         business fields included, e.g. its sale order lines), with the
         refunded quantity, price and discount, the amounts computed for it
-        (``credit_line``, a `refund_amounts.CreditLine`) and its tax report
-        tags (``tax_tags``)."""
+        (``credit_line``, a `refund_amounts.CreditLine`, and ``raw``, see
+        `refund_amounts.tax_rounding`) and its tax report tags
+        (``tax_tags``)."""
         vals = dict(
             vals,
             quantity=credit_line.quantity,
             price_unit=credit_line.price_unit,
             discount=credit_line.discount,
             refund_origin_line_id=line.id,
-            refund_manual_tax_amounts=credit_line.manual_tax_amounts(),
+            refund_manual_tax_amounts=credit_line.manual_tax_amounts(raw),
         )
         for field_name in ("debit", "credit"):
             vals.pop(field_name, None)

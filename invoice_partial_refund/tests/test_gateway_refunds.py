@@ -1614,7 +1614,9 @@ class TestMappedReceivable(GatewayRefundCommon):
         self.assertFalse(self._open_receivable_lines())
 
     def test_manual_refund(self):
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}, {"price_unit": 50.0}])
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}]
+        )
         self.assertEqual(
             invoice.line_ids.filtered(
                 lambda line: line.display_type == "payment_term"

@@ -227,6 +227,47 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         self.env.company.tax_calculation_rounding_method = "round_globally"
         self._check_partly_then_fully(currency)
 
+    def test_one_refund_of_all_books_the_tax_in_company_currency(self):
+        """Rounding globally in a foreign currency, Odoo converts the
+        invoice's unrounded tax (3 x 10.01 CHF at 15 %: 4.5045 CHF, 15.02 USD
+        at 0.3, where its rounded 4.50 CHF would give 15.00): one refund of
+        it all books that tax in the company's currency, on the tax account
+        and the tax grid, as Odoo's credit note of it."""
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 0.3)])
+        for lines in (
+            [{"price_unit": 10.01}] * 3,
+            [{"price_unit": 10.01}],
+            [{"price_unit": 0.03}] * 3,  # the invoice's cent on one line
+        ):
+            with self.subTest(lines=lines):
+                invoice = self._create_paid_invoice(lines, currency=currency)
+                odoo_credit_note = self._odoo_credit_note(
+                    self._create_paid_invoice(lines, currency=currency, pay=False)
+                )
+                refund = self._refund(
+                    invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+                )
+                self.assertRefundSettled(refund)
+                ours, odoo = (
+                    self._books(refund.credit_note_id),
+                    self._books(odoo_credit_note),
+                )
+                taxes = {
+                    key: amount
+                    for key, amount in odoo.items()
+                    if key[0] in ("tax", "grid")
+                }
+                self.assertTrue(taxes)
+                self.assertEqual({key: ours.get(key) for key in taxes}, taxes)
+                self.assertEqual(
+                    invoice.currency_id.compare_amounts(
+                        refund.credit_note_id.amount_tax, odoo_credit_note.amount_tax
+                    ),
+                    0,
+                )
+                self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_cancelling_undoes_the_credit_note_at_its_rate(self):
         """A refund cancelled once the rate has moved: the reversal of its
         credit note books the very amounts the credit note booked (at the
