@@ -37,7 +37,7 @@ class CreditLine(Taxed):
     def manual_tax_amounts(self, raw=None):
         """The ``manual_tax_amounts`` of the tax engine's base line for this
         credit note line; ``raw``: per tax, what to add to its tax for the
-        engine's unrounded figure (see `tax_rounding`)."""
+        engine's unrounded figure (see `refund_shares.tax_rounding`)."""
         raw = raw or {}
         return {
             key: {
@@ -48,37 +48,6 @@ class CreditLine(Taxed):
             # The engine books a reverse charge tax's mirror from the tax.
             if not is_mirror(key)
         }
-
-
-def tax_rounding(credit_lines, round_):
-    """``{index of a credit line: {tax key: amount}}``: what to add to the
-    manual tax amounts of ``credit_lines`` (`CreditLine`, one credit note)
-    so that, rounding globally, Odoo's engine converts to the company's
-    currency the unrounded tax the refunded lines bore on the invoice, as
-    it did for the invoice (a refund of all of it then books its company
-    amounts), the amounts booked in the invoice's currency unchanged: per
-    tax, the sum of the lines' parts of the rounding, on the line of its
-    largest tax, left out where it would change a rounded amount."""
-    added = {}
-    keys = {key for line in credit_lines for key in line.rounding}
-    for key in sorted(keys):
-        bearing = [i for i, line in enumerate(credit_lines) if key in line.taxes]
-        if not bearing or any(
-            mirror_key(key) in credit_lines[i].taxes for i in bearing
-        ):
-            continue  # a reverse charge: its mirror must stay its opposite
-        raw = sum(credit_lines[i].rounding.get(key, 0.0) for i in bearing)
-        index = max(bearing, key=lambda i: abs(credit_lines[i].taxes[key]))
-        line = credit_lines[index]
-        tax = sum(credit_lines[i].taxes[key] for i in bearing)
-        own = added.get(index, {})
-        if (
-            round_(tax + raw) == round_(tax)
-            and round_(line.taxes[key] + raw) == round_(line.taxes[key])
-            and round_(line.total + sum(own.values()) + raw) == round_(line.total)
-        ):
-            added.setdefault(index, {})[key] = raw
-    return added
 
 
 @dataclass(frozen=True)
@@ -112,8 +81,8 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
     :param quantity: quantity, or None; with neither, the line's remainder
     :param line: the `LineLeft` of the invoice line
     :param currency: the invoice's currency (``res.currency``: its
-        ``compare_amounts``, ``is_zero``, ``round``, ``format``, ``name``
-        and ``decimal_places``)
+        ``compare_amounts``, ``is_zero``, ``round``, ``format``, ``name``,
+        ``decimal_places`` and ``rounding``)
     :param _: the translation function (``env._``); ``fmt``: a quantity's text
     :return: dict with ``mode`` (``full``, ``amount`` or ``quantity``),
         ``amount`` (on the refund basis), ``quantity`` (0 for a refund by
@@ -231,9 +200,14 @@ def _check_amount(amount, line, remaining, currency, _):
                 digits=currency.decimal_places,
             )
         )
-    if round(currency.round(amount) - amount, currency.decimal_places + 2):
+    # Decimal: Odoo's rounding drifts on amounts beyond about 1e12 (see
+    # `_has_at_most_decimals`), and its 0.01 may read 0.010000000000000002.
+    step = Decimal(repr(round(currency.rounding, 10)))
+    steps = Decimal(repr(amount)) / step
+    if steps != steps.to_integral_value():
         # A currency rounded to 0.05 (say): the amount typed is refunded
         # exactly, or not at all.
+        rounded = steps.to_integral_value(ROUND_HALF_UP) * step
         raise RequestError(
             _(
                 "The amount %(amount)s on “%(line)s” is not a multiple of "
@@ -241,7 +215,7 @@ def _check_amount(amount, line, remaining, currency, _):
                 amount=amount,
                 line=line.label,
                 currency=currency.name,
-                rounded=currency.format(currency.round(amount)),
+                rounded=currency.format(float(rounded)),
             )
         )
     if currency.compare_amounts(amount, remaining) > 0:

@@ -7,7 +7,8 @@ engine keys its ``manual_tax_amounts``. Why shares: a line's amounts as
 *booked* differ from its own figures (rounding globally, Odoo spreads the
 invoice's cents over its lines; discount lines and early payment discounts
 lower what it was paid); refunds of a line add up to its share, of all
-lines to what the invoice booked."""
+lines to what the invoice booked. `tax_rounding`: the unrounded part of
+the shares' tax, handed to the engine for the company's currency."""
 
 from dataclasses import dataclass, field
 
@@ -114,3 +115,43 @@ def spread(shares, amounts, round_, lines=None):
             untaxed = round_(share.untaxed + (part if key is None else 0.0))
             shares[line_id] = Share(untaxed, taxes, True, share.rounding)
             left -= part
+
+
+def tax_rounding(credit_lines, round_):
+    """``{index of a credit line: {tax key: amount}}``: what to add to the
+    manual tax amounts of ``credit_lines`` (`refund_amounts.CreditLine`, one credit
+    note)
+    so that, rounding globally, Odoo's engine converts to the company's
+    currency the unrounded tax the refunded lines bore on the invoice, as
+    it did for the invoice (a refund of all of it then books its company
+    amounts), the amounts booked in the invoice's currency unchanged: per
+    tax, the sum of the lines' parts of the rounding, on the line of its
+    largest tax, left out where it would change a rounded amount (the tax,
+    the line's total, all taxes of the document: Portugal's engine rounds
+    their sum)."""
+    added = {}
+    total_tax = sum(line.tax for line in credit_lines)
+    total_raw = 0.0
+    keys = {key for line in credit_lines for key in line.rounding}
+    for key in sorted(keys):
+        bearing = [i for i, line in enumerate(credit_lines) if key in line.taxes]
+        if (
+            not bearing
+            or is_mirror(key)
+            or any(mirror_key(key) in credit_lines[i].taxes for i in bearing)
+        ):
+            continue  # a reverse charge: its mirror must stay its opposite
+        raw = sum(credit_lines[i].rounding.get(key, 0.0) for i in bearing)
+        index = max(bearing, key=lambda i: abs(credit_lines[i].taxes[key]))
+        line = credit_lines[index]
+        tax = sum(credit_lines[i].taxes[key] for i in bearing)
+        own = sum(added.get(index, {}).values())
+        if (
+            round_(tax + raw) == round_(tax)
+            and round_(line.taxes[key] + raw) == round_(line.taxes[key])
+            and round_(line.total + own + raw) == round_(line.total)
+            and round_(total_tax + total_raw + raw) == round_(total_tax)
+        ):
+            added.setdefault(index, {})[key] = raw
+            total_raw += raw
+    return added

@@ -2,8 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import CreditLine, engine_line, refund_amounts, tax_rounding
-from refund_shares import Share, holders, mirror_key, spread
+from refund_amounts import CreditLine, engine_line, refund_amounts
+from refund_shares import Share, holders, mirror_key, spread, tax_rounding
 
 
 def cents(value):
@@ -268,7 +268,22 @@ def test_tax_rounding_never_changes_a_rounded_amount():
     ]
     assert tax_rounding(lines, cents) == {}
     # A reverse charge keeps its mirror the tax's opposite.
-    mirrored = [_credit(10.0, {"1": 2.1, "1/mirror": -2.1}, {"1": 0.001})]
-    assert tax_rounding(mirrored, cents) == {}
+    # Neither it nor its mirror gets any; the other taxes of the line keep
+    # its total (3 taxes of +0.004: a cent on 11.50 if all were added).
+    mirrored = _credit(
+        10.0,
+        {"1": 2.1, "1/mirror": -2.1, "2": 1.0, "3": 0.5},
+        {"1": 0.004, "1/mirror": -0.004, "2": 0.004, "3": 0.004},
+    )
+    added = tax_rounding([mirrored], cents)
+    assert set(added[0]) <= {"2", "3"}
+    assert cents(mirrored.total + sum(added[0].values())) == cents(mirrored.total)
+    # Two taxes on two lines whose unrounded sum would round the document's
+    # total tax to another cent: the second is left out.
+    lines = [
+        _credit(10.0, {"1": 1.0}, {"1": 0.003}),
+        _credit(10.0, {"2": 1.0}, {"2": 0.003}),
+    ]
+    assert tax_rounding(lines, cents) == {0: {"1": 0.003}}
     # Rounding per line: no rounding on the shares, nothing added.
     assert tax_rounding([_credit(10.0, {"1": 1.5}, {})], cents) == {}

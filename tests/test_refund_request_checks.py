@@ -13,6 +13,7 @@ class Currency:
 
     name = "EUR"
     decimal_places = 2
+    rounding = 0.010000000000000002  # as Odoo reads 0.01 (digits 12, 6)
 
     def round(self, value):
         return float(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
@@ -296,6 +297,7 @@ class Rappen(Currency):
     """A currency rounded to 0.05 with 2 decimals (e.g. cash in CHF)."""
 
     name = "CHR"
+    rounding = 0.05
 
     def round(self, value):
         return float(
@@ -312,3 +314,8 @@ def test_an_amount_between_two_units_of_the_currency_is_refused():
         check_request(10.03, None, line(), Rappen())
     assert check_request(10.05, None, line(), Rappen())["amount"] == 10.05
     assert check_request(10.03, None, line(), EUR)["amount"] == 10.03
+    with pytest.raises(RequestError, match=r"round it \(€ 10.05\)"):
+        check_request(10.04, None, line(), Rappen())
+    # Beyond a trillion, cents of a currency with cents are multiples of it.
+    big = line(value=5e12, remaining=5e12)
+    assert check_request(1234567890123.45, None, big, EUR)["amount"] == 1234567890123.45

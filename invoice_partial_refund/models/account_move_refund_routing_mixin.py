@@ -263,7 +263,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 if tax_data["tax"].amount_type == "fixed":
                     fixed.add(key)
                 taxes[key] = taxes.get(key, 0.0) + tax_data["tax_amount_currency"]
-                if globally:
+                if globally and not tax_data["is_reverse_charge"]:
                     rounding[key] = rounding.get(key, 0.0) + (
                         tax_data["raw_tax_amount_currency"]
                         - tax_data["tax_amount_currency"]

@@ -10,7 +10,7 @@ from odoo import Command, _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .. import refund_amounts, utils
+from .. import refund_shares, utils
 
 
 class AccountPartialRefundBooking(models.AbstractModel):
@@ -54,7 +54,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         copies = lines.with_context(include_business_fields=True).copy_data(
             {"move_id": False}
         )
-        raw = refund_amounts.tax_rounding(
+        raw = refund_shares.tax_rounding(
             [credit_line for _l, _r, credit_line in prepared], refund.currency_id.round
         )
         values["line_ids"] = [
@@ -199,7 +199,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         business fields included, e.g. its sale order lines), with the
         refunded quantity, price and discount, the amounts computed for it
         (``credit_line``, a `refund_amounts.CreditLine`, and ``raw``, see
-        `refund_amounts.tax_rounding`) and its tax report tags
+        `refund_shares.tax_rounding`) and its tax report tags
         (``tax_tags``)."""
         vals = dict(
             vals,

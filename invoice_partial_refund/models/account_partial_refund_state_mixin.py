@@ -113,14 +113,10 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
 
     can_cancel = fields.Boolean(
         compute="_compute_can_cancel",
-        help="No money left: Cancel refund may undo it (see _check_can_cancel).",
+        help="Cancel refund may undo this refund: none of its money is out now.",
     )
 
-    @api.depends(
-        "state",
-        "manual_refunded_amount",
-        "gateway_ids.state",
-    )
+    @api.depends("state", "manual_refunded_amount", "currency_id", "gateway_ids.state")
     def _compute_can_cancel(self):
         for refund in self:
             refund.can_cancel = not refund._get_cancel_refusal()
