@@ -247,19 +247,22 @@ class AccountPartialRefundBooking(models.AbstractModel):
             if refund.refund_via == "gateway"
             else []
         )
-        for share in shares:
+        if shares:
             # Gateway refunds are written by the business code only (no ACL).
             self.env["account.partial.refund.gateway"].sudo().create(
-                {
-                    "refund_id": refund.id,
-                    "gateway": share["gateway"],
-                    "source_payment_id": share["payment"].id,
-                    "source_transaction_id": share["transaction"].id,
-                    "payment_reference": share["reference"],
-                    "amount": share["amount"],
-                }
+                [
+                    {
+                        "refund_id": refund.id,
+                        "gateway": share["gateway"],
+                        "source_payment_id": share["payment"].id,
+                        "source_transaction_id": share["transaction"].id,
+                        "payment_reference": share["reference"],
+                        "amount": share["amount"],
+                    }
+                    for share in shares
+                ]
             )
-            remaining = currency.round(remaining - share["amount"])
+        remaining = currency.round(remaining - sum(s["amount"] for s in shares))
         if not currency.is_zero(remaining):
             method_line = refund.payment_method_line_id
             payment = self._create_payment(

@@ -142,20 +142,27 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         )
 
     @api.model
+    def _get_manual_method_line(self, refund):
+        """``refund``'s manual method, else (its journal archived since the
+        refund: Odoo posts nothing in it) the invoice's manual method of now."""
+        method_line = refund.payment_method_line_id
+        if not method_line.journal_id.active:
+            method_line = refund.move_id._get_partial_refund_method_line(
+                refund_via="manual"
+            )
+        return method_line
+
+    @api.model
     def _get_gateway_journal(self, share, journal):
         """Where what ``share``'s gateway moved is booked: ``journal``, that
         of the gateway's payment. When it was archived since (Odoo posts
-        nothing in it), the refund's manual journal, else the invoice's of
-        now, as a fallback books: the money moved, it must be booked; a note
-        on the refund says where."""
+        nothing in it), the manual one as a fallback books
+        (`_get_manual_method_line`): the money moved, it must be booked; a
+        note on the refund says where."""
         if journal.active:
             return journal
         refund = share.refund_id
-        booked = refund.payment_method_line_id.journal_id
-        if not booked.active:
-            booked = refund.move_id._get_partial_refund_method_line(
-                refund_via="manual"
-            ).journal_id
+        booked = self._get_manual_method_line(refund).journal_id
         utils.post_internal_note(
             refund,
             _(
@@ -178,12 +185,7 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         :return: the payment
         """
         refund = share.refund_id
-        method_line = refund.payment_method_line_id
-        if not method_line.journal_id.active:
-            # Archived since the refund: the invoice's manual method of now.
-            method_line = refund.move_id._get_partial_refund_method_line(
-                refund_via="manual"
-            )
+        method_line = self._get_manual_method_line(refund)
         payment = self._create_payment(
             refund, share.amount, method_line.journal_id, method_line, date=date
         )
