@@ -33,6 +33,8 @@ class CreditLine(Taxed):
     carries_quantity: bool
     #: rounding globally, per tax: its part of the line's `Share.rounding`
     rounding: dict = field(default_factory=dict)
+    #: the part of its invoice line's share the line refunds (1 for all)
+    part: float = 1.0
 
     def manual_tax_amounts(self, raw=None):
         """The ``manual_tax_amounts`` of the tax engine's base line for this

@@ -292,6 +292,7 @@ class AccountMoveLine(models.Model):
             bases=bases,
             carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
             rounding=share.rounding_of(untaxed),
+            part=untaxed / share.untaxed if share.untaxed else 1.0,
         )
 
     def _prepare_refund_lines(self, requests, errors=None):
@@ -346,12 +347,11 @@ class AccountMoveLine(models.Model):
         taxes, offsets = {}, {}
         for tax_data in tax_details["taxes_data"]:
             key = str(tax_data["tax"].id)
+            raw = tax_data["raw_tax_amount_currency"]
             if tax_data["is_reverse_charge"]:
-                taxes[refund_shares.mirror_key(key)] = tax_data[
-                    "raw_tax_amount_currency"
-                ]
+                taxes[refund_shares.mirror_key(key)] = raw
                 continue
-            taxes[key] = tax_data["raw_tax_amount_currency"]
+            taxes[key] = raw
             offset = tax_data["raw_base_amount_currency"] - total_excluded
             if not float_is_zero(offset, 9):
                 offsets[key] = offset

@@ -67,6 +67,9 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 zip(prepared, copies, strict=True)
             )
         ]
+        discounts = lines._prepare_refund_discount_allocations(prepared)
+        for line, (_c, _i, line_vals) in zip(lines, values["line_ids"], strict=True):
+            line_vals["refund_discount_allocation"] = discounts.get(line, False)
         if not refund.currency_id.is_zero(refund.amount_rounding):
             values["line_ids"].append(
                 Command.create(self._prepare_credit_note_rounding_vals(refund))
@@ -325,15 +328,6 @@ class AccountPartialRefundBooking(models.AbstractModel):
         if payment_type == "outbound":
             self._reconcile_with_credit_note(refund, payment, amount=amount)
         return payment
-
-    @api.model
-    def _get_receivable_account(self, refund):
-        """The receivable account of ``refund``'s credit note, as its invoice's
-        (e.g. mapped by the customer's fiscal position): that of the refund's
-        payments, which settle it."""
-        return refund.credit_note_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )[:1].account_id
 
     @api.model
     def _get_settled_lines(self, refund, lines=None):

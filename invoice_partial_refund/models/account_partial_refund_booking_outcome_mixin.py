@@ -142,6 +142,15 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         )
 
     @api.model
+    def _get_receivable_account(self, refund):
+        """The receivable account of ``refund``'s credit note, as its invoice's
+        (e.g. mapped by the customer's fiscal position): that of the refund's
+        payments, which settle it."""
+        return refund.credit_note_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )[:1].account_id
+
+    @api.model
     def _get_manual_method_line(self, refund):
         """``refund``'s manual method, else (its journal archived since the
         refund: Odoo posts nothing in it) the invoice's manual method of now."""

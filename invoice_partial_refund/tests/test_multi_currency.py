@@ -214,6 +214,66 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
         self._check_partly_then_fully(currency)
 
+    def test_discounts_on_a_separate_account_in_company_currency(self):
+        """Discounts booked on an account of their own (Odoo's discount
+        allocation), in another currency: the refunds of an invoice give
+        them back there, as Odoo's credit note books them, in the company's
+        currency too (the discount lines are converted once per credit note,
+        their cents follow the refunds)."""
+        discount_account = self.company_data["default_account_expense"].copy()
+        self.env.company.account_discount_expense_allocation_id = discount_account
+        currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
+        lines = [
+            {"price_unit": 99.99, "quantity": 3, "discount": 7.5},
+            {"price_unit": 12.12, "quantity": 12.12, "discount": 7.5},
+            {"price_unit": 17.33, "quantity": 0.7, "discount": 12.5},
+        ]
+        invoice = self._create_paid_invoice(lines, currency=currency)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, currency=currency, pay=False)
+        )
+        invoice_lines = invoice.invoice_line_ids
+        refunds = self._refund(
+            invoice,
+            [
+                {"line_id": invoice_lines[0].id, "quantity": 1},
+                {"line_id": invoice_lines[1].id, "amount": 33.33},
+            ],
+        )
+        refunds |= self._refund(
+            invoice,
+            [
+                {"line_id": invoice_lines[1].id, "amount": 44.44},
+                {"line_id": invoice_lines[2].id, "amount": 3.37},
+            ],
+        )
+        refunds |= self._refund(
+            invoice, [{"line_id": line.id} for line in invoice_lines]
+        )
+
+        def books(moves, field_name):
+            books = {}
+            for line in moves.line_ids:
+                key = (line.account_id.code, line.display_type)
+                books[key] = round(books.get(key, 0.0) + line[field_name], 2)
+            return books
+
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        credit_notes = refunds.credit_note_id
+        self.assertEqual(
+            books(credit_notes, "amount_currency"),
+            books(odoo_credit_note, "amount_currency"),
+        )
+        ours, odoo = books(credit_notes, "balance"), books(odoo_credit_note, "balance")
+        self.assertEqual(set(ours), set(odoo))
+        for key, balance in ours.items():
+            # Each credit note converts its own lines (a line's refunds can
+            # add up a cent away, see the next test), not its discounts.
+            delta = 0.0 if key[1] == "discount" else 0.011
+            self.assertAlmostEqual(balance, odoo[key], delta=delta, msg=key)
+        self.assertLess(ours[(discount_account.code, "discount")], 0.0)
+
     @unittest.expectedFailure
     def test_partly_then_fully_in_company_currency_round_globally(self):
         """Known limitation: in the company's currency, a line's refunds

@@ -351,6 +351,71 @@ class TestTaxKinds(PartialRefundCommon):
             )
         )
 
+    def test_discounts_on_a_separate_account(self):
+        """A company books its lines' discounts on an account of their own
+        (Odoo's discount allocation): each refund gives back its part of
+        each line's discount there, whatever price and discount its credit
+        note line shows (none for a line without, though 5.93 over 7 units
+        shows 0.85 less 0.34 %), a cancelled refund takes it back, and the
+        refunds book what Odoo's credit note books. An invoice posted before
+        the company did gives none back there."""
+        tax = self._tax(21.0)
+        lines = [
+            {"price_unit": 99.99, "quantity": 3, "discount": 15, "tax_ids": tax.ids},
+            {"price_unit": 40.0, "quantity": 2, "discount": 10, "tax_ids": tax.ids},
+            {"price_unit": 0.99, "quantity": 7, "tax_ids": tax.ids},
+        ]
+        before = self._create_paid_invoice(lines)
+        discount_account = self.company_data["default_account_expense"].copy()
+        self.env.company.account_discount_expense_allocation_id = discount_account
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+
+        def discount(moves):
+            return sum(
+                moves.line_ids.filtered(
+                    lambda line: line.account_id == discount_account
+                ).mapped("balance")
+            )
+
+        self.assertAlmostEqual(discount(invoice), 53.0)  # 45.00 + 8.00
+        line_1, line_2, line_3 = invoice.invoice_line_ids
+        first = self._refund(
+            invoice,
+            [
+                {"line_id": line_1.id, "quantity": 1},
+                {"line_id": line_2.id, "amount": 36.0},
+                {"line_id": line_3.id, "amount": 1.0},
+            ],
+        )
+        # A third of 45.00, half of 8.00 (72.00 on either basis: a company
+        # showing amounts tax included has price-included taxes).
+        self.assertAlmostEqual(discount(first.credit_note_id), -19.0)
+        cancelled = self._refund(invoice, [{"line_id": line_2.id, "amount": 9.0}])
+        self.assertAlmostEqual(discount(cancelled.credit_note_id), -1.0)
+        cancelled.action_cancel_refund()
+        reversal = cancelled.credit_note_id.reversal_move_ids
+        self.assertAlmostEqual(discount(reversal), 1.0)
+        rest = self._refund(
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+        )
+        shown = rest.credit_note_id.invoice_line_ids.filtered(
+            lambda line: line.refund_origin_line_id == line_3
+        )
+        if self.env.company.account_price_include == "tax_excluded":
+            self.assertEqual((shown.price_unit, shown.discount), (0.85, 0.34))
+        self.assertAlmostEqual(discount(rest.credit_note_id), -34.0)
+        self.assertRefundedAsOdoo(invoice, first | rest, odoo_credit_note)
+        refund = self._refund(before, [{"line_id": before.invoice_line_ids[0].id}])
+        self.assertRefundSettled(refund)
+        self.assertFalse(
+            refund.credit_note_id.line_ids.filtered(
+                lambda line: line.display_type == "discount"
+            )
+        )
+
     def test_every_kind_at_once(self):
         """Odoo's own test tax: a group of a price-included tax in the base
         of the next, split over an account and none, and a cash basis
