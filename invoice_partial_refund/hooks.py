@@ -33,6 +33,13 @@ PRECREATED_COLUMNS = [
         "Refund Manual Tax Amounts",
         None,
     ),
+    (
+        "account_move_line",
+        "refund_discount_allocation",
+        "jsonb",
+        "Refunded Discounts",
+        None,
+    ),
     ("account_payment", "refund_gateway", "varchar", "Paid Through Gateway", None),
     (
         "account_payment",

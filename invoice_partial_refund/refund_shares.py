@@ -52,6 +52,9 @@ class Share(Taxed):
     #: rounding globally, per tax: the engine's raw tax of the line less its
     #: booked one, which Odoo converts to the company's currency unrounded
     rounding: dict = field(default_factory=dict, compare=False)
+    #: per account of a discount line spread over it: its part of their
+    #: untaxed amounts (in ``untaxed``, negative), booked there, not here
+    apart: dict = field(default_factory=dict, compare=False)
 
     def rounding_of(self, untaxed):
         """The part of `rounding` that ``untaxed`` of this share bears."""
@@ -69,6 +72,7 @@ class Share(Taxed):
             },
             spread=self.spread,
             rounding=self.rounding,
+            apart=self.apart,
         )
 
 
@@ -86,12 +90,14 @@ def holders(shares, keys, fixed):
     return found
 
 
-def spread(shares, amounts, round_, lines=None):
+def spread(shares, amounts, round_, lines=None, account=None):
     """Add ``amounts`` (``{tax key: amount}``, ``None`` for an untaxed
     amount) to ``shares`` (``{id: Share}``, of ids ``lines`` only if given),
     in place: each over the lines bearing it (all for an untaxed amount) by
     their untaxed amounts, the last taking the rest, rounded by ``round_``
-    (the currency's); the shares then add up, each marked ``spread``."""
+    (the currency's); the shares then add up, each marked ``spread``, the
+    untaxed parts also kept `apart` under ``account`` if given (a discount
+    line's account)."""
     weights = {line_id: share.untaxed for line_id, share in shares.items()}
     for key, amount in amounts.items():
         bearing = [
@@ -113,7 +119,10 @@ def spread(shares, amounts, round_, lines=None):
             if key is not None:
                 taxes[key] = round_(taxes[key] + part)
             untaxed = round_(share.untaxed + (part if key is None else 0.0))
-            shares[line_id] = Share(untaxed, taxes, True, share.rounding)
+            apart = dict(share.apart)
+            if key is None and account is not None:
+                apart[account] = round_(apart.get(account, 0.0) + part)
+            shares[line_id] = Share(untaxed, taxes, True, share.rounding, apart)
             left -= part
 
 

@@ -224,6 +224,23 @@ def test_spread_adds_up_to_the_amount_the_last_taking_the_rest():
     assert shares[2] == Share(46.67, {"21": 9.8}, spread=True)
     assert shares[3] == Share(1.0)
     assert cents(shares[1].total + shares[2].total) == cents(181.5 - 12.1)
+    assert shares[1].apart == shares[2].apart == {}
+
+
+def test_spread_keeps_the_untaxed_parts_of_a_discount_on_its_account():
+    """A discount line on an account of its own: each line's part of its
+    untaxed amount is kept under that account, the parts adding up to it;
+    another discount on the same account adds to them."""
+    shares = {1: Share(100.0, {"21": 21.0}), 2: Share(50.0, {"21": 10.5})}
+    spread(shares, {None: -10.0, "21": -2.1}, cents, account=7)
+    assert shares[1].apart == {7: -6.67}
+    assert shares[2].apart == {7: -3.33}
+    spread(shares, {None: -3.0}, cents, account=7)
+    spread(shares, {None: -1.0}, cents)  # the lines' own account
+    assert shares[1].apart == {7: cents(-6.67 - 2.0)}
+    assert cents(shares[1].apart[7] + shares[2].apart[7]) == -13.0
+    # What is left of a share keeps them (the refunds' parts are of them).
+    assert shares[1].minus(Share(10.0, {"21": 2.1}), cents).apart == shares[1].apart
 
 
 def _credit(untaxed, taxes, rounding):

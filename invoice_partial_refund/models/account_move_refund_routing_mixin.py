@@ -277,8 +277,11 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         # A discount line (a global discount, a down payment deducted) lowers
         # what the lines of its very taxes were paid (fixed ones aside: Odoo's
         # discounts leave them out): its share is theirs, so that refunding all
-        # gives back each tax as booked. Not others': their credit note lines
-        # would bear taxes of more than their base (a voucher without tax).
+        # gives back each tax as booked (its account too, see
+        # `account.move.line._prepare_refund_discount_allocations`). Not
+        # others': their credit note lines would bear taxes of more than
+        # their base (a voucher without tax).
+        accounts = {line.id: line.account_id.id for line in lines}
         for line_id, discount in list(shares.items()):
             if discount.total >= 0:
                 continue
@@ -287,7 +290,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             if 0 < -discount.untaxed <= weight:
                 del shares[line_id]
                 parts = {**discount.taxes, None: discount.untaxed}
-                refund_shares.spread(shares, parts, currency.round, holders)
+                refund_shares.spread(
+                    shares, parts, currency.round, holders, accounts[line_id]
+                )
         # The tax the invoice's early payment discount lines take off ("mixed"
         # terms: the tax is on the discounted base, paid early or not), then
         # the payment's discount: "included" terms book it per set of taxes,

@@ -69,7 +69,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
         ]
         discounts = lines._prepare_refund_discount_allocations(prepared)
         for line, (_c, _i, line_vals) in zip(lines, values["line_ids"], strict=True):
-            line_vals["refund_discount_allocation"] = discounts.get(line, False)
+            line_vals["refund_discount_allocation"] = discounts[line]
         if not refund.currency_id.is_zero(refund.amount_rounding):
             values["line_ids"].append(
                 Command.create(self._prepare_credit_note_rounding_vals(refund))

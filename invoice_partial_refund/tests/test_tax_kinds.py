@@ -155,6 +155,17 @@ class TestTaxKinds(PartialRefundCommon):
         refunds book what Odoo's credit note books, tax by tax (the full tax
         of the lines refunded first went back, the discounts' never); the
         discount lines themselves are not refundable."""
+        self._check_discount_lines_given_back()
+
+    def test_discount_lines_on_accounts_of_their_own(self):
+        """The same, the discount lines on accounts of their own (sales
+        discounts, a down payment's advances account): each refund gives
+        back its part of them there, and all the refunds book what Odoo's
+        credit note books on every account."""
+        revenue = self.company_data["default_account_revenue"]
+        self._check_discount_lines_given_back(revenue.copy(), revenue.copy())
+
+    def _check_discount_lines_given_back(self, *accounts):
         high, low = self._tax(21.0), self._tax(6.0)
         lines = [
             {"price_unit": 100.0, "quantity": 2, "tax_ids": high.ids},
@@ -163,6 +174,8 @@ class TestTaxKinds(PartialRefundCommon):
             {"price_unit": -10.0, "name": "Global discount", "tax_ids": high.ids},
             {"price_unit": -5.0, "name": "Promotion", "tax_ids": low.ids},
         ]
+        for values, account in zip(lines[3:], accounts, strict=False):
+            values["account_id"] = account.id
         invoice = self._create_paid_invoice(lines)
         odoo_credit_note = self._odoo_credit_note(
             self._create_paid_invoice(lines, pay=False)
