@@ -56,6 +56,13 @@ class Share(Taxed):
     #: untaxed amounts (in ``untaxed``, negative), booked there, not here
     apart: dict = field(default_factory=dict, compare=False)
 
+    def part_of(self, untaxed, tax):
+        """The part of this share that ``untaxed`` and ``tax`` refund: by the
+        untaxed amount, else by the total (a fixed tax on a free line)."""
+        if self.untaxed:
+            return untaxed / self.untaxed
+        return (untaxed + tax) / self.total if self.total else 1.0
+
     def rounding_of(self, untaxed):
         """The part of `rounding` that ``untaxed`` of this share bears."""
         if not self.untaxed:

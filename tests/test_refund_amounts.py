@@ -227,6 +227,14 @@ def test_spread_adds_up_to_the_amount_the_last_taking_the_rest():
     assert shares[1].apart == shares[2].apart == {}
 
 
+def test_part_of_a_share_by_untaxed_else_by_total():
+    """The part a refund takes of a line's share: by the untaxed amount, by
+    the total for a line without one (a free item bearing a fixed tax)."""
+    assert Share(200.0, {"21": 42.0}).part_of(50.0, 10.5) == 0.25
+    assert Share(0.0, {"eco": 3.0}).part_of(0.0, 1.5) == 0.5
+    assert Share().part_of(0.0, 0.0) == 1.0
+
+
 def test_spread_keeps_the_untaxed_parts_of_a_discount_on_its_account():
     """A discount line on an account of its own: each line's part of its
     untaxed amount is kept under that account, the parts adding up to it;

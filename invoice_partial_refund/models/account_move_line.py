@@ -292,7 +292,7 @@ class AccountMoveLine(models.Model):
             bases=bases,
             carries_quantity=request["mode"] != "amount" and quantity_shown == quantity,
             rounding=share.rounding_of(untaxed),
-            part=untaxed / share.untaxed if share.untaxed else 1.0,
+            part=share.part_of(untaxed, sum(taxes.values())),
         )
 
     def _prepare_refund_lines(self, requests, errors=None):

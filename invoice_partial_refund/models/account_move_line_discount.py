@@ -89,6 +89,8 @@ class AccountMoveLine(models.Model):
             )
             for line, request, credit_line in prepared
         }
+        if prepared and all(request["final"] for _l, request, _c in prepared):
+            self._add_unrefundable_discount_entries(entries)
         # What the refunds of the invoice gave back so far, per account.
         given, booked = defaultdict(float), defaultdict(float)
         credit_notes = invoice.partial_refund_ids.filtered(
@@ -100,18 +102,59 @@ class AccountMoveLine(models.Model):
                 booked[line.account_id.id] += line.balance
         rate = invoice.invoice_currency_rate or 1.0
         company_round = invoice.company_currency_id.round
-        allocations = {}
+        allocations, unbalanced = {}, 0.0
         for line, line_entries in entries.items():
             allocations[line] = {"lines": {}}
             for account_id, amount in line_entries.items():
                 given[account_id] += amount
                 converted = company_round(given[account_id] / rate)
-                allocations[line]["lines"][str(account_id)] = [
-                    amount,
-                    company_round(converted - booked[account_id]),
-                ]
+                balance = company_round(converted - booked[account_id])
+                allocations[line]["lines"][str(account_id)] = [amount, balance]
                 booked[account_id] = converted
+                unbalanced += balance
+        # Converted apart, the accounts' cents may not add up: Odoo balances
+        # the credit note's discount lines among themselves (its receivable
+        # line leaves them out), so the largest takes the cent; the next
+        # credit note converts from what was booked.
+        if not invoice.company_currency_id.is_zero(unbalanced):
+            entry = max(
+                (
+                    entry
+                    for values in allocations.values()
+                    for entry in values["lines"].values()
+                ),
+                key=lambda entry: abs(entry[0]),
+            )
+            entry[1] = company_round(entry[1] - unbalanced)
         return allocations
+
+    def _add_unrefundable_discount_entries(self, entries):
+        """Add to ``entries`` (see `_prepare_refund_discount_allocations`) of
+        these invoice lines, all refunded in full, the discounts on accounts
+        of their own that are left on the invoice's lines no refund takes (a
+        line discounted in full, a discount line's own discount) when
+        nothing else is left to refund: Odoo's credit note of the invoice
+        gives them back, and so does its last refund."""
+        invoice = self.move_id
+        currency = invoice.currency_id
+        others = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product" and line not in self
+        )
+        shares = others._refund_shares()
+        if any(
+            currency.compare_amounts(left.untaxed, 0.0) > 0
+            or currency.compare_amounts(left.total, 0.0) > 0
+            for left in others._refund_left(shares=shares).values()
+        ):
+            return
+        carrier = entries[self[:1]]
+        for line in others:
+            for account_id, amount in line._get_refund_discount_entries(
+                shares.get(line), {"final": True}, 1.0
+            ).items():
+                carrier[account_id] = currency.round(
+                    carrier.get(account_id, 0.0) + amount
+                )
 
     def _get_refund_discount_entries(self, share, request, part):
         """``{account id: amount}`` that the credit note line refunding
@@ -158,12 +201,19 @@ class AccountMoveLine(models.Model):
         account = self.move_id._get_discount_allocation_account()
         # Booked apart by the invoice only if the company did when it was
         # posted; a credit note line of an earlier version: by its figures.
-        if account and (
-            self.refund_origin_line_id
-            or any(line.display_type == "discount" for line in self.move_id.line_ids)
+        if (
+            account
+            and account != self.account_id
+            and (
+                self.refund_origin_line_id
+                or any(
+                    line.display_type == "discount" for line in self.move_id.line_ids
+                )
+            )
         ):
+            # As Odoo books it (a negative discount, a surcharge, the other way).
             discounts[account.id] = -self.currency_id.round(
-                abs(self.quantity * self.price_unit * self.discount / 100.0)
+                self.quantity * self.price_unit * self.discount / 100.0
             )
         for account_id, amount in (share.apart if share else {}).items():
             if account_id != self.account_id.id:

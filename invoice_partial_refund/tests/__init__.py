@@ -21,3 +21,4 @@ from . import test_gateway_job
 from . import test_access_matrix
 from . import test_refund_via
 from . import test_branches
+from . import test_discount_accounts
