@@ -22,3 +22,4 @@ from . import test_access_matrix
 from . import test_refund_via
 from . import test_branches
 from . import test_discount_accounts
+from . import test_sale_flows
