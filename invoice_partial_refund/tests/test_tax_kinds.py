@@ -351,6 +351,15 @@ class TestTaxKinds(PartialRefundCommon):
             )
         )
 
+    def test_withholding_tax(self):
+        """A negative tax (a withholding: Spain's IRPF, Italy's ritenuta,
+        Mexico's ISR) beside VAT: the customer paid less than the lines'
+        untaxed amount plus VAT."""
+        self._check_partly_then_fully(self._tax(21.0) | self._tax(-15.0))
+
+    def test_withholding_tax_alone(self):
+        self._check_partly_then_fully(self._tax(-7.0))
+
     def test_zero_rate_tax(self):
         self._check_partly_then_fully(self._tax(0.0))
 
