@@ -23,3 +23,4 @@ from . import test_refund_via
 from . import test_branches
 from . import test_discount_accounts
 from . import test_sale_flows
+from . import test_sale_bridge

@@ -6,6 +6,7 @@ the edges (the discount account being a line's own, a surcharge, lines
 discounted in full, a discount line's own discount, cancellations, other
 currencies, early payment discounts), each against Odoo's credit note."""
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -367,3 +368,134 @@ class TestDiscountAccounts(PartialRefundCommon):
         )
         refunds |= self._refund(invoice, [{"line_id": second.id}])
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
+
+
+@tagged("post_install", "-at_install")
+class TestDiscountAccountsWithOthers(PartialRefundCommon):
+    """The company's discount account with cash rounding, negative
+    quantities, and the invoice's last refund cancelled then made again."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.company_data["default_account_revenue"]
+        cls.discount_account = cls.company_data["default_account_expense"].copy()
+        cls.env.company.account_discount_expense_allocation_id = cls.discount_account
+
+    def _rounding(self, strategy):
+        return self.env["account.cash.rounding"].create(
+            {
+                "name": f"0.05 {strategy}",
+                "rounding": 0.05,
+                "strategy": strategy,
+                "rounding_method": "HALF-UP",
+                "profit_account_id": self.revenue.copy().id,
+                "loss_account_id": self.company_data["default_account_expense"]
+                .copy()
+                .id,
+            }
+        )
+
+    def _rounded_invoice(self, rounding, lines, pay=True):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_a.id,
+                "invoice_date": "2019-01-01",
+                "invoice_cash_rounding_id": rounding.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": f"line {index}",
+                            "price_unit": values["price_unit"],
+                            "quantity": values.get("quantity", 1.0),
+                            "discount": values.get("discount", 0.0),
+                            **(
+                                {"account_id": values["account_id"]}
+                                if "account_id" in values
+                                else {}
+                            ),
+                            "tax_ids": [Command.set(self.tax_sale_a.ids)],
+                        }
+                    )
+                    for index, values in enumerate(lines)
+                ],
+            }
+        )
+        invoice.action_post()
+        if pay:
+            self._pay(invoice, self.bank_journal)
+        return invoice
+
+    def _check_rounding(self, strategy):
+        rounding = self._rounding(strategy)
+        sales_discounts = self.revenue.copy()
+        lines = [
+            {"price_unit": 10.01, "quantity": 3, "discount": 7},
+            {"price_unit": 7.77, "discount": 15},
+            {"price_unit": 3.33},
+            {"price_unit": -2.22, "account_id": sales_discounts.id},
+        ]
+        invoice = self._rounded_invoice(rounding, lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._rounded_invoice(rounding, lines, pay=False)
+        )
+        l1, l2, l3 = invoice.invoice_line_ids[:3]
+        refunds = self._refund(
+            invoice,
+            [{"line_id": l1.id, "quantity": 1}, {"line_id": l2.id, "amount": 3.02}],
+        )
+        refunds |= self._refund(
+            invoice, [{"line_id": line.id} for line in (l1, l2, l3)]
+        )
+        self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
+
+    def test_cash_rounding_add_line_with_discount_accounts(self):
+        self._check_rounding("add_invoice_line")
+
+    def test_cash_rounding_biggest_tax_with_discount_accounts(self):
+        self._check_rounding("biggest_tax")
+
+    def test_negative_quantity_line_with_discount(self):
+        """A line of negative quantity (goods taken back, -1 at 20.00, 10 %
+        off): Odoo books its allocation the other way round."""
+        lines = [
+            {"price_unit": 100.0, "quantity": 3, "discount": 10},
+            {"price_unit": 20.0, "quantity": -1, "discount": 10},
+            {"price_unit": 50.0, "discount": 5},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        l1, _l2, l3 = invoice.invoice_line_ids
+        refunds = self._refund(invoice, [{"line_id": l1.id, "quantity": 1}])
+        refunds |= self._refund(invoice, [{"line_id": line.id} for line in (l1, l3)])
+        self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
+
+    def test_cancel_last_refund_that_carried_free_lines_then_again(self):
+        """The last refund gives back the discount of a free line (100 %
+        off, no refund takes it); cancelled, then the same lines refunded in
+        two steps: all book what Odoo's credit note books."""
+        sales_discounts = self.revenue.copy()
+        lines = [
+            {"price_unit": 100.0, "quantity": 2, "discount": 10},
+            {"price_unit": 30.0, "discount": 100},
+            {"price_unit": 40.0, "quantity": 3, "discount": 5},
+            {"price_unit": -12.34, "account_id": sales_discounts.id, "discount": 10},
+        ]
+        invoice = self._create_paid_invoice(lines)
+        odoo_credit_note = self._odoo_credit_note(
+            self._create_paid_invoice(lines, pay=False)
+        )
+        l1, _free, l3, _disc = invoice.invoice_line_ids
+        kept = self._refund(invoice, [{"line_id": l1.id}])
+        last = self._refund(invoice, [{"line_id": l3.id}])
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        last.action_cancel_refund()
+        self.assertEqual(invoice.partial_refund_status, "partial")
+        kept |= self._refund(invoice, [{"line_id": l3.id, "quantity": 1}])
+        kept |= self._refund(invoice, [{"line_id": l3.id}])
+        self.assertRefundedAsOdoo(invoice, kept, odoo_credit_note)

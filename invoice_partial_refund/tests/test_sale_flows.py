@@ -18,7 +18,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from .common import PartialRefundCommon
 
 
-class SaleFlowCases:
+class SaleFlowHelpers:
     """Sale flows; the chart's taxes set by `_setup_taxes`."""
 
     @classmethod
@@ -140,6 +140,10 @@ class SaleFlowCases:
         refunds = self._refund_partly_then_rest(order, final)
         self.assertRefundedAsOdoo(final, refunds, odoo_credit_note)
         return order, final, refunds, odoo_credit_note
+
+
+class SaleFlowCases(SaleFlowHelpers):
+    """The flows, each on the chart of the classes below."""
 
     # Down payments -------------------------------------------------------
 
