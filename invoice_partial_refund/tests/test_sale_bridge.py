@@ -66,7 +66,7 @@ class TestSaleBridge(SaleFlowHelpers, PartialRefundCommon):
 
     def test_amount_refunds_of_everything_leave_nothing_to_invoice(self):
         """As above: the order invoiced in full and nothing returned, there
-        is nothing to invoice; observed: an invoice of the discount alone."""
+        is nothing to invoice (not an invoice of the discount alone)."""
         order, final = self._flow(discount=("so_discount", 0.1))
         for line in self._product_lines(final):
             self._refund(
