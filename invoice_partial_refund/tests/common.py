@@ -30,6 +30,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         pay=True,
         payment_term=None,
         salesperson=None,
+        cash_rounding=None,
     ):
         """Create, post and (unless ``pay`` is False) fully pay a customer
         invoice.
@@ -40,6 +41,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         :param journal: the bank or cash journal of the payment
         :param salesperson: the invoice's salesperson (``invoice_user_id``):
             by default the current user; an empty recordset for none
+        :param cash_rounding: the invoice's cash rounding (see `_cash_rounding`)
         """
         company = company or cls.env.company
         # A branch shares its parent's taxes and journals.
@@ -59,6 +61,7 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                     "date": "2019-01-01",
                     "currency_id": (currency or company.currency_id).id,
                     "invoice_payment_term_id": payment_term and payment_term.id,
+                    "invoice_cash_rounding_id": cash_rounding and cash_rounding.id,
                     **(
                         {"invoice_user_id": salesperson.id}
                         if salesperson is not None
@@ -113,6 +116,46 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                 "company_id": companies[:1].id,
                 "company_ids": [Command.set(companies.ids)],
             }
+        )
+
+    def _invoice_and_odoo_credit_note(self, lines, **values):
+        """A paid invoice of ``lines`` (see `_create_paid_invoice`, with
+        ``values``) and Odoo's credit note of an identical invoice, posted:
+        what the refunds of all of the first must book."""
+        invoice = self._create_paid_invoice(lines, **values)
+        values["pay"] = False
+        identical = self._create_paid_invoice(lines, **values)
+        return invoice, self._odoo_credit_note(identical)
+
+    def _cash_rounding(self, strategy):
+        """A cash rounding to 0.05 by ``strategy`` (``add_invoice_line`` or
+        ``biggest_tax``), its profit and loss on accounts of their own."""
+        return self.env["account.cash.rounding"].create(
+            {
+                "name": f"0.05 {strategy}",
+                "rounding": 0.05,
+                "strategy": strategy,
+                "rounding_method": "HALF-UP",
+                "profit_account_id": self.company_data["default_account_revenue"]
+                .copy()
+                .id,
+                "loss_account_id": self.company_data["default_account_expense"]
+                .copy()
+                .id,
+            }
+        )
+
+    @classmethod
+    def _pay_with_write_off(cls, invoice, amount):
+        """Pay ``amount`` of ``invoice``, the rest written off ("Mark as
+        fully paid")."""
+        cls._pay(
+            invoice,
+            cls.bank_journal,
+            amount=amount,
+            payment_difference_handling="reconcile",
+            writeoff_account_id=cls.company_data["default_account_expense"].id,
+            writeoff_label="Write-off",
         )
 
     @classmethod
@@ -276,9 +319,8 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
 
         :return: ``(invoice, refunds, Odoo's credit note)``
         """
-        invoice = self._create_paid_invoice(lines, partner=partner)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, partner=partner, pay=False)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, partner=partner
         )
         line_1, line_2 = invoice.invoice_line_ids[:2]
         first = self._refund(

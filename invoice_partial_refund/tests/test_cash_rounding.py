@@ -4,7 +4,6 @@
 the refunds of all lines give back what the customer paid, the rounded
 total, and the credit notes book what Odoo's own credit note books."""
 
-from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common import PartialRefundCommon
@@ -12,52 +11,14 @@ from .common import PartialRefundCommon
 
 @tagged("post_install", "-at_install")
 class TestCashRounding(PartialRefundCommon):
-    def _rounding(self, strategy):
-        return self.env["account.cash.rounding"].create(
-            {
-                "name": f"0.05 {strategy}",
-                "rounding": 0.05,
-                "strategy": strategy,
-                "rounding_method": "HALF-UP",
-                "profit_account_id": self.company_data["default_account_revenue"]
-                .copy()
-                .id,
-                "loss_account_id": self.company_data["default_account_expense"]
-                .copy()
-                .id,
-            }
-        )
-
-    def _invoice(self, rounding, pay=True):
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner_a.id,
-                "invoice_date": "2019-01-01",
-                "invoice_cash_rounding_id": rounding.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": name,
-                            "price_unit": price,
-                            "quantity": 1,
-                            "tax_ids": [Command.set(self.tax_sale_a.ids)],
-                        }
-                    )
-                    for name, price in (("a", 10.01), ("b", 7.77), ("c", 3.33))
-                ],
-            }
-        )
-        invoice.action_post()
-        if pay:
-            self._pay(invoice, self.bank_journal)
-        return invoice
+    #: Three lines of 21.11 in all, taxed 24.28: rounded to 24.30.
+    LINES = [{"price_unit": price} for price in (10.01, 7.77, 3.33)]
 
     def _check(self, strategy):
-        rounding = self._rounding(strategy)
-        invoice = self._invoice(rounding)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            self.LINES, cash_rounding=self._cash_rounding(strategy)
+        )
         self.assertEqual(invoice.payment_state, "paid")
-        odoo_credit_note = self._odoo_credit_note(self._invoice(rounding, pay=False))
         line_a, line_b, line_c = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
@@ -114,7 +75,9 @@ class TestCashRounding(PartialRefundCommon):
         self.assertFalse(rest.amount_rounding)
 
     def test_wizard_shows_the_rounding_with_the_last_refund(self):
-        invoice = self._invoice(self._rounding("add_invoice_line"))
+        invoice = self._create_paid_invoice(
+            self.LINES, cash_rounding=self._cash_rounding("add_invoice_line")
+        )
         action = invoice.action_open_partial_refund_wizard()
         wizard_form = Form(
             self.env[action["res_model"]].with_context(**action["context"])

@@ -6,7 +6,6 @@ the edges (the discount account being a line's own, a surcharge, lines
 discounted in full, a discount line's own discount, cancellations, other
 currencies, early payment discounts), each against Odoo's credit note."""
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -41,10 +40,7 @@ class TestDiscountAccounts(PartialRefundCommon):
     def _refund_all_as_odoo(self, lines, first_requests):
         """Refund ``first_requests`` (a function of the invoice lines) then
         all the rest; compare with Odoo's credit note."""
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
         refunds = self._refund(invoice, first_requests(invoice.invoice_line_ids))
         refunds |= self._refund(
             invoice,
@@ -189,10 +185,7 @@ class TestDiscountAccounts(PartialRefundCommon):
             {"price_unit": -11.11, "account_id": advances.id},
         ]
         kwargs = {"currency": currency, "payment_term": payment_term}
-        invoice = self._create_paid_invoice(lines, **kwargs)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False, **kwargs)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines, **kwargs)
         l1, l2, l3 = invoice.invoice_line_ids[:3]
         kept = self._refund(
             invoice,
@@ -292,9 +285,8 @@ class TestDiscountAccounts(PartialRefundCommon):
                 "account_id": other_income.id,
             },
         ]
-        invoice = self._create_paid_invoice(lines, currency=currency)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, currency=currency, pay=False)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=currency
         )
         first, second = invoice.invoice_line_ids
         refunds = self._refund(invoice, [{"line_id": first.id}])
@@ -356,10 +348,7 @@ class TestDiscountAccounts(PartialRefundCommon):
             {"price_unit": 10.0, "quantity": 3},
             {"price_unit": -17.77, "account_id": sales_discounts.id},
         ]
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
         first, second = invoice.invoice_line_ids[:2]
         refunds = self._refund(invoice, [{"line_id": first.id, "quantity": 2}])
         refunds |= self._refund(invoice, [{"line_id": first.id, "quantity": 3}])
@@ -369,68 +358,12 @@ class TestDiscountAccounts(PartialRefundCommon):
         refunds |= self._refund(invoice, [{"line_id": second.id}])
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
 
-
-@tagged("post_install", "-at_install")
-class TestDiscountAccountsWithOthers(PartialRefundCommon):
-    """The company's discount account with cash rounding, negative
-    quantities, and the invoice's last refund cancelled then made again."""
-
-    maxDiff = None
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.revenue = cls.company_data["default_account_revenue"]
-        cls.discount_account = cls.company_data["default_account_expense"].copy()
-        cls.env.company.account_discount_expense_allocation_id = cls.discount_account
-
-    def _rounding(self, strategy):
-        return self.env["account.cash.rounding"].create(
-            {
-                "name": f"0.05 {strategy}",
-                "rounding": 0.05,
-                "strategy": strategy,
-                "rounding_method": "HALF-UP",
-                "profit_account_id": self.revenue.copy().id,
-                "loss_account_id": self.company_data["default_account_expense"]
-                .copy()
-                .id,
-            }
-        )
-
-    def _rounded_invoice(self, rounding, lines, pay=True):
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner_a.id,
-                "invoice_date": "2019-01-01",
-                "invoice_cash_rounding_id": rounding.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": f"line {index}",
-                            "price_unit": values["price_unit"],
-                            "quantity": values.get("quantity", 1.0),
-                            "discount": values.get("discount", 0.0),
-                            **(
-                                {"account_id": values["account_id"]}
-                                if "account_id" in values
-                                else {}
-                            ),
-                            "tax_ids": [Command.set(self.tax_sale_a.ids)],
-                        }
-                    )
-                    for index, values in enumerate(lines)
-                ],
-            }
-        )
-        invoice.action_post()
-        if pay:
-            self._pay(invoice, self.bank_journal)
-        return invoice
+    # The company's discount account with cash rounding, negative quantities,
+    # the invoice's last refund cancelled then made again.
 
     def _check_rounding(self, strategy):
-        rounding = self._rounding(strategy)
+        self._allocate()
+        rounding = self._cash_rounding(strategy)
         sales_discounts = self.revenue.copy()
         lines = [
             {"price_unit": 10.01, "quantity": 3, "discount": 7},
@@ -438,9 +371,8 @@ class TestDiscountAccountsWithOthers(PartialRefundCommon):
             {"price_unit": 3.33},
             {"price_unit": -2.22, "account_id": sales_discounts.id},
         ]
-        invoice = self._rounded_invoice(rounding, lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._rounded_invoice(rounding, lines, pay=False)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, cash_rounding=rounding
         )
         l1, l2, l3 = invoice.invoice_line_ids[:3]
         refunds = self._refund(
@@ -461,15 +393,13 @@ class TestDiscountAccountsWithOthers(PartialRefundCommon):
     def test_negative_quantity_line_with_discount(self):
         """A line of negative quantity (goods taken back, -1 at 20.00, 10 %
         off): Odoo books its allocation the other way round."""
+        self._allocate()
         lines = [
             {"price_unit": 100.0, "quantity": 3, "discount": 10},
             {"price_unit": 20.0, "quantity": -1, "discount": 10},
             {"price_unit": 50.0, "discount": 5},
         ]
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
         l1, _l2, l3 = invoice.invoice_line_ids
         refunds = self._refund(invoice, [{"line_id": l1.id, "quantity": 1}])
         refunds |= self._refund(invoice, [{"line_id": line.id} for line in (l1, l3)])
@@ -479,6 +409,7 @@ class TestDiscountAccountsWithOthers(PartialRefundCommon):
         """The last refund gives back the discount of a free line (100 %
         off, no refund takes it); cancelled, then the same lines refunded in
         two steps: all book what Odoo's credit note books."""
+        self._allocate()
         sales_discounts = self.revenue.copy()
         lines = [
             {"price_unit": 100.0, "quantity": 2, "discount": 10},
@@ -486,10 +417,7 @@ class TestDiscountAccountsWithOthers(PartialRefundCommon):
             {"price_unit": 40.0, "quantity": 3, "discount": 5},
             {"price_unit": -12.34, "account_id": sales_discounts.id, "discount": 10},
         ]
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
         l1, _free, l3, _disc = invoice.invoice_line_ids
         kept = self._refund(invoice, [{"line_id": l1.id}])
         last = self._refund(invoice, [{"line_id": l3.id}])

@@ -231,9 +231,8 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             {"price_unit": 17.33, "quantity": 0.7, "discount": 12.5},
             {"price_unit": -33.33, "account_id": sales_discounts.id},
         ]
-        invoice = self._create_paid_invoice(lines, currency=currency)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, currency=currency, pay=False)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=currency
         )
         invoice_lines = invoice.invoice_line_ids[:3]
         refunds = self._refund(
@@ -308,9 +307,8 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             [{"price_unit": 0.03}] * 3,  # the invoice's cent on one line
         ):
             with self.subTest(lines=lines):
-                invoice = self._create_paid_invoice(lines, currency=currency)
-                odoo_credit_note = self._odoo_credit_note(
-                    self._create_paid_invoice(lines, currency=currency, pay=False)
+                invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+                    lines, currency=currency
                 )
                 refund = self._refund(
                     invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
@@ -379,9 +377,8 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
             {"price_unit": 0.99, "quantity": 7, "discount": 10},
             {"price_unit": 17.33, "quantity": 0.7},
         ]
-        invoice = self._create_paid_invoice(lines, currency=currency)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, currency=currency, pay=False)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=currency
         )
         invoice_lines = invoice.invoice_line_ids
         first = self._refund(

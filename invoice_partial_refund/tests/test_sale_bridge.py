@@ -90,14 +90,7 @@ class TestSaleBridge(SaleFlowHelpers, PartialRefundCommon):
         )
         goods_paid = self._refund(twin, [{"line_id": goods_twin.id}]).amount_total
         order, final = self._flow(discount=("so_discount", 0.1), pay=False)
-        self._pay(
-            final,
-            self.bank_journal,
-            amount=goods_paid,
-            payment_difference_handling="reconcile",
-            writeoff_account_id=self.company_data["default_account_expense"].id,
-            writeoff_label="Write-off",
-        )
+        self._pay_with_write_off(final, goods_paid)
         self.assertEqual(final.payment_state, "paid")
         goods = final.invoice_line_ids.filtered(
             lambda line: line.product_id == self.goods

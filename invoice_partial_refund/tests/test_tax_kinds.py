@@ -176,10 +176,7 @@ class TestTaxKinds(PartialRefundCommon):
         ]
         for values, account in zip(lines[3:], accounts, strict=False):
             values["account_id"] = account.id
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
         first, second, third, *discounts = invoice.invoice_line_ids
         for line in discounts:
             self.assertEqual(line.refundable_amount, 0.0)
@@ -390,10 +387,7 @@ class TestTaxKinds(PartialRefundCommon):
         before = self._create_paid_invoice(lines)
         discount_account = self.company_data["default_account_expense"].copy()
         self.env.company.account_discount_expense_allocation_id = discount_account
-        invoice = self._create_paid_invoice(lines)
-        odoo_credit_note = self._odoo_credit_note(
-            self._create_paid_invoice(lines, pay=False)
-        )
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
 
         def discount(moves):
             return sum(

@@ -31,18 +31,6 @@ class TestPartialRefundWizard(PartialRefundCommon):
                 line.selected = True
         return wizard_form
 
-    def _pay_with_write_off(self, invoice, amount):
-        """Pay ``amount`` of ``invoice``, the rest written off ("Mark as
-        fully paid")."""
-        self._pay(
-            invoice,
-            self.bank_journal,
-            amount=amount,
-            payment_difference_handling="reconcile",
-            writeoff_account_id=self.company_data["default_account_expense"].id,
-            writeoff_label="Write-off",
-        )
-
     def test_no_credit_note_options_where_nothing_is_asked(self):
         """Latin America's credit note document type is asked of invoices
         whose journal uses documents only (the reversal form hides it
