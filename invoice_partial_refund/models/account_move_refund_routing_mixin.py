@@ -242,13 +242,14 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             for line in lines
         )
         cache = self.env.cr.cache.setdefault("invoice_partial_refund.shares", {})
-        key = (self.id, fingerprint)
-        if key in cache:
-            return cache[key]
+        rounding = self.company_id.tax_calculation_rounding_method
+        cache_key = (self.id, rounding, fingerprint)
+        if cache_key in cache:
+            return cache[cache_key]
         shares, early_discount_taxes, fixed = {}, {}, set()
         currency = self.currency_id
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
-        globally = self.company_id.tax_calculation_rounding_method == "round_globally"
+        globally = rounding == "round_globally"
         for base_line in base_lines:
             line = base_line["record"]
             kind = isinstance(line, models.BaseModel) and line.display_type
@@ -308,7 +309,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             if sum(shares[held].untaxed for held in lines) < -base:
                 lines = ()  # larger than those lines: over all
             refund_shares.spread(shares, {None: base}, currency.round, lines or None)
-        cache[key] = shares
+        cache[cache_key] = shares
         return shares
 
     def _get_partial_refund_early_discount_parts(self):

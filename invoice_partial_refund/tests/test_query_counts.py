@@ -10,6 +10,8 @@ the measure, and bounds the difference. The figures themselves are in
 ``benchmarks/`` and ``readme/BENCHMARKS.md``.
 """
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
@@ -184,6 +186,26 @@ class TestQueryCounts(PartialRefundCommon):
             small + REFUND_SLACK,
             f"refunding one line: {small} queries on {SMALL} lines, {large} on {LARGE}",
         )
+
+    def test_invoice_books_are_read_once_per_refund(self):
+        """The invoice's books are dispatched over its lines by Odoo's tax
+        engine once per refund: the request's checks and the credit note's
+        discounts share them (a cache missed on every call once cost the
+        refund of 100 lines a second run of the engine over the invoice)."""
+        invoice = self._create_paid_invoice(self._lines(SMALL))
+        Move = type(self.env["account.move"])
+        original = Move._get_rounded_base_and_tax_lines
+        runs = []
+
+        def counted(move, *args, **kwargs):
+            runs.append(move.id)
+            return original(move, *args, **kwargs)
+
+        self.env.invalidate_all()
+        with patch.object(Move, "_get_rounded_base_and_tax_lines", counted):
+            refund = self._refund_all(invoice)
+        self.assertRefundSettled(refund)
+        self.assertEqual(runs.count(invoice.id), 1)
 
     def test_odoo_entries_do_not_look_up_refunds(self):
         """Writing the amounts of any journal entry (Odoo's own credit notes
