@@ -42,7 +42,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_gateway_split(self, amount, include_empty=False):
         """Split a refund of ``amount`` among the gateway payments of this
-        invoice: each takes at most what is left of it after earlier refunds.
+        invoice: each takes at most what is left of it after earlier refunds,
+        ours and Odoo's (its Refund button, a dashboard's its webhook books).
 
         :return: list of dicts with ``payment``, ``gateway``, ``reference``,
             ``transaction``, ``amount`` (taken now), ``available`` (before),
@@ -54,12 +55,18 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             lambda p: p.payment_type == "inbound" and p.currency_id == currency
         )
         GatewayRefund = self.env["account.partial.refund.gateway"]
-        earlier = GatewayRefund.search(
+        shares = GatewayRefund.search([("source_payment_id", "in", payments.ids)])
+        earlier = shares.filtered(lambda g: g.state not in ("failed", "canceled"))
+        # Refunds of Odoo's payment flow (a transaction's), not our shares'.
+        others = defaultdict(float)
+        for other in self.env["account.payment"].search(
             [
                 ("source_payment_id", "in", payments.ids),
-                ("state", "not in", ("failed", "canceled")),
+                ("state", "!=", "canceled"),
+                ("id", "not in", shares.refund_payment_id.ids),
             ]
-        )
+        ):
+            others[other.source_payment_id] += other.amount
         # What each payment paid of this invoice: a payment of several
         # invoices gives back through its gateway what it paid of each.
         paid = defaultdict(float)
@@ -73,7 +80,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 continue
             previous = earlier.filtered(lambda g, p=payment: g.source_payment_id == p)
             ours = previous.filtered(lambda g: g.refund_id.move_id == self)
-            left = payment.amount - sum(previous.mapped("amount"))
+            left = payment.amount - sum(previous.mapped("amount")) - others[payment]
             left_here = paid[payment.move_id] - sum(ours.mapped("amount"))
             available = currency.round(min(left, left_here))
             take = min(max(available, 0.0), max(remaining, 0.0))

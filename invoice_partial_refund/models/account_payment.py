@@ -45,6 +45,16 @@ class AccountPayment(models.Model):
             reference = (payment.refund_gateway_reference or "").strip()
             if not (payment.refund_gateway and reference):
                 continue
+            provider = payment.payment_transaction_id.provider_id
+            if provider and provider.code != payment.refund_gateway:
+                raise ValidationError(
+                    _(
+                        "%(payment)s was paid through %(provider)s: its refunds "
+                        "cannot go through another gateway.",
+                        payment=payment.display_name,
+                        provider=provider.display_name,
+                    )
+                )
             pattern, example = GATEWAY_PAYMENT_ID_PATTERNS[payment.refund_gateway]
             if not pattern.fullmatch(reference):
                 raise ValidationError(
@@ -71,6 +81,33 @@ class AccountPayment(models.Model):
         refunds of a payment go."""
         self._check_refund_gateway_rights([vals])
         return super().write(vals)
+
+    def _compute_amount_available_for_refund(self):
+        """Override of `account_payment`: what partial refunds asked the
+        gateway for and it has not refunded yet (no refund payment so far)
+        is not offered again by Odoo's Refund button."""
+        res = super()._compute_amount_available_for_refund()
+        waiting = (
+            self.env["account.partial.refund.gateway"]
+            .sudo()
+            .search(
+                [
+                    ("source_payment_id", "in", self._origin.ids),
+                    ("state", "in", ("requested", "pending")),
+                ]
+            )
+        )
+        for payment in self:
+            amount = sum(
+                waiting.filtered(
+                    lambda g, p=payment._origin: g.source_payment_id == p
+                ).mapped("amount")
+            )
+            if amount and payment.amount_available_for_refund:
+                payment.amount_available_for_refund = max(
+                    payment.amount_available_for_refund - amount, 0.0
+                )
+        return res
 
     def action_draft(self):
         """Override of `account`: a partial refund's payment follows the
@@ -111,14 +148,17 @@ class AccountPayment(models.Model):
         that took this payment, or ``(False, False, None)``.
 
         A Stripe transaction of Odoo's payment flow wins: its provider
-        reference is the PaymentIntent id. Otherwise the fields filled by
-        whoever recorded the payment.
+        reference is the PaymentIntent id. A transaction of another provider
+        took the money: no gateway of ours refunds it. Otherwise the fields
+        filled by whoever recorded the payment.
         """
         self.ensure_one()
         tx = self.payment_transaction_id
         if tx and tx.provider_code == "stripe" and tx.operation != "refund":
             if tx.provider_reference:
                 return "stripe", tx.provider_reference, tx
+        elif tx:
+            return False, False, None
         if self.refund_gateway and self.refund_gateway_reference:
             return self.refund_gateway, self.refund_gateway_reference.strip(), None
         return False, False, None
