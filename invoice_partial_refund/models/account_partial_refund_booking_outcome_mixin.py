@@ -94,10 +94,21 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
             if not tx.payment_id:
                 # The invoice's company's, also through a parent company's
                 # provider (a branch), as the refund's other payments.
-                tx.with_company(tx.company_id)._create_payment(
-                    company_id=refund.company_id.id,
-                    destination_account_id=self._get_receivable_account(refund).id,
-                )
+                values = {
+                    "company_id": refund.company_id.id,
+                    "destination_account_id": self._get_receivable_account(refund).id,
+                }
+                journal = tx.provider_id.journal_id
+                if not journal.active:
+                    # The provider's journal archived since the payment.
+                    journal = self._get_gateway_journal(share, journal)
+                    values["journal_id"] = journal.id
+                    values["payment_method_line_id"] = (
+                        journal.outbound_payment_method_line_ids.filtered(
+                            lambda line: not line.payment_provider_id
+                        )[:1].id
+                    )
+                tx.with_company(tx.company_id)._create_payment(**values)
             tx.is_post_processed = True
             payment = tx.payment_id
             self._reconcile_with_credit_note(refund, payment)

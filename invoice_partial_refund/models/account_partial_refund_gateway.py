@@ -10,6 +10,10 @@ from ..gateways import from_minor_units
 from ..gateways.const import GATEWAY_SELECTION
 from .account_partial_refund_gateway_client_mixin import minor_units
 
+#: Refusals saying the customer may already have the money back, outside
+#: Odoo: the charge refunded in the gateway's dashboard, or disputed.
+MONEY_BACK_ALREADY = ("charge_already_refunded", "charge_disputed")
+
 _logger = logging.getLogger(__name__)
 
 
@@ -340,14 +344,26 @@ class AccountPartialRefundGateway(models.Model):
             "account.partial.refund.booking"
         ]._book_gateway_fallback(self, date=date)
         refund._update_state()
-        utils.post_internal_note(
-            refund,
-            _(
+        values = {
+            "gateway": dict(self._fields["gateway"].selection)[self.gateway],
+            "amount": self.currency_id.format(self.amount),
+            "reason": reason,
+            "method": self.refund_payment_id.payment_method_line_id.display_name,
+        }
+        if reason in MONEY_BACK_ALREADY:
+            # Given back outside Odoo (the gateway's dashboard, a dispute):
+            # a person checks before anything is sent twice.
+            message = _(
+                "%(gateway)s did not refund %(amount)s: %(reason)s. The customer "
+                "may already have this money back: check with %(gateway)s before "
+                "sending anything through %(method)s, and mark the refund as "
+                "refunded once the customer has it.",
+                **values,
+            )
+        else:
+            message = _(
                 "%(gateway)s did not refund %(amount)s: %(reason)s. Send the money "
                 "back by hand through %(method)s, then mark the refund as refunded.",
-                gateway=dict(self._fields["gateway"].selection)[self.gateway],
-                amount=self.currency_id.format(self.amount),
-                reason=reason,
-                method=self.refund_payment_id.payment_method_line_id.display_name,
-            ),
-        )
+                **values,
+            )
+        utils.post_internal_note(refund, message)

@@ -147,25 +147,28 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
     def _prepare_send(self, looked_up):
         """``(gateway client, create_refund arguments)`` to send this record,
         or None: the gateway refused to be asked (a refusal, see
-        `_on_refusal`) or is unavailable (noted, sent at a later run)."""
+        `_on_refusal`: also an amount it cannot count, e.g. a fraction of a
+        currency it counts without decimals) or is unavailable (noted, sent
+        at a later run)."""
         try:
             gateway = self._get_gateway_client()
             if not self.source_transaction_id:
                 self._check_recorded_payment(gateway)
+            arguments = {
+                "payment_reference": self.payment_reference,
+                "amount_minor": self._minor_amount(),
+                "currency": self.currency_id.name,
+                "idempotency_key": self.idempotency_key,
+                "metadata": self._metadata(),
+                "refunded_minor": self._refunded_minor_before(),
+            }
         except GatewayRefused as error:
             self._on_refusal(error, unknown=self.attempt_count and not looked_up)
             return None
         except GatewayError as error:
             self.last_error = str(error)[:500]
             return None
-        return gateway, {
-            "payment_reference": self.payment_reference,
-            "amount_minor": self._minor_amount(),
-            "currency": self.currency_id.name,
-            "idempotency_key": self.idempotency_key,
-            "metadata": self._metadata(),
-            "refunded_minor": self._refunded_minor_before(),
-        }
+        return gateway, arguments
 
     def _send_one(self, gateway, arguments, looked_up=False):
         """Send this requested record to its gateway (its attempt recorded,
