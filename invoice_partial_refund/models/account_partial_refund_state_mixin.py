@@ -148,6 +148,14 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 amount=self.currency_id.format(self.manual_refunded_amount),
                 refund=self.name,
             )
+        matched = self._get_bank_matched_payments()
+        if matched:
+            return _(
+                "The payment %(payment)s of %(refund)s is matched with a bank "
+                "statement: its money left. Mark the refund as refunded.",
+                payment=matched[0].display_name,
+                refund=self.name,
+            )
         if self.gateway_ids.filtered(lambda g: g.state in ("requested", "pending")):
             return _(
                 "%(refund)s went through a gateway: it cannot be cancelled in "
@@ -161,6 +169,23 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 refund=self.name,
             )
         return None
+
+    def _get_bank_matched_payments(self):
+        """This refund's payments to the customer that a bank statement line
+        shows sent: their outstanding line matched (a journal without
+        outstanding account books the bank at once: nothing to match)."""
+        payments = (self.payment_id | self.gateway_ids.refund_payment_id).filtered(
+            lambda p: p.payment_type == "outbound" and p.state != "canceled"
+        )
+        return payments.filtered(
+            lambda payment: (
+                payment.outstanding_account_id
+                and any(
+                    line.matched_debit_ids or line.matched_credit_ids
+                    for line in payment._seek_for_lines()[0]
+                )
+            )
+        )
 
     def _set_cancelled(self):
         """The refund will not happen (its books are reversed)."""
