@@ -24,3 +24,4 @@ from . import test_branches
 from . import test_discount_accounts
 from . import test_sale_flows
 from . import test_sale_bridge
+from . import test_gateway_lifecycle
