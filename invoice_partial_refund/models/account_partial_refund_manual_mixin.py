@@ -135,9 +135,10 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         with it. The customer's balance is back where it was, nothing stays
         open, and the invoice lines are refundable again.
         """
-        self._check_refund_access()
-        self._check_can_cancel()
-        for refund in self:
+        refunds = self.union()  # once each, whatever ids a call repeats
+        refunds._check_refund_access()
+        refunds._check_can_cancel()
+        for refund in refunds:
             credit_note = refund.credit_note_id
             reversal = refund.env["account.partial.refund.booking"]._book_cancellation(
                 refund

@@ -175,7 +175,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         template = self.env.ref(CUSTOMER_EMAIL_TEMPLATE, raise_if_not_found=False)
         if not template:
             return
-        refunds = self.filtered(
+        refunds = self.union().filtered(  # once each, whatever ids repeat
             lambda r: r.state == "done" and r.customer_email_pending
         )
         refunds.customer_email_tried_on = fields.Date.context_today(self)
