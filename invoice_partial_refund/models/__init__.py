@@ -3,6 +3,7 @@ from . import account_move_refund_guard_mixin
 from . import account_move
 from . import account_move_line
 from . import account_move_line_discount
+from . import account_move_line_guard
 from . import account_move_refund_overrides
 from . import account_partial_refund_reminder_mixin
 from . import account_partial_refund_notification_mixin

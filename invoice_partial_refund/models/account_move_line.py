@@ -4,7 +4,7 @@ from collections import defaultdict
 from functools import partial
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, float_round, formatLang
 
 from .. import refund_amounts, refund_shares
@@ -123,13 +123,6 @@ class AccountMoveLine(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
-
-    def write(self, vals):
-        # Refunded totals follow the refunds (stored by the ORM, not write()).
-        if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
-            message = _("Refunded amounts follow the refunds and cannot be written.")
-            raise AccessError(message)
-        return super().write(vals)
 
     def _copy_data_extend_business_fields(self, values):
         """Override of `account` so that the reversal of a partial refund's

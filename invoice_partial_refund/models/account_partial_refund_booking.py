@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from .. import refund_shares, utils
+from .account_move_line_guard import writing_credit_note
 
 
 class AccountPartialRefundBooking(models.AbstractModel):
@@ -74,9 +75,10 @@ class AccountPartialRefundBooking(models.AbstractModel):
             values["line_ids"].append(
                 Command.create(self._prepare_credit_note_rounding_vals(refund))
             )
-        wizard.with_context(
-            partial_refund_credit_note_values={invoice.id: values}
-        ).reverse_moves()
+        with writing_credit_note(self.env):
+            wizard.with_context(
+                partial_refund_credit_note_values={invoice.id: values}
+            ).reverse_moves()
         credit_note = wizard.new_move_ids.with_env(self.env)
         self._check_credit_note(refund, credit_note)
         credit_note.action_post()

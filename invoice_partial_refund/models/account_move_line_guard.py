@@ -1,0 +1,70 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Who writes the partial refund fields of journal items: the refunds alone
+(their refunded totals: the ORM; what a credit note line refunds and books:
+the booking service, `writing_credit_note`), never a call's values."""
+
+from contextlib import contextmanager
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+
+from .account_move_line import REFUNDED_TOTALS
+from .account_move_refund_guard_mixin import UNDOING_REFUNDS
+
+#: What a partial refund's credit note line books beside Odoo's figures: set
+#: by the booking service only (`writing_credit_note`), copied by the
+#: reversal of its cancellation.
+REFUND_LINE_FIELDS = (
+    "refund_origin_line_id",
+    "refund_manual_tax_amounts",
+    "refund_discount_allocation",
+)
+#: ``cr.cache`` key: the booking service is creating a credit note (not
+#: reachable through a call's context).
+WRITING_CREDIT_NOTE = "invoice_partial_refund_writing_credit_note"
+
+
+@contextmanager
+def writing_credit_note(env):
+    """While the booking service creates a partial refund's credit note: its
+    lines may be given `REFUND_LINE_FIELDS`."""
+    depth = env.cr.cache.get(WRITING_CREDIT_NOTE, 0)
+    env.cr.cache[WRITING_CREDIT_NOTE] = depth + 1
+    try:
+        yield
+    finally:
+        env.cr.cache[WRITING_CREDIT_NOTE] = depth
+
+
+class AccountMoveLine(models.Model):
+    _name = "account.move.line"
+    _inherit = "account.move.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_refund_line_fields(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Refunded totals follow the refunds (stored by the ORM, not write()).
+        if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
+            message = _("Refunded amounts follow the refunds and cannot be written.")
+            raise AccessError(message)
+        self._check_refund_line_fields([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_refund_line_fields(self, vals_list):
+        """Only a partial refund's booking gives lines `REFUND_LINE_FIELDS`
+        (the tax a line books, what it refunds): not a call's values."""
+        cache = self.env.cr.cache
+        if self.env.su or cache.get(WRITING_CREDIT_NOTE) or cache.get(UNDOING_REFUNDS):
+            return
+        if any(vals.get(name) for vals in vals_list for name in REFUND_LINE_FIELDS):
+            raise AccessError(
+                _(
+                    "What a partial refund's credit note line refunds is written "
+                    "by the refund itself and cannot be set on a journal item."
+                )
+            )
