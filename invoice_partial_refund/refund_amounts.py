@@ -129,13 +129,16 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
                 line=line.label,
             )
         )
-    if _compare(quantity, 0.0, digits) <= 0:
-        raise RequestError(
-            _(
-                "The quantity to refund on “%(line)s” must be positive.",
-                line=line.label,
-            )
+
+    # Positive as typed first: a positive quantity below the precision is
+    # one with too many decimals, not a negative one.
+    def positive():
+        return RequestError(
+            _("The quantity to refund on “%(line)s” must be positive.", line=line.label)
         )
+
+    if quantity <= 0:
+        raise positive()
     if not _has_at_most_decimals(quantity, digits):
         raise RequestError(
             _(
@@ -146,6 +149,8 @@ def check_request(amount, quantity, line, currency, _=_untranslated, fmt=str):
                 digits=digits,
             )
         )
+    if _compare(quantity, 0.0, digits) <= 0:  # positive by float noise only
+        raise positive()
     left = _compare(quantity, sign * line.remaining_quantity, digits)
     if left > 0:
         raise RequestError(
@@ -187,10 +192,16 @@ def _check_amount(amount, line, remaining, currency, _):
         raise RequestError(
             _("The amount to refund on “%(line)s” must be a number.", line=line.label)
         )
-    if currency.compare_amounts(amount, 0.0) <= 0:
-        raise RequestError(
+
+    # Positive as typed first: a positive amount below a cent is one with
+    # too many decimals, not a negative one.
+    def positive():
+        return RequestError(
             _("The amount to refund on “%(line)s” must be positive.", line=line.label)
         )
+
+    if amount <= 0:
+        raise positive()
     if not _has_at_most_decimals(amount, currency.decimal_places):
         raise RequestError(
             _(
@@ -202,10 +213,14 @@ def _check_amount(amount, line, remaining, currency, _):
                 digits=currency.decimal_places,
             )
         )
+    if currency.compare_amounts(amount, 0.0) <= 0:  # positive by float noise only
+        raise positive()
     # Decimal: Odoo's rounding drifts on amounts beyond about 1e12 (see
-    # `_has_at_most_decimals`), and its 0.01 may read 0.010000000000000002.
+    # `_has_at_most_decimals`), and its 0.01 may read 0.010000000000000002;
+    # the amount without the float noise `_has_at_most_decimals` tolerates
+    # (1.1 * 3 is 3.3000000000000003).
     step = Decimal(repr(round(currency.rounding, 10)))
-    steps = Decimal(repr(amount)) / step
+    steps = Decimal(repr(round(amount, 9))) / step
     if steps != steps.to_integral_value():
         # A currency rounded to 0.05 (say): the amount typed is refunded
         # exactly, or not at all.

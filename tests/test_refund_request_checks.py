@@ -124,7 +124,12 @@ def test_a_line_of_negative_quantity_is_refunded_by_its_units():
         (100.01, None, {}, "only € 100.00 is still refundable"),
         (None, "1", {}, "must be a number"),
         (None, 0.0, {}, "must be positive"),
-        (None, 0.001, {}, "must be positive"),
+        (None, -0.001, {}, "must be positive"),
+        # Positive, below the precision: too many decimals, not "negative".
+        (None, 0.001, {}, "more decimals than the unit of measure precision"),
+        (0.004, None, {}, "has more decimals than EUR allows (2)"),
+        # Positive by float noise only: zero.
+        (1e-12, None, {}, "must be positive"),
         (None, 1.001, {}, "more decimals than the unit of measure precision"),
         (None, 4.01, {}, "only 4.0 is still refundable"),
         # A quantity whose amount goes beyond what amounts refunds left.
@@ -148,6 +153,12 @@ def test_messages_go_through_the_translation_given():
     with pytest.raises(RequestError, match="^traduit$"):
         check_request(-1.0, None, line(), EUR, _=translate)
     assert calls == ["The amount to refund on “%(line)s” must be positive."]
+
+
+def test_an_amount_with_float_noise_is_the_amount_meant():
+    # As an integration computes it: 1.1 * 3 is 3.3000000000000003.
+    assert check_request(1.1 * 3, None, line(), EUR)["amount"] == 3.3
+    assert check_request(0.1 + 0.2, None, line(), EUR)["amount"] == 0.3
 
 
 def test_amounts_beyond_a_trillion_keep_their_cents():

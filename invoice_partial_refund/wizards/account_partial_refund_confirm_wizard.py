@@ -1,7 +1,11 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..refund_request import MAX_NUMBER
 
 
 class AccountPartialRefundConfirmWizard(models.TransientModel):
@@ -52,11 +56,14 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         # superuser.
         default = self.env.context.get("default_refund_id")
         self._check_refunds([vals.get("refund_id", default) for vals in vals_list])
+        for vals in vals_list:
+            self._check_amount(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         if "refund_id" in vals:
             self._check_refunds([vals["refund_id"]])
+        self._check_amount(vals)
         return super().write(vals)
 
     def onchange(self, values, field_names, fields_spec):
@@ -64,7 +71,22 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         refund_id = values.get("refund_id") or self.env.context.get("default_refund_id")
         if refund_id:
             self._check_refunds([refund_id])
+        self._check_amount(values)
         return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_amount(self, vals):
+        """The amount is a number (JSON-RPC can send NaN and infinities, which
+        the ORM would fail on), no larger than the API takes."""
+        amount = vals.get("amount")
+        if isinstance(amount, float) and not math.isfinite(amount):
+            raise ValidationError(
+                _("The amount sent must be a number, not %(value)s.", value=amount)
+            )
+        if isinstance(amount, int | float) and abs(amount) > MAX_NUMBER:
+            raise ValidationError(
+                _("The amount sent is too large: at most %(max)s.", max=MAX_NUMBER)
+            )
 
     @api.model
     def _check_refunds(self, refund_ids):

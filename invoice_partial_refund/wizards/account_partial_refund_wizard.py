@@ -268,21 +268,25 @@ class AccountPartialRefundWizard(models.TransientModel):
         fields as superuser), a foreign invoice is refused first; and so are
         its lines as the web client sends them: commands, the new and
         changed ones with their values (a saved wizard's onchange sends its
-        changes only: its own invoice)."""
+        changes only: its own invoice), their numbers too."""
         move_id = values.get("move_id")
         if move_id:
             self._check_invoices([move_id])
-        self.env["account.partial.refund.wizard.line"]._check_onchange_invoice_lines(
+        Line = self.env["account.partial.refund.wizard.line"]
+        lines = [
+            command[2]
+            for command in values.get("line_ids") or ()
+            if isinstance(command, (list, tuple))
+            and len(command) > 2
+            and isinstance(command[2], dict)
+        ]
+        for line_values in lines:
+            Line._check_numbers(line_values)
+        Line._check_onchange_invoice_lines(
             move_id
             or (self.move_id.id if len(self) == 1 else None)
             or self.env.context.get("default_move_id"),
-            [
-                command[2]
-                for command in values.get("line_ids") or ()
-                if isinstance(command, (list, tuple))
-                and len(command) > 2
-                and isinstance(command[2], dict)
-            ],
+            lines,
         )
 
     @api.model

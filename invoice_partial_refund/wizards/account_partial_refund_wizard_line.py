@@ -142,7 +142,8 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     def _check_onchange_values(self, values):
         """As create: what a line shows is read from its invoice line as
         superuser, the invoice is checked first: the wizard's, which the web
-        client sends as the wizard's values (or its id)."""
+        client sends as the wizard's values (or its id); and its numbers."""
+        self._check_numbers(values)
         wizard, invoice_id = values.get("wizard_id"), None
         if isinstance(wizard, dict):
             wizard, invoice_id = wizard.get("id"), wizard.get("move_id")
