@@ -203,8 +203,21 @@ class AccountMove(models.Model):
             "res_model": "account.partial.refund.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_move_id": self.id, "dialog_size": "extra-large"},
+            "context": {
+                "default_move_id": self.id,
+                "default_date": fields.Date.to_string(
+                    self._get_partial_refund_default_date()
+                ),
+                "dialog_size": "extra-large",
+            },
         }
+
+    def _get_partial_refund_default_date(self):
+        """A refund's date unless one is given: today, or the invoice's date
+        for an invoice dated later (see `_check_partial_refund_date`)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return max(today, self.invoice_date or today)
 
     def action_view_partial_refunds(self):
         self.ensure_one()

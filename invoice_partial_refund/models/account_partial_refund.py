@@ -297,7 +297,7 @@ class AccountPartialRefund(models.Model):
         :param payment_method_line_id: id of the outbound payment method line
         :param reason: the reason, shown on the credit note
         :param date: date of the credit note and of the payment (a date;
-            default today)
+            default today, or the invoice's date if later)
         :param reversal_values: values of Odoo's reversal wizard
             (``account.move.reversal``) for what a localization asks when
             reversing an invoice, e.g. ``{"l10n_latam_document_type_id": id}``;
@@ -313,7 +313,7 @@ class AccountPartialRefund(models.Model):
         self.env["account.move.reversal"]._check_partial_refund_values(
             invoice, reversal_values
         )
-        date = date or fields.Date.context_today(self)
+        date = date or invoice._get_partial_refund_default_date()
         invoice_lines = invoice._check_partial_refund_lines(lines)
         invoice._lock_for_partial_refund(invoice_lines)
         prepared = invoice_lines._prepare_refund_lines(
