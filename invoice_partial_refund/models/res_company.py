@@ -1,6 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+#: The longest delay a setting in days takes: ten years.
+MAX_DAYS = 3650
 
 
 class ResCompany(models.Model):
@@ -55,3 +59,16 @@ class ResCompany(models.Model):
         groups="base.group_system",
         help="Leave empty for the environment's address; set for a test server.",
     )
+
+    @api.constrains("partial_refund_delay", "partial_refund_escalation_days")
+    def _check_partial_refund_days(self):
+        for company in self:
+            for name in ("partial_refund_delay", "partial_refund_escalation_days"):
+                if not 0 <= company[name] <= MAX_DAYS:
+                    raise ValidationError(
+                        _(
+                            "“%(setting)s” is a number of days from 0 to %(max)s.",
+                            setting=self._fields[name].string,
+                            max=MAX_DAYS,
+                        )
+                    )
