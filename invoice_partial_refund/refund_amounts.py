@@ -287,6 +287,20 @@ def engine_line(request, basis, own, quantity, share, left):
     return amount / part, part, 0.0, special_mode
 
 
+def at_own_price(request, own, basis, engine, left, round_):
+    """``request`` at the line's ``own`` price: a quantity (not the line's
+    last refund) refunds what its units cost as Odoo's credit note of them
+    books it (the engine's figures, rounded), not their part of the line's
+    rounded amount (3 of 7 × 0.99, 21 % included: 2.97, not 2.98); never
+    more than is ``left`` on the ``basis``."""
+    if not own or request["mode"] != "quantity" or request["final"]:
+        return request
+    figure, cap = engine["total_excluded"], left.untaxed
+    if basis == "price_total":
+        figure, cap = figure + sum(engine["taxes"].values()), left.total
+    return dict(request, amount=min(round_(figure), cap))
+
+
 def _round(value, digits, rounding=ROUND_HALF_UP):
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding))
 

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from refund_amounts import CreditLine, engine_line, refund_amounts
+from refund_amounts import CreditLine, at_own_price, engine_line, refund_amounts
 from refund_shares import Share, holders, mirror_key, spread, tax_rounding
 
 
@@ -312,3 +312,38 @@ def test_tax_rounding_never_changes_a_rounded_amount():
     assert tax_rounding(lines, cents) == {0: {"1": 0.003}}
     # Rounding per line: no rounding on the shares, nothing added.
     assert tax_rounding([_credit(10.0, {"1": 1.5}, {})], cents) == {}
+
+
+def test_units_at_the_line_price_refund_what_they_cost():
+    # 3 of 7 x 0.99, 21 % included in the price (the line: 5.73 + 1.20):
+    # their part of the line's rounded amount would be 2.46 + 0.52.
+    left = Share(untaxed=5.73, taxes={"1": 1.20})
+    engine = {"total_excluded": 2.97 / 1.21, "taxes": {"1": 2.97 - 2.97 / 1.21}}
+    units = request(2.46, mode="quantity", quantity=3.0)
+    own = (0.99, 0.0)
+    taken = at_own_price(units, own, "price_subtotal", engine, left, cents)
+    assert taken["amount"] == 2.45
+    assert refund_amounts(taken, left, "price_subtotal", engine, cents) == (
+        2.45,
+        {"1": 0.52},
+    )
+    # Shown tax included: the units' total.
+    total = at_own_price(
+        request(2.98, mode="quantity", quantity=3.0),
+        own,
+        "price_total",
+        engine,
+        left,
+        cents,
+    )
+    assert total["amount"] == 2.97
+    # Never more than is left.
+    small = Share(untaxed=2.40, taxes={"1": 0.50})
+    assert (
+        at_own_price(units, own, "price_subtotal", engine, small, cents)["amount"]
+        == 2.40
+    )
+    # Not a quantity at the line's price, or the line's last refund: as asked.
+    assert at_own_price(units, None, "price_subtotal", engine, left, cents) is units
+    for other in (request(2.46), request(2.46, final=True, mode="quantity")):
+        assert at_own_price(other, own, "price_subtotal", engine, left, cents) is other

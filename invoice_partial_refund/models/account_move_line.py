@@ -235,6 +235,9 @@ class AccountMoveLine(models.Model):
         engine = self._refund_tax_engine(
             price_unit, quantity, discount, special_mode=special_mode
         )
+        request = refund_amounts.at_own_price(
+            request, own, basis, engine, left, currency.round
+        )
         untaxed, taxes = refund_amounts.refund_amounts(
             request, left, basis, engine, currency.round
         )
