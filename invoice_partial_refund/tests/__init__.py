@@ -26,3 +26,4 @@ from . import test_sale_flows
 from . import test_sale_bridge
 from . import test_gateway_lifecycle
 from . import test_rpc_inputs
+from . import test_tax_configurations
