@@ -127,6 +127,26 @@ ROWS = [
         ),
         (),
     ),
+    (
+        "account.move.line.write[a credit note line's refund fields]",
+        lambda env, fx: (
+            env["account.move.line"]
+            .browse(_line(fx).id)
+            .write({"refund_manual_tax_amounts": {"1": {"tax_amount_currency": 0.0}}})
+        ),
+        (),
+    ),
+    (
+        "account.move.line.create[a credit note line's refund fields]",
+        lambda env, fx: env["account.move.line"].create(
+            {
+                "move_id": fx.invoice.id,
+                "name": "refunds nothing",
+                "refund_origin_line_id": _line(fx).id,
+            }
+        ),
+        (),
+    ),
     # account.partial.refund: its buttons and CRUD.
     (
         "account.partial.refund.create",

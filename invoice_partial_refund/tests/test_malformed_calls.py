@@ -213,7 +213,14 @@ class TestMalformedCalls(RefusedRefundCommon):
                 "only .* is still refundable",
                 "amount",
             ),
-            Call("amount rounds to 0", amount(0.001), {}, U, "positive", "amount"),
+            Call(
+                "amount below a cent",
+                amount(0.001),
+                {},
+                U,
+                "more decimals than USD allows",
+                "amount",
+            ),
             Call(
                 "quantity above the line",
                 quantity(5),
