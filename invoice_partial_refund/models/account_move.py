@@ -300,16 +300,14 @@ class AccountMove(models.Model):
                         "The refund date %(date)s is in a locked period "
                         "(%(locks)s). Choose a later “date”.",
                         date=format_date(self.env, date),
-                        # The lock dates by their labels, as Odoo's own
-                        # messages name them ("Global Lock Date (…)").
+                        # By their labels, as Odoo's messages ("Global Lock Date").
                         locks=company._format_lock_dates(violated),
                     )
                 )
 
     def _check_partial_refund_total(self, amount):
         """Refuse a refund of ``amount`` that would take the refunds of this
-        invoice beyond what the customer paid (`_get_partial_refund_totals`:
-        discounts, write-offs and Odoo's own credit notes counted)."""
+        invoice beyond what the customer paid (`_get_partial_refund_totals`)."""
         self.ensure_one()
         left = self._get_partial_refund_totals()[1]
         if self.currency_id.compare_amounts(amount, left) > 0:
@@ -317,8 +315,8 @@ class AccountMove(models.Model):
                 _(
                     "This refund of %(amount)s would take the refunds of %(invoice)s "
                     "beyond what the customer paid: %(left)s is left (discount lines, "
-                    "early payment discounts, write-offs and other credit notes "
-                    "included).",
+                    "early payment discounts, write-offs, other credit notes and "
+                    "refunds of its payments included).",
                     amount=self.currency_id.format(amount),
                     invoice=self.name,
                     left=self.currency_id.format(left),
@@ -373,9 +371,10 @@ class AccountMove(models.Model):
         return self.currency_id.round(discount)
 
     def _get_partial_refund_totals(self):
-        """Return ``(refunded, left)`` for this invoice, tax included: what its
-        refunds not cancelled and Odoo's own credit notes took back, and what
-        of what the customer paid stays refundable."""
+        """``(refunded, left)`` of this invoice, tax included: what its refunds
+        not cancelled and Odoo's own credit notes took back, and what of what
+        the customer paid (less discounts, write-offs, what Odoo's payment
+        flow gave back of its payments) stays refundable."""
         self.ensure_one()
         # As superuser: who reads the invoice (a salesperson, the invoice's
         # form) may not read its refunds; their amounts are the invoice's.
@@ -396,5 +395,6 @@ class AccountMove(models.Model):
             self.amount_total
             - self._get_partial_refund_early_discount()
             - self._get_partial_refund_written_off()
+            - self._get_partial_refund_paid_back()
         )
         return refunded, currency.round(paid - refunded)

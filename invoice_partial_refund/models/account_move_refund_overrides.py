@@ -12,6 +12,8 @@ customer again), so **Cancel refund** undoes them by booked reversals
 instead; the invoice itself stays posted while it has refunds (the checks:
 `account_move_refund_guard_mixin.py`)."""
 
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -211,6 +213,24 @@ class AccountMove(models.Model):
                 "dialog_size": "extra-large",
             },
         }
+
+    def _get_partial_refund_paid_back(self):
+        """What Odoo's payment flow gave back of the payments of this invoice
+        (`account.payment._get_refunded_by_odoo`) without a credit note: of
+        each, its part of what the payment paid of this invoice."""
+        self.ensure_one()
+        paid = defaultdict(float)
+        for partial in self.line_ids.matched_credit_ids:
+            payment = partial.credit_move_id.move_id.origin_payment_id
+            if payment and payment.payment_type == "inbound":
+                paid[payment] += partial.debit_amount_currency
+        payments = self.env["account.payment"].concat(*paid)
+        back = sum(
+            paid[payment] * refunded / payment.amount
+            for payment, refunded in payments._get_refunded_by_odoo().items()
+            if payment.amount
+        )
+        return self.currency_id.round(back)
 
     def _get_partial_refund_default_date(self):
         """A refund's date unless one is given: today, or the invoice's date

@@ -54,19 +54,13 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         payments = self._get_reconciled_payments().filtered(
             lambda p: p.payment_type == "inbound" and p.currency_id == currency
         )
-        GatewayRefund = self.env["account.partial.refund.gateway"]
-        shares = GatewayRefund.search([("source_payment_id", "in", payments.ids)])
-        earlier = shares.filtered(lambda g: g.state not in ("failed", "canceled"))
-        # Refunds of Odoo's payment flow (a transaction's), not our shares'.
-        others = defaultdict(float)
-        for other in self.env["account.payment"].search(
+        earlier = self.env["account.partial.refund.gateway"].search(
             [
                 ("source_payment_id", "in", payments.ids),
-                ("state", "!=", "canceled"),
-                ("id", "not in", shares.refund_payment_id.ids),
+                ("state", "not in", ("failed", "canceled")),
             ]
-        ):
-            others[other.source_payment_id] += other.amount
+        )
+        others = payments._get_refunded_by_odoo()
         # What each payment paid of this invoice: a payment of several
         # invoices gives back through its gateway what it paid of each.
         paid = defaultdict(float)

@@ -109,6 +109,31 @@ class AccountPayment(models.Model):
                 )
         return res
 
+    def _get_refunded_by_odoo(self):
+        """``{payment: amount}``: what Odoo's payment flow refunded of these
+        payments (the Refund button on a payment, a refund in the gateway's
+        dashboard its webhook books), in their currency; not the partial
+        refunds' gateway refunds."""
+        if not self:
+            return {}
+        ours = (
+            self.env["account.partial.refund.gateway"]
+            .sudo()
+            .search([("source_payment_id", "in", self.ids)])
+            .refund_payment_id
+        )
+        refunded = dict.fromkeys(self, 0.0)
+        for refund in self.sudo().search(
+            [
+                ("source_payment_id", "in", self.ids),
+                ("state", "!=", "canceled"),
+                ("id", "not in", ours.ids),
+            ]
+        ):
+            source = refund.source_payment_id.with_env(self.env)
+            refunded[source] += refund.amount
+        return refunded
+
     def action_draft(self):
         """Override of `account`: a partial refund's payment follows the
         refund, and what paid a partly refunded invoice stays matched with
