@@ -42,22 +42,27 @@ class TestGatewayLifecycle(GatewayRefundCommon):
         """An invoice of 115 paid through Stripe, 100 of it refunded by Odoo's
         own Refund button on the payment (or in Stripe's dashboard, which
         payment_stripe's webhook books the same way): 15 is left at Stripe
-        (Odoo's ``amount_available_for_refund``). A partial refund of 23 must
-        ask Stripe for at most those 15, the rest by hand."""
+        (Odoo's ``amount_available_for_refund``), and 15 is all the customer
+        paid that was not given back. The split offers Stripe at most those
+        15; a partial refund beyond them is refused, nothing written; one
+        within them goes through Stripe."""
         invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
         payment = self._native_stripe_refund(intent, 100.0)
         self.assertAlmostEqual(payment.amount_available_for_refund, 15.0)
         (share,) = invoice._get_partial_refund_gateway_split(23.0, include_empty=True)
-        self.assertLessEqual(
-            share["available"], 15.0, "at most what is left of the charge"
-        )
-        refund = self._refund(
-            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}]
-        )
-        self.assertAlmostEqual(refund.gateway_ids.amount, 15.0)
+        self.assertAlmostEqual(share["available"], 15.0)
+        self.assertAlmostEqual(share["amount"], 15.0)
+        line = invoice.invoice_line_ids
+        with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
+            self._refund(invoice, [{"line_id": line.id, "amount": 20.0}])
+        self.assertFalse(invoice.partial_refund_ids)
+        refund = self._refund(invoice, [{"line_id": line.id, "amount": 10.0}])
+        self.assertAlmostEqual(refund.gateway_ids.amount, 11.5)
         self._run_gateway_job()
-        self.assertEqual(self.fake_stripe.refunded(intent), 11500)
+        self.assertEqual(self.fake_stripe.refunded(intent), 10000 + 1150)
+        self.assertEqual(refund.state, "done")
         self.assertFalse(refund.gateway_ids.manual_fallback)
+        self.assertRefundSettled_any(refund)
 
     def test_share_stripe_cannot_count_falls_back_instead_of_waiting_forever(self):
         """An invoice in Malagasy ariary (two decimals in Odoo, none at
