@@ -113,25 +113,26 @@ class AccountPayment(models.Model):
         """``{payment: amount}``: what Odoo's payment flow refunded of these
         payments (the Refund button on a payment, a refund in the gateway's
         dashboard its webhook books), in their currency; not the partial
-        refunds' gateway refunds."""
-        if not self:
-            return {}
+        refunds' gateway refunds. Only a payment of Odoo's payment flow (a
+        transaction's) has such refunds."""
+        refunded = dict.fromkeys(self, 0.0)
+        payments = self.filtered("payment_transaction_id")
+        if not payments:
+            return refunded
         ours = (
             self.env["account.partial.refund.gateway"]
             .sudo()
-            .search([("source_payment_id", "in", self.ids)])
+            .search([("source_payment_id", "in", payments.ids)])
             .refund_payment_id
         )
-        refunded = dict.fromkeys(self, 0.0)
-        for refund in self.sudo().search(
+        for refund in payments.sudo().search(
             [
-                ("source_payment_id", "in", self.ids),
+                ("source_payment_id", "in", payments.ids),
                 ("state", "!=", "canceled"),
                 ("id", "not in", ours.ids),
             ]
         ):
-            source = refund.source_payment_id.with_env(self.env)
-            refunded[source] += refund.amount
+            refunded[refund.source_payment_id.with_env(self.env)] += refund.amount
         return refunded
 
     def action_draft(self):
