@@ -124,14 +124,6 @@ class AccountMoveLine(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    def _copy_data_extend_business_fields(self, values):
-        """Override of `account` so that the reversal of a partial refund's
-        credit note (its cancellation) books the very amounts it reverses."""
-        result = super()._copy_data_extend_business_fields(values)
-        if self.refund_manual_tax_amounts:
-            values["refund_manual_tax_amounts"] = self.refund_manual_tax_amounts
-        return result
-
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------

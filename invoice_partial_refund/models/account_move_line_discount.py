@@ -62,14 +62,6 @@ class AccountMoveLine(models.Model):
             }
         return res
 
-    def _copy_data_extend_business_fields(self, values):
-        """Override of `account`: the reversal of a partial refund's credit
-        note (its cancellation) takes back the very discounts it gave."""
-        result = super()._copy_data_extend_business_fields(values)
-        if self.refund_discount_allocation:
-            values["refund_discount_allocation"] = self.refund_discount_allocation
-        return result
-
     def _prepare_refund_discount_allocations(self, prepared):
         """``{invoice line: refund_discount_allocation}`` for the credit note
         lines refunding ``prepared`` (``[(line, request, CreditLine)]``) of

@@ -51,17 +51,34 @@ class AccountMoveLine(models.Model):
         if not self.env.su and set(REFUNDED_TOTALS) & set(vals):
             message = _("Refunded amounts follow the refunds and cannot be written.")
             raise AccessError(message)
-        self._check_refund_line_fields([vals])
+        self._check_refund_line_fields([vals], cleared=True)
         return super().write(vals)
 
+    def _copy_data_extend_business_fields(self, values):
+        """Override of `account`: the reversal of a partial refund's credit
+        note by its cancellation (`UNDOING_REFUNDS`) books the very amounts
+        and discounts it reverses; no other copy (a debit note) is one of
+        its credit note lines."""
+        result = super()._copy_data_extend_business_fields(values)
+        if self.env.cr.cache.get(UNDOING_REFUNDS):
+            for name in ("refund_manual_tax_amounts", "refund_discount_allocation"):
+                if self[name]:
+                    values[name] = self[name]
+        return result
+
     @api.model
-    def _check_refund_line_fields(self, vals_list):
+    def _check_refund_line_fields(self, vals_list, cleared=False):
         """Only a partial refund's booking gives lines `REFUND_LINE_FIELDS`
-        (the tax a line books, what it refunds): not a call's values."""
+        (the tax a line books, what it refunds): not a call's values, nor
+        clears them (``cleared``: a write; a copy may carry them empty)."""
         cache = self.env.cr.cache
         if self.env.su or cache.get(WRITING_CREDIT_NOTE) or cache.get(UNDOING_REFUNDS):
             return
-        if any(vals.get(name) for vals in vals_list for name in REFUND_LINE_FIELDS):
+        if any(
+            (name in vals) if cleared else vals.get(name)
+            for vals in vals_list
+            for name in REFUND_LINE_FIELDS
+        ):
             raise AccessError(
                 _(
                     "What a partial refund's credit note line refunds is written "
