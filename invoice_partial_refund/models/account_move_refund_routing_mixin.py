@@ -233,7 +233,7 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         """``{invoice line id: refund_shares.Share}`` of this invoice's
         product lines (see ``account.move.line._refund_shares``): one run of
         the tax engine over the invoice, kept for the transaction while its
-        lines are unchanged (the wizard and a refund ask once per line)."""
+        lines and what settled them are unchanged (a refund asks twice)."""
         self.ensure_one()
         lines = self.line_ids
         fingerprint = tuple(
@@ -241,8 +241,12 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             + (line.discount, tuple(line.tax_ids.ids), line.tax_repartition_line_id.id)
             + (line.amount_residual_currency,)  # paid (early), or not
             for line in lines
-        )
-        cache = self.env.cr.cache.setdefault("invoice_partial_refund.shares", {})
+        ) + (tuple(lines.matched_credit_ids.ids),)  # by which entries
+        cr, name = self.env.cr, "invoice_partial_refund.shares"
+        if name not in cr.cache:  # `cr.cache` outlives the transaction: not this
+            cr.postcommit.add(lambda: cr.cache.pop(name, None))
+            cr.postrollback.add(lambda: cr.cache.pop(name, None))
+        cache = cr.cache.setdefault(name, {})
         rounding = self.company_id.tax_calculation_rounding_method
         cache_key = (self.id, rounding, fingerprint)
         if cache_key in cache:
