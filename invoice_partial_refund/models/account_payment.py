@@ -119,15 +119,21 @@ class AccountPayment(models.Model):
         payments = self.filtered("payment_transaction_id")
         if not payments:
             return refunded
-        ours = (
+        shares = (
             self.env["account.partial.refund.gateway"]
             .sudo()
             .search([("source_payment_id", "in", payments.ids)])
-            .refund_payment_id
+        )
+        # Any payment of a share: its refund, returned or not, its return.
+        ours = (
+            shares.refund_payment_id
+            | shares.returned_from_payment_id
+            | shares.returned_payment_id
         )
         for refund in payments.sudo().search(
             [
                 ("source_payment_id", "in", payments.ids),
+                ("payment_type", "=", "outbound"),
                 ("state", "!=", "canceled"),
                 ("id", "not in", ours.ids),
             ]
