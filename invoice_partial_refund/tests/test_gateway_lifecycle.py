@@ -280,3 +280,34 @@ class TestGatewayLifecycle(GatewayRefundCommon):
             any("may already have this money back" in body for body in notes), notes
         )
         self.assertFalse(any("Send the money back by hand" in body for body in notes))
+
+    def test_returned_stripe_refund_is_not_counted_as_refunded(self):
+        """An invoice of 115 paid through Stripe; a refund of 23 sent through
+        Stripe succeeds, then the customer's bank returns it (Stripe's
+        ``refund.failed``): Stripe counts nothing refunded of the charge any
+        more (115 refundable), the share is failed, its payment stays booked
+        (``returned_from_payment_id``) beside the return, and the refund
+        awaits a manual refund. The refund is then cancelled, and the whole
+        invoice refunded again: 115, which the charge can take. Expected:
+        all of it through Stripe (one share of 115), nothing left to send by
+        hand: the returned refund's payment is a share's, not a refund of
+        Odoo's payment flow."""
+        invoice, intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self.assertEqual(share.state, "succeeded")
+        stored = self.fake_stripe.set_status(
+            share.gateway_reference, "failed", "expired_or_canceled_card"
+        )
+        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
+        self._post_webhook("stripe", payload, headers)
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(self.fake_stripe.refunded(intent), 0)
+        refund.action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        again = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        self.assertAlmostEqual(again.amount_total, 115.0)
+        self.assertEqual(
+            [(g.gateway, g.amount) for g in again.gateway_ids], [("stripe", 115.0)]
+        )
+        self.assertFalse(again.payment_id, "nothing to send back by hand")

@@ -207,6 +207,38 @@ class TestQueryCounts(PartialRefundCommon):
         self.assertRefundSettled(refund)
         self.assertEqual(runs.count(invoice.id), 1)
 
+    def test_shares_not_stale_after_repayment_with_early_discount(self):
+        """The invoice's shares are cached for the transaction, keyed by what
+        they depend on: the invoice's lines and the entries that settled
+        them (the early payment discount they take off is the settling
+        entry's).
+
+        An invoice of 100 + 15 % tax, 2 % early discount ("included"), paid
+        in full (115, no discount taken): its shares are read (its
+        refundable amounts, a refund attempt). Its payment is unmatched (no
+        refund yet: allowed) and the invoice paid again early, 112.70 (the
+        2 % taken off). Every receivable residual is 0 as before: the same
+        residuals. A full refund of the line in the same transaction gives
+        back what the customer paid, 112.70 (98 untaxed), as in a new
+        request."""
+        term = self._early_discount_term()
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], payment_term=term, pay=False
+        )
+        line = invoice.invoice_line_ids
+        first = self._pay(invoice, self.bank_journal, amount=invoice.amount_total)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(line.refundable_amount, 100.0)
+        first.move_id.line_ids.remove_move_reconcile()
+        first.action_draft()
+        first.action_cancel()
+        self._pay(invoice, self.bank_journal)  # 2 % off: paid early
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.env.invalidate_all()  # the records, not the cursor's cache
+        refund = self._refund(invoice, [{"line_id": line.id}])
+        self.assertAlmostEqual(refund.amount_untaxed, 98.0)
+        self.assertAlmostEqual(refund.amount_total, 112.7)
+
     def test_odoo_entries_do_not_look_up_refunds(self):
         """Writing the amounts of any journal entry (Odoo's own credit notes
         and payments write each line) recomputes nothing of the refunds': a

@@ -242,6 +242,91 @@ class TestRpcInputs(PartialRefundCommon):
             invoice.amount_tax, invoice.currency_id.round(100.0 * tax.amount / 100.0)
         )
 
+    def _refund_billing_user(self):
+        """A Billing user of the refund group."""
+        users = self.env["res.users"].search([("login", "=", "rpc_refund_billing")])
+        return users or self._create_user(
+            "rpc_refund_billing",
+            self.env.ref("account.group_account_invoice")
+            | self.env.ref("invoice_partial_refund.group_partial_refund"),
+        )
+
+    def test_debit_note_of_a_partial_refunds_credit_note(self):
+        """Odoo's Debit Note (account_debit_note, installed here) of a
+        partial refund's posted credit note, "Copy Lines" ticked, by a
+        Billing user: a legitimate Odoo flow (the customer is charged again
+        part of what was credited; the partial refund stays as it is). It
+        must create the debit note, whose lines are the credit note's lines
+        but no partial refund's credit note lines: no refunded invoice line,
+        no manual tax amounts, no discounts given back (those are copied for
+        the cancellation's reversal only)."""
+        if "account.debit.note" not in self.env:
+            self.skipTest("account_debit_note is not installed")
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}]
+        )
+        credit_note = refund.credit_note_id
+        self.assertTrue(credit_note.invoice_line_ids.refund_manual_tax_amounts)
+        wizard = (
+            self.env["account.debit.note"]
+            .with_user(self._refund_billing_user())
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"reason": "charged again", "copy_lines": True})
+        )
+        action = wizard.create_debit()
+        debit_note = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(debit_note.debit_origin_id, credit_note)
+        lines = debit_note.invoice_line_ids
+        self.assertTrue(lines)
+        self.assertFalse(lines.refund_manual_tax_amounts)
+        self.assertFalse(lines.refund_discount_allocation)
+        self.assertFalse(lines.refund_origin_line_id)
+
+    def test_refund_line_fields_cannot_be_cleared(self):
+        """A credit note line's partial refund fields (``refund_origin_line_id``,
+        ``refund_manual_tax_amounts``, ``refund_discount_allocation``) cannot
+        be cleared over RPC either (``write({name: False})`` by a Billing
+        user): an AccessError and nothing written. Cleared, the credit note's
+        discounts given back are no longer the refund's (the discount lines
+        are synced again from its price and discount), its lines no longer
+        name the invoice lines they refund (it reads as Odoo's own credit
+        note: `_get_odoo_credit_notes`), and its taxes are no longer the
+        manual amounts computed for it at the next recomputation."""
+        self.env.company.account_discount_expense_allocation_id = self.company_data[
+            "default_account_expense"
+        ].copy()
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0, "quantity": 3, "discount": 10}]
+        )
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "quantity": 1}]
+        )
+        credit_line = refund.credit_note_id.invoice_line_ids
+        self.assertTrue(credit_line.refund_discount_allocation)
+        books = sorted(
+            (line.account_id.id, line.balance)
+            for line in refund.credit_note_id.line_ids
+        )
+        billing = self._refund_billing_user()
+        for name in (
+            "refund_discount_allocation",
+            "refund_manual_tax_amounts",
+            "refund_origin_line_id",
+        ):
+            with self.subTest(field=name):
+                line = credit_line.with_user(billing)
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    line.write({name: False})
+                self.assertTrue(credit_line[name])
+                self.assertEqual(
+                    sorted(
+                        (line.account_id.id, line.balance)
+                        for line in refund.credit_note_id.line_ids
+                    ),
+                    books,
+                )
+
     def test_manual_refund_days_out_of_range_are_refused(self):
         """The manual refund delay and the escalation days are from 0 to ten
         years: a typo of 99999999 days would make every refund by hand fail
