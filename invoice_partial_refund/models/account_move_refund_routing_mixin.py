@@ -247,14 +247,14 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
             cr.postcommit.add(lambda: cr.cache.pop(name, None))
             cr.postrollback.add(lambda: cr.cache.pop(name, None))
         cache = cr.cache.setdefault(name, {})
-        rounding = self.company_id.tax_calculation_rounding_method
-        cache_key = (self.id, rounding, fingerprint)
+        method = self.company_id.tax_calculation_rounding_method
+        cache_key = (self.id, method, fingerprint)
         if cache_key in cache:
             return cache[cache_key]
         shares, early_discount_taxes, fixed = {}, {}, set()
         currency = self.currency_id
         base_lines, _tax_lines = self._get_rounded_base_and_tax_lines()
-        globally = rounding == "round_globally"
+        globally = method == "round_globally"
         for base_line in base_lines:
             line = base_line["record"]
             kind = isinstance(line, models.BaseModel) and line.display_type
