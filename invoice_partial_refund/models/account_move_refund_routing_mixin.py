@@ -5,6 +5,7 @@ they may use, their split among its gateway payments) and what they give back
 in all: its lines' shares of its books, its cash rounding (see account_move)."""
 
 from collections import defaultdict
+from functools import partial
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -64,8 +65,8 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         # What each payment paid of this invoice: a payment of several
         # invoices gives back through its gateway what it paid of each.
         paid = defaultdict(float)
-        for partial in self.line_ids.matched_credit_ids:
-            paid[partial.credit_move_id.move_id] += partial.debit_amount_currency
+        for reconciled in self.line_ids.matched_credit_ids:
+            paid[reconciled.credit_move_id.move_id] += reconciled.debit_amount_currency
         split = []
         remaining = amount
         for payment in payments.sorted(lambda p: (p.date, p.id)):
@@ -244,8 +245,9 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         ) + (tuple(lines.matched_credit_ids.ids),)  # by which entries
         cr, name = self.env.cr, "invoice_partial_refund.shares"
         if name not in cr.cache:  # `cr.cache` outlives the transaction: not this
-            cr.postcommit.add(lambda: cr.cache.pop(name, None))
-            cr.postrollback.add(lambda: cr.cache.pop(name, None))
+            forget = partial(cr.cache.pop, name, None)  # also once `cr` is closed
+            cr.postcommit.add(forget)
+            cr.postrollback.add(forget)
         cache = cr.cache.setdefault(name, {})
         method = self.company_id.tax_calculation_rounding_method
         cache_key = (self.id, method, fingerprint)
