@@ -79,6 +79,25 @@ class TestCustomerEmail(CustomerEmailMixin, PartialRefundCommon):
         cls.partner_a.email = "partner_a@example.com"
         cls.env.user.partner_id.email = "accountant@example.com"
 
+    def test_email_button_with_a_refund_twice_emails_once(self):
+        """Over RPC, ``action_send_customer_email`` on ``[id, id]`` (Odoo
+        keeps duplicate ids). Expected: the customer is emailed once, as by
+        the button."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
+            journal_id=self.bank_journal.id,
+            date=TODAY,
+        )
+        with self._pdf_engine_missing():
+            refund._confirm_manual_refund(TODAY, "TRF-9", "bank_transfer")
+        self.assertEmailFailureNoted(refund)
+        self.env["account.partial.refund"].browse(
+            [refund.id, refund.id]
+        ).action_send_customer_email()
+        self.assertEmailedOnce(refund)
+
     def _manual_refund(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}])
         return self._refund(

@@ -13,7 +13,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PartialRefundCommon
-from .test_customer_email import CustomerEmailMixin
 
 TODAY = date(2019, 2, 1)
 
@@ -345,33 +344,3 @@ class TestRpcInputs(PartialRefundCommon):
             company.write({name: 0})
         _invoice, refund = self._manual_refund()
         self.assertEqual(refund.manual_due_date, refund.date)
-
-
-@tagged("post_install", "-at_install")
-@freeze_time(TODAY)
-class TestRpcInputsCustomerEmail(CustomerEmailMixin, PartialRefundCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.company.partial_refund_notify_customer = True
-        cls.partner_a.email = "partner_a@example.com"
-        cls.env.user.partner_id.email = "accountant@example.com"
-
-    def test_email_button_with_a_refund_twice_emails_once(self):
-        """Over RPC, ``action_send_customer_email`` on ``[id, id]`` (Odoo
-        keeps duplicate ids). Expected: the customer is emailed once, as by
-        the button."""
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice,
-            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
-            journal_id=self.bank_journal.id,
-            date=TODAY,
-        )
-        with self._pdf_engine_missing():
-            refund._confirm_manual_refund(TODAY, "TRF-9", "bank_transfer")
-        self.assertEmailFailureNoted(refund)
-        self.env["account.partial.refund"].browse(
-            [refund.id, refund.id]
-        ).action_send_customer_email()
-        self.assertEmailedOnce(refund)

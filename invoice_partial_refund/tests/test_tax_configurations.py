@@ -13,61 +13,27 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import PartialRefundCommon
+from .test_tax_kinds import TaxRepartitionCommon
 
 
-class TaxConfigurationCommon(PartialRefundCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tax_account = cls.company_data["default_account_tax_sale"]
-        cls.other_tax_account = cls.tax_account.copy()
-        cls.tags = cls.env["account.account.tag"].create(
-            [
-                {"name": f"{name} {document}", "applicability": "taxes"}
-                for name in ("base", "tax", "tax bis")
-                for document in ("invoice", "refund")
-            ]
+class TaxConfigurationCommon(TaxRepartitionCommon):
+    def _cents_then_rest(self, currency, tax_amount):
+        """An invoice of 100.00 in ``currency`` (a tax of ``tax_amount`` %)
+        refunded 0.01 three times, then the rest, each refund settled; and
+        Odoo's credit note of an identical invoice: ``(refunds, Odoo's credit
+        note)``."""
+        tax = self._tax(tax_amount)
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            [{"price_unit": 100.0, "tax_ids": tax.ids}], currency=currency
         )
-
-    def _tag(self, name):
-        return self.tags.filtered(lambda tag: tag.name == name)
-
-    def _repartition(self, document, *tax_lines):
-        return [
-            Command.create(
-                {
-                    "repartition_type": "base",
-                    "tag_ids": [Command.set(self._tag(f"base {document}").ids)],
-                }
-            )
-        ] + [
-            Command.create(
-                {
-                    "repartition_type": "tax",
-                    "factor_percent": factor,
-                    "account_id": account.id,
-                    "tag_ids": [Command.set(self._tag(f"{tag} {document}").ids)],
-                }
-            )
-            for factor, account, tag in tax_lines
-        ]
-
-    def _tax(self, amount, amount_type="percent", tax_lines=None, **values):
-        tax_lines = tax_lines or [(100.0, self.tax_account, "tax")]
-        count = self.env["account.tax"].search_count([])
-        return self.env["account.tax"].create(
-            {
-                "name": f"{amount_type} {amount} #{count}",
-                "amount_type": amount_type,
-                "amount": amount,
-                "invoice_repartition_line_ids": self._repartition(
-                    "invoice", *tax_lines
-                ),
-                "refund_repartition_line_ids": self._repartition("refund", *tax_lines),
-                **values,
-            }
-        )
+        line = invoice.invoice_line_ids
+        refunds = self.env["account.partial.refund"]
+        for __ in range(3):
+            refunds |= self._refund(invoice, [{"line_id": line.id, "amount": 0.01}])
+        refunds |= self._refund(invoice, [{"line_id": line.id}])
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        return refunds, odoo_credit_note
 
     def _books_in(self, moves, field_name):
         """Like `_books`, in ``field_name`` (``balance`` or
@@ -182,17 +148,7 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         document's currency (see test_multi_currency's rounding globally);
         the document's currency is exact."""
         currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
-        tax = self._tax(15.0)
-        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
-            [{"price_unit": 100.0, "tax_ids": tax.ids}], currency=currency
-        )
-        line = invoice.invoice_line_ids
-        refunds = self.env["account.partial.refund"]
-        for __ in range(3):
-            refunds |= self._refund(invoice, [{"line_id": line.id, "amount": 0.01}])
-        refunds |= self._refund(invoice, [{"line_id": line.id}])
-        for refund in refunds:
-            self.assertRefundSettled(refund)
+        refunds, odoo_credit_note = self._cents_then_rest(currency, 15.0)
         credit_notes = refunds.credit_note_id
         self.assertSameBooksIn(credit_notes, odoo_credit_note, "amount_currency")
         self.assertSameBooksIn(credit_notes, odoo_credit_note, "balance")
@@ -292,17 +248,7 @@ class TestTaxConfigurationsYenCompany(TaxConfigurationCommon):
         Known limitation (expected failure): as
         test_foreign_round_per_line_company_currency, in yen."""
         eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1 / 150.37)])
-        tax = self._tax(10.0)
-        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
-            [{"price_unit": 100.0, "tax_ids": tax.ids}], currency=eur
-        )
-        line = invoice.invoice_line_ids
-        refunds = self.env["account.partial.refund"]
-        for __ in range(3):
-            refunds |= self._refund(invoice, [{"line_id": line.id, "amount": 0.01}])
-        refunds |= self._refund(invoice, [{"line_id": line.id}])
-        for refund in refunds:
-            self.assertRefundSettled(refund)
+        refunds, odoo_credit_note = self._cents_then_rest(eur, 10.0)
         self.assertSameBooksIn(
             refunds.credit_note_id, odoo_credit_note, "amount_currency"
         )
