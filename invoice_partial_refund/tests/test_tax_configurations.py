@@ -105,7 +105,8 @@ class TestTaxConfigurations(TaxConfigurationCommon):
         """A company showing amounts tax excluded, a line of 7 x 0.99 with a
         21 % tax included in the price (6.93 paid: 5.73 + 1.20). Expected:
         refunding 3 units gives back what 3 units cost, 2.97 (3 x 0.99, as
-        Odoo's credit note of 3 units), shown at 0.99; the 4 others 3.96."""
+        Odoo's credit note of 3 units), shown at 0.99; the 4 others 3.96;
+        with the other line's refund, the books of Odoo's credit note."""
         tax = self._tax(21.0, price_include_override="tax_included")
         invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
             [
@@ -131,6 +132,8 @@ class TestTaxConfigurations(TaxConfigurationCommon):
             {key: (round(total, 2), price) for key, (total, price) in results.items()},
             {"first": (2.97, 0.99), "rest": (3.96, 0.99)},
         )
+        other = self._refund(invoice, [{"line_id": invoice.invoice_line_ids[1].id}])
+        self.assertRefundedAsOdoo(invoice, first | rest | other, odoo_credit_note)
 
 
 @tagged("post_install", "-at_install")
