@@ -296,11 +296,7 @@ class TestGatewayLifecycle(GatewayRefundCommon):
         share = refund.gateway_ids
         self._run_gateway_job()
         self.assertEqual(share.state, "succeeded")
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share)
         self.assertEqual(refund.state, "manual")
         self.assertEqual(self.fake_stripe.refunded(intent), 0)
         refund.action_cancel_refund()

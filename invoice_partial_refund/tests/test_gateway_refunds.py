@@ -169,6 +169,16 @@ class GatewayRefundCommon(PartialRefundCommon, AccountPaymentCommon):
         self.fake_gocardless.set_status(gc_refund["id"], "paid")
         self.assertTrue(self._post_webhook("gocardless", payload, headers))
 
+    def _stripe_refund_failed(
+        self, share, reason="expired_or_canceled_card", event="refund.failed"
+    ):
+        """Stripe fails ``share``'s refund (``reason``; the money came back,
+        if it had gone) and says so by its signed webhook ``event``: True when
+        the event was processed now (not a duplicate)."""
+        stored = self.fake_stripe.set_status(share.gateway_reference, "failed", reason)
+        payload, headers = self.fake_stripe.signed_event(event, stored)
+        return self._post_webhook("stripe", payload, headers)
+
     def _post_webhook(self, gateway, payload, headers):
         """What the webhook route does with a request; True when every event
         was processed now (not a duplicate)."""
@@ -297,11 +307,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertBranchRefundBooked(refund, root, branch)
         # The parent's account signs the events of its branches' refunds.
         share = refund.gateway_ids
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self.assertTrue(self._post_webhook("stripe", payload, headers))
+        self.assertTrue(self._stripe_refund_failed(share))
         self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
         self.assertEqual(refund.state, "manual")
 
@@ -636,11 +642,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         other.button_draft()
         other.button_cancel()
 
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "lost_or_stolen_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share, reason="lost_or_stolen_card")
         self.assertEqual(share.state, "failed")
         self.assertEqual(share.failure_reason, "lost_or_stolen_card")
         self.assertTrue(share.manual_fallback)
@@ -658,13 +660,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self._run_gateway_job()
         first_payment = share.refund_payment_id
         self.assertEqual(refund.state, "done")
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event(
-            "charge.refund.updated", stored
-        )
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share, event="charge.refund.updated")
         # Odoo's post-processing of the cancelled refund transaction does not
         # cancel the refund payment behind the books' back.
         self.assertEqual(share.transaction_id.state, "cancel")
@@ -772,11 +768,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         share = refund.gateway_ids
         today_rate.rate = 0.5
         self.env.invalidate_all()
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share)
         self.assertEqual(refund.state, "manual")
         return refund
 
@@ -830,11 +822,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         share = refund.gateway_ids
         self._run_gateway_job()
         first_payment = share.refund_payment_id
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share)
         self.assertEqual(refund.state, "manual")
         # The returned refund's payment and its return are the refund's
         # books: undone by Cancel refund only.
@@ -1174,11 +1162,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(refund.state, "done")
         self.assertIn("65.00 sent by hand", refund.message_ids[:1].body, "noted")
         first_payment = share.refund_payment_id
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share)
         self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
         self.assertReturnBooked(share, first_payment)
         self.assertEqual(refund.state, "manual")
@@ -1238,11 +1222,7 @@ class TestStripeRefunds(GatewayRefundCommon):
         share = refund.gateway_ids
         self._run_gateway_job()
         self.assertEqual(refund.state, "done")
-        stored = self.fake_stripe.set_status(
-            share.gateway_reference, "failed", "expired_or_canceled_card"
-        )
-        payload, headers = self.fake_stripe.signed_event("refund.failed", stored)
-        self._post_webhook("stripe", payload, headers)
+        self._stripe_refund_failed(share)
         self.assertEqual(refund.state, "manual")
         self.assertAlmostEqual(refund._manual_amount(), 50.0)
         refund._confirm_manual_refund(refund.date, "TRF-50", "bank_transfer")
