@@ -1,0 +1,92 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Review of the gateway job across companies, as the scheduler runs it:
+the refunds of another company than the job's user's, booked and reminded
+with that company's journals and settings."""
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .test_gateway_refunds import GatewayRefundCommon
+from .test_review_b import GATEWAY_CRON, REMINDERS_CRON, TODAY, run_cron
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReviewGatewayCompanies(GatewayRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+        cls.company_b = cls.company_data_2["company"]
+        cls.bank_b = cls.company_data_2["default_journal_bank"]
+        accountant = cls.env.ref("account.group_account_manager")
+        cls.responsible_b = cls._create_user(
+            "responsible_b", accountant, companies=cls.company_b
+        )
+        cls.company_b.write(
+            {
+                "partial_refund_user_id": cls.responsible_b.id,
+                "partial_refund_delay": 10,
+                "partial_refund_gocardless_access_token": cls.fake_gocardless.secret,
+                "partial_refund_gocardless_api_base": cls.fake_gocardless.url,
+            }
+        )
+        cls.env.user.company_ids |= cls.company_b
+
+    def _gocardless_refund_in_b(self):
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 80.0}],
+            company=self.company_b,
+            salesperson=self.env["res.users"],
+            pay=False,
+        )
+        mandate_payment = self.fake_gocardless.add_payment(
+            self._minor(invoice.amount_total, invoice.currency_id),
+            invoice.currency_id.name,
+        )
+        self._pay(invoice, self.bank_b).write(
+            {
+                "refund_gateway": "gocardless",
+                "refund_gateway_reference": mandate_payment,
+            }
+        )
+        refund_id = invoice.with_context(
+            allowed_company_ids=(self.company_b | self.env.company).ids
+        ).action_partial_refund([{"line_id": invoice.invoice_line_ids.id}], date=TODAY)
+        return self.env["account.partial.refund"].browse(refund_id)
+
+    def assertSettledInB(self, refund):
+        credit_note = refund.credit_note_id
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        payments = refund.payment_id | refund.gateway_ids.refund_payment_id
+        self.assertEqual(payments.company_id, self.company_b)
+        self.assertEqual(payments.journal_id, self.bank_b)
+        self.assertAlmostEqual(self._partner_balance(company=self.company_b), 0.0)
+        self.assertFalse(self._open_receivable_lines())
+
+    def test_refusal_in_the_other_company_by_the_scheduler(self):
+        self.fake_gocardless.refunds_enabled = False
+        refund = self._gocardless_refund_in_b()
+        run_cron(self.env, GATEWAY_CRON)
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(refund.manual_due_date, TODAY + timedelta(days=10))
+        self.assertEqual(refund.activity_ids.user_id, self.responsible_b)
+        self.assertSettledInB(refund)
+        run_cron(self.env, REMINDERS_CRON)
+        run_cron(self.env, REMINDERS_CRON)
+        self.assertEqual(len(refund.activity_ids), 1)
+
+    def test_success_in_the_other_company_by_the_scheduler(self):
+        refund = self._gocardless_refund_in_b()
+        run_cron(self.env, GATEWAY_CRON)
+        self.assertEqual(refund.state, "pending")
+        (gc_refund,) = self.fake_gocardless.refunds.values()
+        self.fake_gocardless.set_status(gc_refund["id"], "paid")
+        refund.gateway_ids.sudo().last_sync_date = False
+        run_cron(self.env, GATEWAY_CRON)
+        self.assertEqual(refund.state, "done")
+        self.assertSettledInB(refund)
