@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
@@ -185,6 +186,31 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
         """The refund will not be sent: remove its reminder, and only it."""
         self.activity_unlink([MANUAL_REFUND_ACTIVITY])
 
+    def _ensure_manual_refund_activities_isolated(self, today):
+        """`_ensure_manual_refund_activities` for the daily job: the batch at
+        once (its queries do not grow with it), or, if one refund fails (a
+        broken setting, a record in a state nobody foresaw), each refund in
+        a savepoint of its own: the failing one is logged and undoes
+        nothing of the others, nor stalls the reminders behind it."""
+        try:
+            with self.env.cr.savepoint():
+                self._ensure_manual_refund_activities(today=today)
+            return
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo retries the whole transaction
+        except Exception:
+            if len(self) == 1:
+                _logger.exception("Reminding the manual refund %s failed", self.name)
+                return
+        for refund in self:
+            try:
+                with self.env.cr.savepoint():
+                    refund._ensure_manual_refund_activities(today=today)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception:
+                _logger.exception("Reminding the manual refund %s failed", refund.name)
+
     @api.model
     def _cron_manual_refund_reminders(self, batch_size=500):
         """Daily: keep one reminder per refund awaiting a manual refund,
@@ -199,7 +225,8 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             ("reminder_checked_on", "<", today),
         ]
         refunds = self.search(domain, order="id", limit=batch_size)
-        refunds._ensure_manual_refund_activities(today=today)
+        refunds._ensure_manual_refund_activities_isolated(today)
+        # Those that failed too: tried again tomorrow, not before the others.
         refunds.reminder_checked_on = today
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(refunds), remaining=remaining)
