@@ -200,6 +200,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
 
     def _send_customer_email_now(self, template):
         self.ensure_one()
+        self._check_customer_email_address(template)
         report = self.env.ref("account.account_invoices")
         content, report_type = self.env["ir.actions.report"]._render(
             report.report_name, self.credit_note_id.ids
@@ -226,6 +227,28 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             }
         )
         self._post_customer_emailed_note()
+
+    def _check_customer_email_address(self, template):
+        """Refuse, before the PDF is made and a mail queued, an email the
+        template addresses to nobody (a customer without email address): it
+        would be queued for no one, said sent, and made again every day."""
+        self.ensure_one()
+        values = template._generate_template(
+            self.ids, ("email_cc", "email_to", "partner_to")
+        )[self.id]
+        partners = self.env["res.partner"].browse(values.get("partner_ids") or [])
+        if not (
+            partners.filtered("email_normalized")
+            or values.get("email_to")
+            or values.get("email_cc")
+        ):
+            raise UserError(
+                _(
+                    "%(customer)s has no email address: add it on the customer, "
+                    "then email them",
+                    customer=self.move_id.partner_id.display_name,
+                )
+            )
 
     @api.model
     def _cron_send_customer_emails(self, batch_size=100):
