@@ -171,6 +171,29 @@ class TestReviewManualRefunds(PartialRefundCommon):
         self.assertEqual(self._activities(refund_1).user_id, self.responsible_a)
         self.assertEqual(len(self._activities(refund_2)), 1)
 
+    def test_days_zero_escalate_once_overdue_not_when_made(self):
+        """A company's delay and escalation days of 0: due the day it is
+        made, with its usual responsible; escalated the first day it is
+        overdue, not on the day it is due (nor by the refund itself)."""
+        self.company_b.write(
+            {"partial_refund_delay": 0, "partial_refund_escalation_days": 0}
+        )
+        refund = self._manual_refund(self.company_b)
+        self._run_cron()
+        self.assertFalse(refund.escalated)
+        self.assertRecordValues(
+            self._activities(refund),
+            [{"user_id": self.responsible_b.id, "date_deadline": TODAY}],
+        )
+        self.assertFalse(refund.message_ids.filtered(lambda m: "overdue" in m.body))
+        with freeze_time(TODAY + timedelta(days=1)):
+            self._run_cron()
+        self.assertTrue(refund.escalated)
+        self.assertRecordValues(
+            self._activities(refund),
+            [{"user_id": self.manager_b.id, "date_deadline": TODAY + timedelta(1)}],
+        )
+
     # ------------------------------------------------------------
     # Companies and users
     # ------------------------------------------------------------
