@@ -74,12 +74,15 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
 
     def _must_escalate(self, today):
         """Overdue by the company's escalation delay, with a manager who can
-        take it."""
+        take it. Overdue: past its due date (due today is not, as Odoo's
+        activities count it), so an escalation delay of 0 days hands it over
+        the first day it is overdue, never on the day it is made."""
         self.ensure_one()
         company = self.company_id
         return bool(
             company.partial_refund_manager_id
             and self.manual_due_date
+            and today > self.manual_due_date
             and (today - self.manual_due_date).days
             >= company.partial_refund_escalation_days
             and self._can_be_reminded(company.partial_refund_manager_id)
