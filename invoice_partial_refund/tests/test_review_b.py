@@ -254,6 +254,35 @@ class TestReviewManualRefunds(PartialRefundCommon):
         self.assertRefundSettled(refund_b)
         self.assertAlmostEqual(self._partner_balance(company=self.company_b), 0.0)
 
+    def test_cancel_in_the_other_company_keeps_its_books_there(self):
+        """Cancel refund of company B's refund by a user whose current
+        company is A: its reversals are B's, the customer's balance there
+        back where it was, only its reminder removed."""
+        refund = self._manual_refund(self.company_b, amount=40.0)
+        own = refund.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.responsible_b.id
+        )
+        line = refund.line_ids.invoice_line_id
+        refund.with_context(
+            allowed_company_ids=(self.company_a | self.company_b).ids
+        ).action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        reversals = (
+            refund.credit_note_id.reversal_move_ids
+            | refund.payment_id.move_id.reversal_move_ids
+        )
+        self.assertEqual(len(reversals), 2)
+        self.assertEqual(reversals.company_id, self.company_b)
+        self.assertEqual(reversals.mapped("state"), ["posted", "posted"])
+        self.assertTrue(
+            refund.currency_id.is_zero(refund.credit_note_id.amount_residual)
+        )
+        self.assertAlmostEqual(self._partner_balance(company=self.company_b), 0.0)
+        self.assertFalse(self._open_receivable_lines())
+        self.assertAlmostEqual(line.refundable_amount, 100.0)
+        self.assertFalse(self._activities(refund))
+        self.assertEqual(own.exists(), own)
+
     # ------------------------------------------------------------
     # Customer email
     # ------------------------------------------------------------
@@ -301,6 +330,14 @@ class TestReviewManualRefunds(PartialRefundCommon):
         self.assertEqual(
             len(refund.message_ids.filtered(lambda m: "could not" in m.body)), 1
         )
+        # The button says why, and keeps nothing of its attempt.
+        with (
+            self.assertRaisesRegex(UserError, "partner_a has no email address"),
+            self.assertLogs(NOTIFICATION_LOGGER, "WARNING"),
+        ):
+            refund.action_send_customer_email()
+        self.assertTrue(refund.customer_email_pending)
+        self.assertFalse(self._customer_mails(refund))
         self.partner_a.email = "partner_a@example.com"
         with freeze_time(TODAY + timedelta(days=2)):
             self._run_cron(EMAILS_CRON)
