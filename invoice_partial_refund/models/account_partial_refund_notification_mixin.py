@@ -66,6 +66,17 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             raise UserError(_("The customer was already emailed about these refunds."))
         # Refunds are written by the business code only (the group reads them).
         pending.sudo()._send_customer_email()
+        failed = pending.filtered("customer_email_pending")
+        if failed:
+            # Clicked to send it now: say why it was not, rather than a note
+            # the chatter may already show once (nothing is kept of it).
+            raise UserError(
+                _(
+                    "The credit note of %(refund)s could not be emailed: %(error)s.",
+                    refund=failed[0].name,
+                    error=(failed[0].customer_email_error or "").rstrip(". "),
+                )
+            )
         return True
 
     # ------------------------------------------------------------
