@@ -255,7 +255,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         ):
             raise UserError(
                 _(
-                    "%(customer)s has no email address: add it on the customer, "
+                    "%(customer)s has no valid email address: add it on the customer, "
                     "then email them",
                     customer=self.move_id.partner_id.display_name,
                 )

@@ -316,7 +316,7 @@ class TestReviewManualRefunds(PartialRefundCommon):
         )
         self.assertFalse(refund.customer_notified)
         self.assertTrue(refund.customer_email_pending)
-        self.assertIn("no email address", refund.customer_email_error)
+        self.assertIn("no valid email address", refund.customer_email_error)
         self.assertFalse(
             refund.message_ids.filtered(
                 lambda m: "emailed to" in m.body and "could not" not in m.body
@@ -332,7 +332,7 @@ class TestReviewManualRefunds(PartialRefundCommon):
         )
         # The button says why, and keeps nothing of its attempt.
         with (
-            self.assertRaisesRegex(UserError, "partner_a has no email address"),
+            self.assertRaisesRegex(UserError, "partner_a has no valid email address"),
             self.assertLogs(NOTIFICATION_LOGGER, "WARNING"),
         ):
             refund.action_send_customer_email()

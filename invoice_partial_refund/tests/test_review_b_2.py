@@ -90,3 +90,21 @@ class TestReviewGatewayCompanies(GatewayRefundCommon):
         run_cron(self.env, GATEWAY_CRON)
         self.assertEqual(refund.state, "done")
         self.assertSettledInB(refund)
+
+    def test_run_manually_from_the_other_company(self):
+        """An administrator whose current company is A runs the jobs by hand
+        (Run Manually): B's refund is sent, refused, booked and reminded in
+        B as by the scheduler."""
+        self.fake_gocardless.refunds_enabled = False
+        refund = self._gocardless_refund_in_b()
+        in_a = self.env(
+            context=dict(self.env.context, allowed_company_ids=[self.env.company.id])
+        )
+        in_a.ref(GATEWAY_CRON).method_direct_trigger()
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(refund.activity_ids.user_id, self.responsible_b)
+        self.assertSettledInB(refund)
+        refund.activity_ids.unlink()
+        with freeze_time(TODAY + timedelta(days=1)):
+            in_a.ref(REMINDERS_CRON).method_direct_trigger()
+        self.assertEqual(refund.activity_ids.user_id, self.responsible_b)
