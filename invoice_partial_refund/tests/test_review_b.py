@@ -34,9 +34,9 @@ def run_cron(env, xmlid):
     cron.ir_actions_server_id.with_user(cron.user_id).run()
 
 
-@tagged("post_install", "-at_install")
-@freeze_time(TODAY)
-class TestReviewManualRefunds(PartialRefundCommon):
+class ReviewManualRefundsCommon(PartialRefundCommon):
+    """Two companies, each with its own settings and responsible users."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -108,6 +108,21 @@ class TestReviewManualRefunds(PartialRefundCommon):
     def _run_cron(self, xmlid=REMINDERS_CRON):
         run_cron(self.env, xmlid)
 
+    def _confirm(self, refund, **values):
+        wizard = self.env["account.partial.refund.confirm.wizard"].create(
+            {"refund_id": refund.id, "reference": "TR-1", **values}
+        )
+        return wizard.action_confirm()
+
+    def _customer_mails(self, refund):
+        return self.env["mail.mail"].search(
+            [("model", "=", refund._name), ("res_id", "=", refund.id)]
+        )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReviewManualRefunds(ReviewManualRefundsCommon):
     def test_each_company_reminds_with_its_own_settings(self):
         refund_a = self._manual_refund()
         refund_b = self._manual_refund(self.company_b)
@@ -282,83 +297,6 @@ class TestReviewManualRefunds(PartialRefundCommon):
         self.assertAlmostEqual(line.refundable_amount, 100.0)
         self.assertFalse(self._activities(refund))
         self.assertEqual(own.exists(), own)
-
-    # ------------------------------------------------------------
-    # Customer email
-    # ------------------------------------------------------------
-
-    def _confirm(self, refund, **values):
-        wizard = self.env["account.partial.refund.confirm.wizard"].create(
-            {"refund_id": refund.id, "reference": "TR-1", **values}
-        )
-        return wizard.action_confirm()
-
-    def _customer_mails(self, refund):
-        return self.env["mail.mail"].search(
-            [("model", "=", refund._name), ("res_id", "=", refund.id)]
-        )
-
-    def test_customer_without_email_is_not_said_emailed(self):
-        self.company_a.partial_refund_notify_customer = True
-        self.partner_a.email = False
-        refund = self._manual_refund()
-        with self.assertLogs(NOTIFICATION_LOGGER, "WARNING"):
-            self._confirm(refund)
-        self.assertEqual(refund.state, "done")
-        self.assertRefundSettled(refund)
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
-        # Nothing queued for nobody, no PDF made, the reason noted.
-        self.assertFalse(self._customer_mails(refund))
-        self.assertFalse(
-            self.env["ir.attachment"].search(
-                [("res_model", "=", refund._name), ("res_id", "=", refund.id)]
-            )
-        )
-        self.assertFalse(refund.customer_notified)
-        self.assertTrue(refund.customer_email_pending)
-        self.assertIn("no valid email address", refund.customer_email_error)
-        self.assertFalse(
-            refund.message_ids.filtered(
-                lambda m: "emailed to" in m.body and "could not" not in m.body
-            )
-        )
-        # The daily job makes nothing while the address is missing, and
-        # sends once it is given.
-        with freeze_time(TODAY + timedelta(days=1)):
-            self._run_cron(EMAILS_CRON)
-        self.assertFalse(self._customer_mails(refund))
-        self.assertEqual(
-            len(refund.message_ids.filtered(lambda m: "could not" in m.body)), 1
-        )
-        # The button says why, and keeps nothing of its attempt.
-        with (
-            self.assertRaisesRegex(UserError, "partner_a has no valid email address"),
-            self.assertLogs(NOTIFICATION_LOGGER, "WARNING"),
-        ):
-            refund.action_send_customer_email()
-        self.assertTrue(refund.customer_email_pending)
-        self.assertFalse(self._customer_mails(refund))
-        self.partner_a.email = "partner_a@example.com"
-        with freeze_time(TODAY + timedelta(days=2)):
-            self._run_cron(EMAILS_CRON)
-        self.assertTrue(refund.customer_notified)
-        self.assertEqual(
-            self._customer_mails(refund).recipient_ids, refund.move_id.partner_id
-        )
-
-    def test_customer_email_in_the_partner_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["invoice_partial_refund"], ["fr_FR"], overwrite=True
-        )
-        self.company_a.partial_refund_notify_customer = True
-        self.partner_a.lang = "fr_FR"
-        refund = self._manual_refund()
-        self._confirm(refund)
-        mail = self._customer_mails(refund)
-        self.assertEqual(mail.recipient_ids, self.partner_a)
-        self.assertIn("remboursement de", mail.subject)
-        self.assertEqual(len(mail.attachment_ids), 1)
 
     # ------------------------------------------------------------
     # Confirmation

@@ -1,17 +1,122 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Review of the gateway job across companies, as the scheduler runs it:
-the refunds of another company than the job's user's, booked and reminded
-with that company's journals and settings."""
+"""Review of the customer's email and of the refunds paid on the spot in
+another company; of the gateway job across companies, as the scheduler runs
+it: the refunds of another company than the job's user's, booked and
+reminded with that company's journals and settings."""
 
 from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_gateway_refunds import GatewayRefundCommon
-from .test_review_b import GATEWAY_CRON, REMINDERS_CRON, TODAY, run_cron
+from .test_review_b import (
+    EMAILS_CRON,
+    GATEWAY_CRON,
+    NOTIFICATION_LOGGER,
+    REMINDERS_CRON,
+    TODAY,
+    ReviewManualRefundsCommon,
+    run_cron,
+)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReviewCustomerEmail(ReviewManualRefundsCommon):
+    def test_cash_refund_in_the_other_company(self):
+        """Paid on the spot in B's cash journal by a user whose current
+        company is A: done at once, no reminder, the customer emailed from
+        B."""
+        self.company_b.write(
+            {"partial_refund_notify_customer": True, "email": "b@example.com"}
+        )
+        cash_b = self.company_data_2["default_journal_cash"]
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=self.company_b, journal=cash_b
+        )
+        refund_id = invoice.with_context(
+            allowed_company_ids=(self.company_a | self.company_b).ids
+        ).action_partial_refund(
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
+            journal_id=cash_b.id,
+        )
+        refund = self.env["account.partial.refund"].browse(refund_id)
+        self.assertRecordValues(
+            refund, [{"state": "done", "refund_method": "immediate"}]
+        )
+        self.assertFalse(self._activities(refund))
+        self.assertRefundSettled(refund)
+        self.assertEqual(refund.payment_id.journal_id, cash_b)
+        self.assertAlmostEqual(self._partner_balance(company=self.company_b), 0.0)
+        mail = self._customer_mails(refund)
+        self.assertEqual(mail.recipient_ids, self.partner_a)
+        self.assertIn("b@example.com", mail.email_from)
+
+    def test_customer_without_email_is_not_said_emailed(self):
+        self.company_a.partial_refund_notify_customer = True
+        self.partner_a.email = False
+        refund = self._manual_refund()
+        with self.assertLogs(NOTIFICATION_LOGGER, "WARNING"):
+            self._confirm(refund)
+        self.assertEqual(refund.state, "done")
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        # Nothing queued for nobody, no PDF made, the reason noted.
+        self.assertFalse(self._customer_mails(refund))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", refund._name), ("res_id", "=", refund.id)]
+            )
+        )
+        self.assertFalse(refund.customer_notified)
+        self.assertTrue(refund.customer_email_pending)
+        self.assertIn("no valid email address", refund.customer_email_error)
+        self.assertFalse(
+            refund.message_ids.filtered(
+                lambda m: "emailed to" in m.body and "could not" not in m.body
+            )
+        )
+        # The daily job makes nothing while the address is missing, and
+        # sends once it is given.
+        with freeze_time(TODAY + timedelta(days=1)):
+            self._run_cron(EMAILS_CRON)
+        self.assertFalse(self._customer_mails(refund))
+        self.assertEqual(
+            len(refund.message_ids.filtered(lambda m: "could not" in m.body)), 1
+        )
+        # The button says why, and keeps nothing of its attempt.
+        with (
+            self.assertRaisesRegex(UserError, "partner_a has no valid email address"),
+            self.assertLogs(NOTIFICATION_LOGGER, "WARNING"),
+        ):
+            refund.action_send_customer_email()
+        self.assertTrue(refund.customer_email_pending)
+        self.assertFalse(self._customer_mails(refund))
+        self.partner_a.email = "partner_a@example.com"
+        with freeze_time(TODAY + timedelta(days=2)):
+            self._run_cron(EMAILS_CRON)
+        self.assertTrue(refund.customer_notified)
+        self.assertEqual(
+            self._customer_mails(refund).recipient_ids, refund.move_id.partner_id
+        )
+
+    def test_customer_email_in_the_partner_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_partial_refund"], ["fr_FR"], overwrite=True
+        )
+        self.company_a.partial_refund_notify_customer = True
+        self.partner_a.lang = "fr_FR"
+        refund = self._manual_refund()
+        self._confirm(refund)
+        mail = self._customer_mails(refund)
+        self.assertEqual(mail.recipient_ids, self.partner_a)
+        self.assertIn("remboursement de", mail.subject)
+        self.assertEqual(len(mail.attachment_ids), 1)
 
 
 @tagged("post_install", "-at_install")
