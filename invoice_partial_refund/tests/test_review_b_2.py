@@ -6,6 +6,7 @@ it: the refunds of another company than the job's user's, booked and
 reminded with that company's journals and settings."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -117,6 +118,36 @@ class TestReviewCustomerEmail(ReviewManualRefundsCommon):
         self.assertEqual(mail.recipient_ids, self.partner_a)
         self.assertIn("remboursement de", mail.subject)
         self.assertEqual(len(mail.attachment_ids), 1)
+
+    def test_email_job_run_by_hand_from_the_other_company(self):
+        """B's customer email that failed is made by the daily job run by
+        hand from company A: from B, with its credit note, once."""
+        self.company_b.write(
+            {"partial_refund_notify_customer": True, "email": "b@example.com"}
+        )
+        refund = self._manual_refund(self.company_b)
+        with (
+            patch.object(
+                type(self.env["ir.actions.report"]),
+                "_render",
+                side_effect=UserError("No PDF engine."),
+            ),
+            self.assertLogs(NOTIFICATION_LOGGER, "WARNING"),
+        ):
+            self._confirm(refund)
+        self.assertTrue(refund.customer_email_pending)
+        in_a = self.env(
+            context=dict(self.env.context, allowed_company_ids=self.company_a.ids)
+        )
+        for day in (1, 2):
+            with freeze_time(TODAY + timedelta(days=day)):
+                in_a.ref(EMAILS_CRON).method_direct_trigger()
+        mail = self._customer_mails(refund)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("b@example.com", mail.email_from)
+        self.assertIn(refund.credit_note_id.name, mail.body_html)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertTrue(refund.customer_notified)
 
 
 @tagged("post_install", "-at_install")
