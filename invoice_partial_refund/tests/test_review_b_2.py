@@ -244,3 +244,32 @@ class TestReviewGatewayCompanies(GatewayRefundCommon):
         with freeze_time(TODAY + timedelta(days=1)):
             in_a.ref(REMINDERS_CRON).method_direct_trigger()
         self.assertEqual(refund.activity_ids.user_id, self.responsible_b)
+
+    def test_stripe_refund_of_the_other_company_by_the_scheduler(self):
+        """B's own Stripe account refunds B's invoice, booked in B."""
+        stripe_b = self._prepare_provider(
+            "stripe",
+            company=self.company_b,
+            update_values={
+                "stripe_secret_key": self.fake_stripe.secret,
+                "stripe_publishable_key": "pk_test_fake",
+                "partial_refund_api_base": self.fake_stripe.url,
+            },
+        )
+        stripe_b.journal_id = self.bank_b
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}], company=self.company_b, pay=False
+        )
+        intent = self._pay_with_stripe(invoice, provider=stripe_b)
+        self.assertEqual(invoice.payment_state, "paid")
+        refund_id = invoice.with_context(
+            allowed_company_ids=(self.company_b | self.env.company).ids
+        ).action_partial_refund(
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 20.0}], date=TODAY
+        )
+        refund = self.env["account.partial.refund"].browse(refund_id)
+        run_cron(self.env, GATEWAY_CRON)
+        self.assertEqual(refund.state, "done")
+        self.assertFalse(refund.activity_ids)
+        self.assertEqual(self.fake_stripe.refunded(intent), 2300)
+        self.assertSettledInB(refund)
