@@ -27,5 +27,5 @@ from . import test_sale_bridge
 from . import test_gateway_lifecycle
 from . import test_rpc_inputs
 from . import test_tax_configurations
-from . import test_review_b
-from . import test_review_b_2
+from . import test_companies_manual_refunds
+from . import test_companies_jobs

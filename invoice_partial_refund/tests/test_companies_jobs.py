@@ -1,9 +1,9 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Review of the customer's email and of the refunds paid on the spot in
-another company; of the gateway job across companies, as the scheduler runs
-it: the refunds of another company than the job's user's, booked and
-reminded with that company's journals and settings."""
+"""The customer's email and the refunds paid on the spot in another
+company; the gateway job across companies, as the scheduler runs it: the
+refunds of another company than the job's user's, booked and reminded with
+that company's journals and settings (from an independent review)."""
 
 from datetime import timedelta
 from unittest.mock import patch
@@ -13,21 +13,21 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .test_gateway_refunds import GatewayRefundCommon
-from .test_review_b import (
+from .test_companies_manual_refunds import (
     EMAILS_CRON,
     GATEWAY_CRON,
     NOTIFICATION_LOGGER,
     REMINDERS_CRON,
     TODAY,
-    ReviewManualRefundsCommon,
+    TwoCompaniesCommon,
     run_cron,
 )
+from .test_gateway_refunds import GatewayRefundCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestReviewCustomerEmail(ReviewManualRefundsCommon):
+class TestCustomerEmailAcrossCompanies(TwoCompaniesCommon):
     def test_cash_refund_in_the_other_company(self):
         """Paid on the spot in B's cash journal by a user whose current
         company is A: done at once, no reminder, the customer emailed from
@@ -152,7 +152,7 @@ class TestReviewCustomerEmail(ReviewManualRefundsCommon):
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestReviewGatewayCompanies(GatewayRefundCommon):
+class TestGatewayJobAcrossCompanies(GatewayRefundCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -1,8 +1,8 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Review of the manual refunds across companies and users: their
-reminders, the scheduled actions as Odoo runs them, the confirmation and
-the customer's email."""
+"""The manual refunds across companies and users (from an independent
+review): their reminders, the scheduled actions as Odoo runs them, the
+confirmation and the customer's email."""
 
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -34,7 +34,7 @@ def run_cron(env, xmlid):
     cron.ir_actions_server_id.with_user(cron.user_id).run()
 
 
-class ReviewManualRefundsCommon(PartialRefundCommon):
+class TwoCompaniesCommon(PartialRefundCommon):
     """Two companies, each with its own settings and responsible users."""
 
     @classmethod
@@ -122,7 +122,7 @@ class ReviewManualRefundsCommon(PartialRefundCommon):
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestReviewManualRefunds(ReviewManualRefundsCommon):
+class TestManualRefundsAcrossCompanies(TwoCompaniesCommon):
     def test_each_company_reminds_with_its_own_settings(self):
         refund_a = self._manual_refund()
         refund_b = self._manual_refund(self.company_b)
