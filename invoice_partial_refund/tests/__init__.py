@@ -29,3 +29,6 @@ from . import test_rpc_inputs
 from . import test_tax_configurations
 from . import test_companies_manual_refunds
 from . import test_companies_jobs
+from . import test_books_as_reports_read
+from . import test_chart_grids
+from . import test_chart_grids_cash_basis
