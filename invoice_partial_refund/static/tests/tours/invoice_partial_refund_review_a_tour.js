@@ -1,0 +1,371 @@
+/** @odoo-module **/
+// Copyright 2026 The invoice_partial_refund authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {registry} from "@web/core/registry";
+import {breakdown, completeAndRefundNow, editLine, setMode, tick} from "./tour_steps";
+
+/**
+ * The review's tours (started by tests/test_review_a.py): a second refund
+ * after a first, a foreign currency invoice, cancelling and confirming a
+ * refund from its form, a user without the refund group, the menus.
+ */
+
+const tours = registry.category("web_tour.tours");
+
+function openWizard() {
+    return {
+        content: "Open the partial refund wizard",
+        trigger: "button[name=action_open_partial_refund_wizard]",
+        run: "click",
+    };
+}
+
+function lineRefunded(row, amount) {
+    return {
+        content: `Invoice line ${row + 1} shows ${amount} refunded`,
+        trigger: `.o_field_widget[name=invoice_line_ids] .o_data_row:eq(${row}) .o_refunded_amount:contains(${amount})`,
+    };
+}
+
+function backToInvoice() {
+    return {
+        content: "Back to the invoice",
+        trigger: ".o_breadcrumb .breadcrumb-item:eq(1) a",
+        run: "click",
+    };
+}
+
+function refundOpens() {
+    return {
+        content: "The refund opens",
+        trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current",
+    };
+}
+
+// Chair (2 x 100) and table (300), 15 % tax; the table refunded in full
+// before: offered no more, the chair refunded by quantity now.
+tours.add("ipr_review_a_second_refund_tour", {
+    steps: () => [
+        lineRefunded(1, "300.00"),
+        {
+            content: "The chair was not refunded: nothing under it",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(0):not(:has(.o_refunded_amount))",
+        },
+        openWizard(),
+        {
+            content: "The table cannot be ticked again",
+            trigger: ".modal .o_data_row:eq(1) td[name=selected].o_readonly_modifier",
+        },
+        {
+            content: "Nothing refundable on the table",
+            trigger: ".modal .o_data_row:eq(1) td[name=refundable_amount]:contains(0.00)",
+        },
+        {
+            content: "Its mode cannot be changed",
+            trigger: ".modal .o_data_row:eq(1) td[name=refund_mode].o_readonly_modifier",
+        },
+        tick(0),
+        breakdown("230.00", "0.00"),
+        ...setMode(0, "Quantity"),
+        ...editLine(0, "refund_quantity", "1"),
+        breakdown("115.00", "115.00"),
+        {
+            content: "Untaxed and tax of the breakdown",
+            trigger: ".modal table.o_partial_refund_breakdown:has(div[name=amount_untaxed]:contains(100.00)):has(div[name=amount_tax]:contains(15.00)):has(div[name=remaining_untaxed]:contains(100.00)):has(div[name=remaining_tax]:contains(15.00))",
+        },
+        ...completeAndRefundNow(),
+        refundOpens(),
+        backToInvoice(),
+        lineRefunded(0, "100.00"),
+        lineRefunded(1, "300.00"),
+        {
+            content: "The totals show what was refunded and what is left",
+            trigger: ".o_form_view div[name=partial_refunded_amount]:contains(460.00)",
+        },
+        {
+            trigger: ".o_form_view div[name=partial_refundable_amount]:contains(115.00)",
+        },
+    ],
+});
+
+// A chair (1 x 100 in the foreign currency, 15 % tax) refunded by 40.
+tours.add("ipr_review_a_currency_tour", {
+    steps: () => [
+        openWizard(),
+        tick(0),
+        ...setMode(0, "Amount"),
+        ...editLine(0, "amount", "40"),
+        {
+            content: "The breakdown, in the invoice's currency",
+            trigger: ".modal table.o_partial_refund_breakdown:has(div[name=amount_untaxed]:contains(40.00)):has(div[name=amount_tax]:contains(6.00)):has(div[name=amount_total]:contains(46.00)):has(div[name=remaining_total]:contains(69.00))",
+        },
+        {
+            content: "No problem",
+            trigger: ".modal:not(:has(.alert-danger div[name=error_message]:visible))",
+        },
+        ...completeAndRefundNow(),
+        refundOpens(),
+        {
+            content: "The refund's total, in the invoice's currency",
+            trigger: ".o_form_view .oe_subtotal_footer div[name=amount_total]:contains(46.00)",
+        },
+        backToInvoice(),
+        lineRefunded(0, "40.00"),
+        {
+            trigger: ".o_form_view div[name=partial_refundable_amount]:contains(69.00)",
+        },
+    ],
+});
+
+// A manual refund's form: Cancel refund, confirmed.
+tours.add("ipr_review_a_cancel_tour", {
+    steps: () => [
+        {
+            content: "Cancel refund",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_cancel_refund]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The refund is cancelled",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Cancelled)",
+        },
+        {
+            content: "Nothing more to do on it",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_cancel_refund])):not(:has(button[name=action_open_confirm_wizard]))",
+        },
+    ],
+});
+
+// A manual refund's form: Mark as refunded.
+tours.add("ipr_review_a_confirm_tour", {
+    steps: () => [
+        {
+            content: "Awaiting the manual refund",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Awaiting manual refund)",
+        },
+        {
+            content: "Mark as refunded",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_open_confirm_wizard]",
+            run: "click",
+        },
+        {
+            content: "The amount to send is shown, read-only",
+            trigger: ".modal div[name=amount]:contains(115.00):not(:has(input))",
+        },
+        {
+            content: "The transfer reference",
+            trigger: ".modal div[name=reference] input",
+            run: "edit TRF-0042",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The refund is done",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Refunded)",
+        },
+        {
+            content: "No Mark as refunded any more",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_open_confirm_wizard]))",
+        },
+        {
+            content: "The reference is shown",
+            trigger: ".o_form_view div[name=manual_refund_reference]:contains(TRF-0042)",
+        },
+    ],
+});
+
+// A billing user without the refund group, on a paid invoice.
+tours.add("ipr_review_a_no_group_tour", {
+    steps: () => [
+        {
+            content: "The invoice is open",
+            trigger: ".o_form_view .o_form_statusbar .o_statusbar_status",
+        },
+        {
+            content: "No Partial refund button",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_open_partial_refund_wizard]))",
+        },
+        {
+            content: "The refund made by another is shown: open it",
+            trigger: ".o_form_view button[name=action_view_partial_refunds]",
+            run: "click",
+        },
+        {
+            content: "The refund opens, awaiting its manual refund",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Awaiting manual refund)",
+        },
+        {
+            content: "Neither Mark as refunded nor Cancel refund offered",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_cancel_refund])):not(:has(button[name=action_open_confirm_wizard]))",
+        },
+        {
+            content: "Its credit note",
+            trigger: ".o_form_view button[name=action_open_credit_note]",
+            run: "click",
+        },
+        {
+            content: "The credit note opens",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Posted)",
+        },
+    ],
+});
+
+// The refunds menu: list, search, pivot, graph, a refund and its credit note.
+tours.add("ipr_review_a_menus_tour", {
+    steps: () => [
+        {
+            content: "The refunds list",
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            content: "Filter the refunds awaiting a manual refund",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o_filter_menu .dropdown-item:contains(Awaiting manual refund)",
+            run: "click",
+        },
+        {
+            content: "One refund awaits",
+            trigger: ".o_list_view:has(.o_data_row:eq(0)):not(:has(.o_data_row:eq(1)))",
+        },
+        {
+            content: "Pivot",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            trigger: ".o_pivot_view .o_pivot table",
+        },
+        {
+            content: "Graph",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_view canvas",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Open the refund",
+            trigger: ".o_list_view .o_data_row:eq(0) td[name=name]",
+            run: "click",
+        },
+        {
+            content: "Its credit note",
+            trigger: ".o_form_view button[name=action_open_credit_note]",
+            run: "click",
+        },
+        {
+            content: "The credit note opens",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Posted)",
+        },
+    ],
+});
+
+// Complete refund, then Back: the lines as they were, then refund them.
+tours.add("ipr_review_a_back_tour", {
+    steps: () => [
+        openWizard(),
+        tick(1),
+        ...setMode(1, "Amount"),
+        ...editLine(1, "amount", "40"),
+        breakdown("46.00", "529.00"),
+        {
+            content: "Complete refund",
+            trigger: ".modal button[name=action_complete]",
+            run: "click",
+        },
+        {
+            content: "The summary: the lines cannot be edited",
+            trigger: ".modal button[name=action_refund_now]",
+        },
+        {
+            content: "Click the amount",
+            trigger: ".modal .o_data_row:eq(1) td[name=amount]",
+            run: "click",
+        },
+        {
+            content: "It is not edited",
+            trigger: ".modal .o_data_row:eq(1) td[name=amount]:not(:has(input)):contains(40.00)",
+        },
+        breakdown("46.00", "529.00"),
+        {
+            content: "Back",
+            trigger: ".modal button[name=action_back]",
+            run: "click",
+        },
+        {
+            content: "The lines as they were",
+            trigger: ".modal button[name=action_complete]",
+        },
+        {
+            trigger: ".modal .o_data_row:eq(1) td[name=amount]:not(.o_readonly_modifier):contains(40.00)",
+        },
+        breakdown("46.00", "529.00"),
+        ...completeAndRefundNow(),
+        refundOpens(),
+    ],
+});
+
+// The entries of a refund: no Reset to Draft nor Cancel offered (refused).
+tours.add("ipr_review_a_entry_buttons_tour", {
+    steps: () => [
+        {
+            content: "The entry is open",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current",
+        },
+        {
+            content: "Neither Reset to Draft nor Cancel",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=button_draft])):not(:has(button[name=action_draft])):not(:has(button[name=button_cancel])):not(:has(button[name=action_cancel])):not(:has(button[name=action_reject]))",
+        },
+    ],
+});
+
+/**
+ * Refund the invoice's first line by an amount typed in the wizard: the
+ * breakdown's untaxed, tax and total, what stays refundable, then what the
+ * invoice line shows under its amount.
+ */
+function amountTour(typed, untaxed, tax, total, after, shown) {
+    return {
+        steps: () => [
+            openWizard(),
+            tick(0),
+            ...setMode(0, "Amount"),
+            ...editLine(0, "amount", typed),
+            {
+                content: `The breakdown: ${untaxed} + ${tax} = ${total}, ${after} after`,
+                trigger: `.modal table.o_partial_refund_breakdown:has(div[name=amount_untaxed]:contains(${untaxed})):has(div[name=amount_tax]:contains(${tax})):has(div[name=amount_total]:contains(${total})):has(div[name=remaining_total]:contains(${after}))`,
+            },
+            {
+                content: "No problem",
+                trigger: ".modal:not(:has(.alert-danger div[name=error_message]:visible))",
+            },
+            ...completeAndRefundNow(),
+            refundOpens(),
+            backToInvoice(),
+            lineRefunded(0, shown),
+        ],
+    };
+}
+
+// 100 (115 tax included), shown tax excluded: 50 typed.
+tours.add("ipr_review_a_included_tax_excluded_display_tour", amountTour("50", "50.00", "7.50", "57.50", "57.50", "50.00"));
+// 100 + 15 %, shown tax included: 57.50 typed.
+tours.add("ipr_review_a_excluded_tax_included_display_tour", amountTour("57.50", "50.00", "7.50", "57.50", "57.50", "57.50"));
+// Chair 2 x 100 + 15 %, 1 refunded before: 50 more typed.
+tours.add("ipr_review_a_second_amount_tour", amountTour("50", "50.00", "7.50", "57.50", "402.50", "150.00"));
