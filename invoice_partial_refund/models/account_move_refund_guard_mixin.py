@@ -79,18 +79,29 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
         self._check_not_partial_refund_entries()
         self._check_not_paying_partly_refunded()
 
+    def _is_unbooking_refused(self):
+        """Whether `_check_unbooking` refuses these entries (the forms do not
+        offer the buttons it guards then)."""
+        if self._search_partial_refunds_of_entries():
+            return True
+        invoice, _names = self._get_paying_matched()._get_standing_partial_refunds()
+        return bool(invoice)
+
+    def _get_paying_matched(self):
+        """The moves these moves' lines are matched with."""
+        lines = self.line_ids
+        return (
+            lines.matched_debit_ids.debit_move_id
+            | lines.matched_credit_ids.credit_move_id
+        ).move_id
+
     def _check_not_paying_partly_refunded(self):
         """`_check_paid_while_partly_refunded` for the invoices these moves
         (a payment's entry, a credit note) are matched with: checked before
         Odoo unmatches them, which would refuse it anyway (see
         `account.partial.reconcile.unlink`), once it has changed the
         payment's state in the request."""
-        lines = self.line_ids
-        matched = (
-            lines.matched_debit_ids.debit_move_id
-            | lines.matched_credit_ids.credit_move_id
-        ).move_id
-        matched._check_paid_while_partly_refunded()
+        self._get_paying_matched()._check_paid_while_partly_refunded()
 
     def _get_standing_partial_refunds(self):
         """``(invoice, refund names)``: the first of these invoices with

@@ -39,6 +39,21 @@ class AccountPayment(models.Model):
         copy=False,
     )
 
+    partial_refund_locked = fields.Boolean(
+        compute="_compute_partial_refund_locked",
+        help="A partial refund's payment, or one that paid a partly refunded "
+        "invoice: Reset to Draft, Cancel and Reject are refused on it.",
+    )
+
+    @api.depends("move_id", "state")
+    def _compute_partial_refund_locked(self):
+        # The buttons `action_draft`, `action_cancel` and `action_reject`
+        # would only raise: not offered.
+        for payment in self:
+            payment.partial_refund_locked = (
+                bool(payment.move_id) and payment.move_id._is_unbooking_refused()
+            )
+
     @api.constrains("refund_gateway", "refund_gateway_reference")
     def _check_refund_gateway_reference(self):
         for payment in self:
