@@ -271,3 +271,17 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(chair.refunded_amount, 150.0)
         self.assertAlmostEqual(chair.refundable_amount, 50.0)
         self.assertAlmostEqual(invoice.partial_refundable_amount, 575.0 - 115.0 - 57.5)
+
+    def test_wrong_inputs_are_refused_in_words(self):
+        invoice = self._chair_and_table()
+        balance = self._partner_balance()
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}", "ipr_review_a_errors_tour", login="admin"
+        )
+        self.assertFalse(invoice.partial_refund_ids)
+        self.assertFalse(
+            self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
+        )
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 575.0)
+        self.assertAlmostEqual(self._partner_balance(), balance)

@@ -369,3 +369,86 @@ tours.add("ipr_review_a_included_tax_excluded_display_tour", amountTour("50", "5
 tours.add("ipr_review_a_excluded_tax_included_display_tour", amountTour("57.50", "50.00", "7.50", "57.50", "57.50", "57.50"));
 // Chair 2 x 100 + 15 %, 1 refunded before: 50 more typed.
 tours.add("ipr_review_a_second_amount_tour", amountTour("50", "50.00", "7.50", "57.50", "402.50", "150.00"));
+
+function refused(text) {
+    return [
+        {
+            content: "Complete refund",
+            trigger: ".modal button[name=action_complete]",
+            run: "click",
+        },
+        {
+            content: `Refused: ${text}`,
+            trigger: `.modal:not(:has(.o_error_detail)):contains(${text}) .modal-footer .o-default-button`,
+            run: "click",
+        },
+        {
+            content: "Back in the wizard, still at its lines",
+            trigger: ".modal button[name=action_complete]",
+        },
+    ];
+}
+
+function lineProblem() {
+    return {
+        content: "The line's problem is shown",
+        trigger: ".modal .alert-danger div[name=error_message]:visible:not(:empty)",
+    };
+}
+
+// Wrong inputs: each refused in words, nothing refunded.
+tours.add("ipr_review_a_errors_tour", {
+    steps: () => [
+        openWizard(),
+        ...refused("Tick at least one line"),
+        tick(0),
+        ...setMode(0, "Quantity"),
+        ...editLine(0, "refund_quantity", "3"),
+        lineProblem(),
+        ...refused("You cannot refund"),
+        ...editLine(0, "refund_quantity", "-1"),
+        lineProblem(),
+        ...editLine(0, "refund_quantity", "0"),
+        lineProblem(),
+        ...setMode(0, "Amount"),
+        ...editLine(0, "amount", "-5"),
+        lineProblem(),
+        ...editLine(0, "amount", "500"),
+        lineProblem(),
+        ...editLine(0, "amount", "50"),
+        {
+            content: "No problem left",
+            trigger: ".modal:not(:has(.alert-danger div[name=error_message]:visible))",
+        },
+        breakdown("57.50", "517.50"),
+        {
+            content: "A date before the invoice's",
+            trigger: ".modal div[name=date] input",
+            run: "edit 12/01/2018",
+        },
+        {
+            content: "Leave the date",
+            trigger: ".modal div[name=reason] input",
+            run: "click",
+        },
+        {
+            content: "Complete refund",
+            trigger: ".modal button[name=action_complete]",
+            run: "click",
+        },
+        {
+            content: "Refused in words",
+            trigger: ".modal:not(:has(.o_error_detail)):contains(2019) .modal-footer .o-default-button",
+            run: "click",
+        },
+        {
+            content: "Give up",
+            trigger: ".modal button.btn-secondary:contains(Cancel)",
+            run: "click",
+        },
+        {
+            content: "The invoice, untouched",
+            trigger: ".o_form_view:not(:has(.modal)) .o_form_statusbar button[name=action_open_partial_refund_wizard]",
+        },
+    ],
+});
