@@ -6,7 +6,7 @@ one confirmed from its form, a user without the refund group, the menus
 (tours: static/tests/tours/invoice_partial_refund_review_a_tour.js)."""
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
@@ -285,3 +285,104 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         self.assertEqual(invoice.payment_state, "paid")
         self.assertAlmostEqual(invoice.partial_refundable_amount, 575.0)
         self.assertAlmostEqual(self._partner_balance(), balance)
+
+    def _refunder(self):
+        """A Billing user with the refund group only (not an accountant)."""
+        user = self._create_user(
+            "refunder",
+            self.env.ref("account.group_account_invoice")
+            | self.env.ref("invoice_partial_refund.group_partial_refund"),
+        )
+        user.password = "refunder"
+        self.assertFalse(user.has_group("account.group_account_user"))
+        return user
+
+    def test_billing_refunder_walks_the_wizard(self):
+        """The main tour, as a Billing user with the refund group, on an
+        invoice paid through Stripe."""
+        self._refunder()
+        invoice = self._chair_and_table()
+        invoice.matched_payment_ids.write(
+            {"refund_gateway": "stripe", "refund_gateway_reference": "pi_3TourPayment"}
+        )
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}", "invoice_partial_refund_tour", login="refunder"
+        )
+        refund = invoice.partial_refund_ids
+        self.assertEqual(len(refund), 1)
+        self.assertAlmostEqual(refund.amount_total, 161.0)
+        self.assertEqual(refund.state, "manual")
+        self.assertRefundSettled(refund)
+
+    def test_billing_refunder_confirms_and_cancels(self):
+        self._refunder()
+        invoice = self._chair_and_table()
+        chair, table = invoice.invoice_line_ids
+        refund = self._manual_refund(invoice, [{"line_id": chair.id, "quantity": 1}])
+        self.start_tour(
+            f"{REFUNDS}/{refund.id}", "ipr_review_a_confirm_tour", login="refunder"
+        )
+        self.assertEqual(refund.state, "done")
+        other = self._manual_refund(invoice, [{"line_id": table.id, "amount": 10.0}])
+        self.start_tour(
+            f"{REFUNDS}/{other.id}", "ipr_review_a_cancel_tour", login="refunder"
+        )
+        self.assertEqual(other.state, "cancelled")
+        self.assertAlmostEqual(table.refundable_amount, 300.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewWizardOtherCompany(PartialRefundCommon):
+    """The wizard as the web client drives it on an invoice of the second
+    of the user's companies while working in the first (both ticked in the
+    company switcher): all of it in the invoice's company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_data_2 = cls.setup_other_company()
+
+    def test_wizard_on_an_invoice_of_another_allowed_company(self):
+        company_1 = self.env.company
+        company_2 = self.company_data_2["company"]
+        invoice = self._create_paid_invoice(
+            [{"name": "Chair", "price_unit": 100.0, "quantity": 2}], company=company_2
+        )
+        env = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=[company_1.id, company_2.id]
+            )
+        )
+        invoice = invoice.with_env(env)
+        self.assertEqual(invoice.env.company, company_1)
+        action = invoice.action_open_partial_refund_wizard()
+        wizard_form = Form(env[action["res_model"]].with_context(**action["context"]))
+        self.assertEqual(
+            wizard_form.payment_method_line_id.journal_id.company_id, company_2
+        )
+        with wizard_form.line_ids.edit(0) as line:
+            line.selected = True
+            line.refund_mode = "quantity"
+            line.refund_quantity = 1
+        self.assertAlmostEqual(wizard_form.amount_total, 115.0)
+        self.assertFalse(wizard_form.error_message)
+        wizard = wizard_form.save()
+        wizard.action_complete()
+        action = wizard.action_refund_now()
+        refund = env["account.partial.refund"].browse(action["res_id"])
+        self.assertEqual(refund.company_id, company_2)
+        self.assertEqual(refund.credit_note_id.company_id, company_2)
+        self.assertEqual(refund.payment_id.company_id, company_2)
+        self.assertEqual(
+            refund.payment_id.journal_id, self.company_data_2["default_journal_bank"]
+        )
+        self.assertEqual(
+            (
+                refund.credit_note_id | refund.payment_id.move_id
+            ).line_ids.account_id.company_ids,
+            company_2,
+        )
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(company=company_2), 0.0)
+        self.assertAlmostEqual(self._partner_balance(company=company_1), 0.0)
