@@ -386,3 +386,37 @@ class TestReviewWizardOtherCompany(PartialRefundCommon):
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(self._partner_balance(company=company_2), 0.0)
         self.assertAlmostEqual(self._partner_balance(company=company_1), 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewDraftInvoice(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+    def test_edit_and_post_a_draft_invoice(self):
+        _admin_refunds_in(self.env.company)
+        invoice = self._create_paid_invoice(
+            [
+                {"name": "Chair", "quantity": 2, "price_unit": 100.0},
+                {"name": "Table", "price_unit": 300.0},
+            ],
+            pay=False,
+        )
+        invoice.button_draft()
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}", "ipr_review_a_draft_edit_tour", login="admin"
+        )
+        self.assertEqual(invoice.state, "posted")
+        self.assertAlmostEqual(invoice.amount_total, 0.0)
+
+    def test_smart_buttons_of_an_invoice_refunded_twice(self):
+        _admin_refunds_in(self.env.company)
+        invoice = self._create_paid_invoice(
+            [
+                {"name": "Chair", "quantity": 2, "price_unit": 100.0},
+                {"name": "Table", "price_unit": 300.0},
+            ]
+        )
+        chair, table = invoice.invoice_line_ids
+        self._refund(invoice, [{"line_id": chair.id, "quantity": 1}])
+        self._refund(invoice, [{"line_id": table.id, "amount": 30.0}])
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}", "ipr_review_a_smart_buttons_tour", login="admin"
+        )

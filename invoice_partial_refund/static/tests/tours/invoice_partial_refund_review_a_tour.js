@@ -452,3 +452,90 @@ tours.add("ipr_review_a_errors_tour", {
         },
     ],
 });
+
+// A saved draft invoice edited (a line at no quantity, another at no
+// price, a 100 % discount) and confirmed: the refunded values under the
+// line amounts compute on it without a problem.
+tours.add("ipr_review_a_draft_edit_tour", {
+    steps: () => [
+        {
+            content: "A draft",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Draft)",
+        },
+        {
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(0) td[name=quantity]",
+            run: "click",
+        },
+        {
+            content: "No quantity",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(0) td[name=quantity] input",
+            run: "edit 0",
+        },
+        {
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(1) td[name=price_unit]",
+            run: "click",
+        },
+        {
+            content: "No price",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:eq(1) td[name=price_unit] input",
+            run: "edit 0",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            content: "Confirm",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_post]:not(:disabled)",
+            run: "click",
+        },
+        {
+            content: "Posted, no refunded value under the lines",
+            trigger: ".o_form_view:has(.o_statusbar_status button.o_arrow_button_current:contains(Posted)):not(:has(.o_refunded_amount))",
+        },
+    ],
+});
+
+// An invoice refunded twice: its smart buttons list its refunds and
+// credit notes; the invoices list filters the refunded ones.
+tours.add("ipr_review_a_smart_buttons_tour", {
+    steps: () => [
+        {
+            content: "Its credit notes",
+            trigger: ".o_form_view button[name=action_view_partial_refund_credit_notes]:contains(2)",
+            run: "click",
+        },
+        {
+            content: "Both listed",
+            trigger: ".o_list_view:has(.o_data_row:eq(1)):not(:has(.o_data_row:eq(2)))",
+        },
+        {
+            content: "Open one",
+            trigger: ".o_list_view .o_data_row:eq(0) td[name=name]",
+            run: "click",
+        },
+        {
+            content: "A posted credit note",
+            trigger: ".o_form_view:has(.o_statusbar_status button.o_arrow_button_current:contains(Posted)):contains(Credit Note)",
+        },
+        {
+            content: "Back to the invoice",
+            trigger: ".o_breadcrumb .breadcrumb-item:eq(1) a",
+            run: "click",
+        },
+        {
+            content: "Its refunds",
+            trigger: ".o_form_view button[name=action_view_partial_refunds]:contains(2)",
+            run: "click",
+        },
+        {
+            content: "Both listed",
+            trigger: ".o_list_view:has(.o_data_row:eq(1)):not(:has(.o_data_row:eq(2)))",
+        },
+    ],
+});
