@@ -33,6 +33,13 @@ class AccountMove(models.Model):
     partial_refund_credit_note_count = fields.Integer(
         compute="_compute_partial_refund_count"
     )
+    partial_refund_id = fields.Many2one(
+        comodel_name="account.partial.refund",
+        string="Partial Refund",
+        compute="_compute_partial_refund_id",
+        help="On a partial refund's credit note: the refund that made it "
+        "(its Cancel refund undoes them both).",
+    )
     partial_refund_status = fields.Selection(
         selection=[
             ("none", "Not refunded"),
@@ -76,6 +83,21 @@ class AccountMove(models.Model):
             move.partial_refund_count, move.partial_refund_credit_note_count = (
                 counts.get(move._origin, (0, 0))
             )
+
+    @api.depends("move_type")
+    def _compute_partial_refund_id(self):
+        # As superuser: the views show it to who may read refunds only.
+        notes = self._origin.filtered(lambda move: move.move_type == "out_refund")
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search([("credit_note_id", "in", notes.ids)])
+            if notes
+            else ()
+        )
+        by_note = {refund.credit_note_id.id: refund.id for refund in refunds}
+        for move in self:
+            move.partial_refund_id = by_note.get(move._origin.id, False)
 
     @api.depends(
         "move_type",
@@ -252,6 +274,12 @@ class AccountMove(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.partial_refund_ids.id
         return action
+
+    def action_open_partial_refund(self):
+        """The partial refund that made this credit note."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.partial_refund_id._get_records_action(context={"create": False})
 
     def action_view_partial_refund_credit_notes(self):
         self.ensure_one()

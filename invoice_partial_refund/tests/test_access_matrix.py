@@ -110,6 +110,15 @@ ROWS = [
         ("billing",),
     ),
     (
+        "account.move.action_open_partial_refund",
+        lambda env, fx: (
+            env["account.move"]
+            .browse(fx.refund.credit_note_id.id)
+            .action_open_partial_refund()
+        ),
+        ("billing",),  # read-only: Billing reads its company's refunds
+    ),
+    (
         "account.move.js_assign_outstanding_line[refund's credit note]",
         lambda env, fx: (
             env["account.move"]

@@ -389,7 +389,7 @@ class TestReviewWizardOtherCompany(PartialRefundCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReviewDraftInvoice(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     def test_edit_and_post_a_draft_invoice(self):
         _admin_refunds_in(self.env.company)
         invoice = self._create_paid_invoice(
@@ -419,4 +419,58 @@ class TestReviewDraftInvoice(PartialRefundCommon, AccountTestInvoicingHttpCommon
         self._refund(invoice, [{"line_id": table.id, "amount": 30.0}])
         self.start_tour(
             f"{INVOICES}/{invoice.id}", "ipr_review_a_smart_buttons_tour", login="admin"
+        )
+
+    def test_last_unit_takes_what_is_left(self):
+        _admin_refunds_in(self.env.company)
+        self.env.company.account_price_include = "tax_included"
+        tax = self.env["account.tax"].create(
+            {
+                "name": "21% included",
+                "amount": 21.0,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+            }
+        )
+        invoice = self._create_paid_invoice(
+            [{"name": "Mug", "quantity": 3, "price_unit": 9.99, "tax_ids": tax.ids}]
+        )
+        self.assertAlmostEqual(invoice.amount_untaxed, 24.77)
+        self.assertAlmostEqual(invoice.amount_tax, 5.20)
+        mug = invoice.invoice_line_ids
+        for _unit in range(2):
+            self._refund(invoice, [{"line_id": mug.id, "quantity": 1}])
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}", "ipr_review_a_last_unit_tour", login="admin"
+        )
+        refunds = invoice.partial_refund_ids
+        self.assertEqual(len(refunds), 3)
+        last = refunds.sorted("id")[-1]
+        self.assertRefundSettled(last)
+        self.assertAlmostEqual(last.credit_note_id.amount_untaxed, 8.25)
+        self.assertAlmostEqual(last.credit_note_id.amount_tax, 1.74)
+        self.assertAlmostEqual(last.credit_note_id.amount_total, 9.99)
+        credit_notes = refunds.credit_note_id
+        self.assertAlmostEqual(sum(credit_notes.mapped("amount_untaxed")), 24.77)
+        self.assertAlmostEqual(sum(credit_notes.mapped("amount_tax")), 5.20)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+
+    def test_credit_note_opens_its_refund(self):
+        """Reset to Draft is refused on a refund's credit note with "open the
+        refund and click Cancel refund": the credit note leads to it."""
+        _admin_refunds_in(self.env.company)
+        invoice = self._create_paid_invoice([{"name": "Chair", "price_unit": 100.0}])
+        refund = self._refund(
+            invoice, [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}]
+        )
+        credit_note = refund.credit_note_id
+        with self.assertRaisesRegex(UserError, "open the refund"):
+            credit_note.button_draft()
+        self.assertEqual(credit_note.partial_refund_id, refund)
+        self.assertFalse(invoice.partial_refund_id)
+        self.start_tour(
+            "/odoo/action-account.action_move_out_refund_type",
+            "ipr_review_a_credit_note_link_tour",
+            login="admin",
         )

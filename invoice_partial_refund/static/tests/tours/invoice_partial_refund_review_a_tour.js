@@ -255,6 +255,15 @@ tours.add("ipr_review_a_menus_tour", {
             trigger: ".o_graph_view canvas",
         },
         {
+            content: "Kanban",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The refund awaiting its manual refund, as a card",
+            trigger: ".o_kanban_view .o_kanban_record:contains(RFND/):contains(Awaiting manual refund)",
+        },
+        {
             content: "Back to the list",
             trigger: ".o_switch_view.o_list",
             run: "click",
@@ -389,10 +398,10 @@ function refused(text) {
     ];
 }
 
-function lineProblem() {
+function lineProblem(text) {
     return {
-        content: "The line's problem is shown",
-        trigger: ".modal .alert-danger div[name=error_message]:visible:not(:empty)",
+        content: `The line's problem is shown: ${text}`,
+        trigger: `.modal .alert-danger div[name=error_message]:visible:contains(${text})`,
     };
 }
 
@@ -404,17 +413,19 @@ tours.add("ipr_review_a_errors_tour", {
         tick(0),
         ...setMode(0, "Quantity"),
         ...editLine(0, "refund_quantity", "3"),
-        lineProblem(),
+        lineProblem("You cannot refund a quantity"),
         ...refused("You cannot refund"),
         ...editLine(0, "refund_quantity", "-1"),
-        lineProblem(),
-        ...editLine(0, "refund_quantity", "0"),
-        lineProblem(),
+        lineProblem("quantity to refund on"),
         ...setMode(0, "Amount"),
         ...editLine(0, "amount", "-5"),
-        lineProblem(),
+        lineProblem("amount to refund on"),
         ...editLine(0, "amount", "500"),
-        lineProblem(),
+        lineProblem("You cannot refund an amount of"),
+        ...setMode(0, "Quantity"),
+        ...editLine(0, "refund_quantity", "0"),
+        lineProblem("quantity to refund on"),
+        ...setMode(0, "Amount"),
         ...editLine(0, "amount", "50"),
         {
             content: "No problem left",
@@ -536,6 +547,54 @@ tours.add("ipr_review_a_smart_buttons_tour", {
         {
             content: "Both listed",
             trigger: ".o_list_view:has(.o_data_row:eq(1)):not(:has(.o_data_row:eq(2)))",
+        },
+    ],
+});
+
+// 3 x 9.99, 21 % included, two units refunded before: the last one by
+// quantity takes what is left to the cent.
+tours.add("ipr_review_a_last_unit_tour", {
+    steps: () => [
+        openWizard(),
+        tick(0),
+        ...setMode(0, "Quantity"),
+        ...editLine(0, "refund_quantity", "1"),
+        {
+            content: "The breakdown: what is left, to the cent",
+            trigger: ".modal table.o_partial_refund_breakdown:has(div[name=amount_untaxed]:contains(8.25)):has(div[name=amount_tax]:contains(1.74)):has(div[name=amount_total]:contains(9.99)):has(div[name=remaining_total]:contains(0.00))",
+        },
+        ...completeAndRefundNow(),
+        refundOpens(),
+        backToInvoice(),
+        lineRefunded(0, "29.97"),
+        {
+            content: "Refunded",
+            trigger: ".badge:contains(Refunded)",
+        },
+    ],
+});
+
+// The credit notes list names the refund of each credit note a refund
+// made; the credit note opens its refund.
+tours.add("ipr_review_a_credit_note_link_tour", {
+    steps: () => [
+        {
+            content: "The credit notes list shows the refund",
+            trigger: ".o_list_view .o_data_row:eq(0) td[name=partial_refund_id]:contains(RFND/)",
+        },
+        {
+            content: "Open the credit note",
+            trigger: ".o_list_view .o_data_row:eq(0) td[name=name]",
+            run: "click",
+        },
+        {
+            content: "It opens its refund",
+            trigger: ".o_form_view button[name=action_open_partial_refund]",
+            run: "click",
+        },
+        {
+            content: "The refund, to cancel it there",
+            trigger: ".o_form_view:has(h1:contains(RFND/)) .o_form_statusbar button[name=action_cancel_refund]",
         },
     ],
 });
