@@ -33,3 +33,4 @@ from . import test_books_as_reports_read
 from . import test_chart_grids
 from . import test_chart_grids_cash_basis
 from . import test_review_a
+from . import test_review_a_forms

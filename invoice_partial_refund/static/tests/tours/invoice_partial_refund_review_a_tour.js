@@ -598,3 +598,45 @@ tours.add("ipr_review_a_credit_note_link_tour", {
         },
     ],
 });
+
+// Paid through Stripe: the table refunded through it. The refund waits
+// for the gateway: nothing to mark as refunded nor to cancel in Odoo.
+tours.add("ipr_review_a_gateway_tour", {
+    steps: () => [
+        openWizard(),
+        tick(1),
+        {
+            content: "Stripe takes the refund",
+            trigger: ".modal div[name=split_html]:contains(Stripe):contains(345.00)",
+        },
+        ...completeAndRefundNow(),
+        {
+            content: "The refund waits for Stripe",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:not(:contains(Refunded)):not(:contains(Awaiting manual refund))",
+        },
+        {
+            content: "Its Stripe share is listed",
+            trigger: ".o_form_view div[name=gateway_ids] .o_data_row:contains(345.00)",
+        },
+        {
+            content: "Neither Mark as refunded nor Cancel refund",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_cancel_refund])):not(:has(button[name=action_open_confirm_wizard]))",
+        },
+        backToInvoice(),
+        lineRefunded(1, "300.00"),
+    ],
+});
+
+// The first line refunded in full, as it comes.
+tours.add("ipr_review_a_simple_tour", {
+    steps: () => [
+        openWizard(),
+        tick(0),
+        {
+            content: "No problem",
+            trigger: ".modal:not(:has(.alert-danger div[name=error_message]:visible))",
+        },
+        ...completeAndRefundNow(),
+        refundOpens(),
+    ],
+});
