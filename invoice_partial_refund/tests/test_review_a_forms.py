@@ -257,3 +257,38 @@ class TestReviewIndiaTour(
                 "l10n_in_gst_treatment": "regular",
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+    """The refunded invoice as its customer sees it: the portal's page and
+    its document, rendered for the customer's access link."""
+
+    def test_customer_sees_the_refunded_invoice(self):
+        invoice = self._create_paid_invoice(
+            [
+                {"name": "Chair", "quantity": 2, "price_unit": 100.0},
+                {"name": "Table", "price_unit": 300.0},
+            ]
+        )
+        chair = invoice.invoice_line_ids[0]
+        self._refund(invoice, [{"line_id": chair.id, "quantity": 1}])
+        invoice._portal_ensure_token()
+        token = invoice.access_token
+        for path in (
+            f"/my/invoices/{invoice.id}?access_token={token}",
+            f"/my/invoices/{invoice.id}?access_token={token}&report_type=html",
+        ):
+            with self.subTest(path=path):
+                response = self.url_open(path)
+                self.assertEqual(response.status_code, 200)
+        html = self.url_open(
+            f"/my/invoices/{invoice.id}?access_token={token}&report_type=html"
+        ).text
+        self.assertIn("Still refundable", html)
+        self.assertIn("460.00", html)  # 575 less 115
+        self.assertIn("115.00", html)
+        pdf = self.url_open(
+            f"/my/invoices/{invoice.id}?access_token={token}&report_type=pdf"
+        )
+        self.assertEqual(pdf.status_code, 200)
