@@ -292,3 +292,26 @@ class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCom
             f"/my/invoices/{invoice.id}?access_token={token}&report_type=pdf"
         )
         self.assertEqual(pdf.status_code, 200)
+
+    def test_salesperson_reads_a_refunded_invoice(self):
+        if "sale.order" not in self.env:
+            self.skipTest("sale is not installed")
+        _admin_refunds_in(self.env.company)
+        invoice = self._create_paid_invoice(
+            [
+                {"name": "Chair", "quantity": 2, "price_unit": 100.0},
+                {"name": "Table", "price_unit": 300.0},
+            ]
+        )
+        chair = invoice.invoice_line_ids[0]
+        self._refund(invoice, [{"line_id": chair.id, "quantity": 1}])
+        user = self._create_user(
+            "seller", self.env.ref("sales_team.group_sale_salesman_all_leads")
+        )
+        user.password = "seller"
+        self.assertFalse(user.has_group("account.group_account_invoice"))
+        self.start_tour(
+            f"/odoo/account.move/{invoice.id}",
+            "ipr_review_a_salesperson_tour",
+            login="seller",
+        )

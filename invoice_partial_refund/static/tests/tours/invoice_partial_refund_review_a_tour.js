@@ -640,3 +640,18 @@ tours.add("ipr_review_a_simple_tour", {
         refundOpens(),
     ],
 });
+
+// A salesperson reads a refunded invoice: its refunded values, no button.
+tours.add("ipr_review_a_salesperson_tour", {
+    steps: () => [
+        lineRefunded(0, "100.00"),
+        {
+            content: "What was refunded, under the totals",
+            trigger: ".o_form_view div[name=partial_refunded_amount]:contains(115.00)",
+        },
+        {
+            content: "No Partial refund, no refunds' smart buttons",
+            trigger: ".o_form_view:not(:has(button[name=action_open_partial_refund_wizard])):not(:has(button[name=action_view_partial_refunds]))",
+        },
+    ],
+});
