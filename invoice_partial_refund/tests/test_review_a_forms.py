@@ -315,3 +315,24 @@ class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCom
             "ipr_review_a_salesperson_tour",
             login="seller",
         )
+
+    def test_three_decimals_currency(self):
+        _admin_refunds_in(self.env.company)
+        kwd = self.setup_other_currency("KWD", rates=[("2019-01-01", 0.30)])
+        self.assertEqual(kwd.decimal_places, 3)
+        invoice = self._create_paid_invoice(
+            [{"name": "Chair", "price_unit": 100.0}], currency=kwd
+        )
+        self.start_tour(
+            f"{INVOICES}/{invoice.id}",
+            "ipr_review_a_three_decimals_tour",
+            login="admin",
+        )
+        refund = invoice.partial_refund_ids
+        self.assertEqual(len(refund), 1)
+        self.assertRefundSettled(refund)
+        credit_note = refund.credit_note_id
+        self.assertAlmostEqual(credit_note.amount_untaxed, 10.125)
+        self.assertAlmostEqual(credit_note.amount_tax, 1.519)
+        self.assertAlmostEqual(credit_note.amount_total, 11.644)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)

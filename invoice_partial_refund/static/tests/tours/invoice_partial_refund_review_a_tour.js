@@ -655,3 +655,21 @@ tours.add("ipr_review_a_salesperson_tour", {
         },
     ],
 });
+
+// A Kuwaiti dinar invoice (3 decimals): 10.125 typed on a 100.000 chair.
+tours.add("ipr_review_a_three_decimals_tour", {
+    steps: () => [
+        openWizard(),
+        tick(0),
+        ...setMode(0, "Amount"),
+        ...editLine(0, "amount", "10.125"),
+        {
+            content: "The breakdown to the fils",
+            trigger: ".modal table.o_partial_refund_breakdown:has(div[name=amount_untaxed]:contains(10.125)):has(div[name=amount_tax]:contains(1.519)):has(div[name=amount_total]:contains(11.644)):has(div[name=remaining_total]:contains(103.356))",
+        },
+        ...completeAndRefundNow(),
+        refundOpens(),
+        backToInvoice(),
+        lineRefunded(0, "10.125"),
+    ],
+});
