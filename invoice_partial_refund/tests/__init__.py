@@ -32,5 +32,5 @@ from . import test_companies_jobs
 from . import test_books_as_reports_read
 from . import test_chart_grids
 from . import test_chart_grids_cash_basis
-from . import test_review_a
-from . import test_review_a_forms
+from . import test_tours_more
+from . import test_tours_forms

@@ -1,9 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The web client around refunds, walked in headless Chromium: a second
+"""The web client around refunds (from an independent review), walked in
+headless Chromium: a second
 refund after a first, a foreign currency invoice, a refund cancelled and
 one confirmed from its form, a user without the refund group, the menus
-(tours: static/tests/tours/invoice_partial_refund_review_a_tour.js)."""
+(tours: static/tests/tours/invoice_partial_refund_more_tours.js)."""
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -20,7 +21,7 @@ REFUNDS = "/odoo/action-invoice_partial_refund.account_partial_refund_action"
 
 
 @tagged("post_install", "-at_install")
-class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+class TestMoreTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,7 +55,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         chair, table = invoice.invoice_line_ids
         first = self._manual_refund(invoice, [{"line_id": table.id}])
         self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_second_refund_tour", login="admin"
+            f"{INVOICES}/{invoice.id}", "ipr_second_refund_tour", login="admin"
         )
         second = invoice.partial_refund_ids - first
         self.assertEqual(len(second), 1)
@@ -76,9 +77,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
             [{"name": "Chair", "price_unit": 100.0}], currency=self.eur
         )
         self.assertAlmostEqual(invoice.invoice_currency_rate, 2.0)
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_currency_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_currency_tour", login="admin")
         refund = invoice.partial_refund_ids
         self.assertEqual(len(refund), 1)
         self.assertRefundSettled(refund)
@@ -99,9 +98,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         chair, table = invoice.invoice_line_ids
         refund = self._manual_refund(invoice, [{"line_id": chair.id, "quantity": 1}])
         self.assertTrue(refund.can_cancel)
-        self.start_tour(
-            f"{REFUNDS}/{refund.id}", "ipr_review_a_cancel_tour", login="admin"
-        )
+        self.start_tour(f"{REFUNDS}/{refund.id}", "ipr_cancel_tour", login="admin")
         self.assertEqual(refund.state, "cancelled")
         self.assertEqual(invoice.partial_refund_status, "none")
         self.assertAlmostEqual(chair.refundable_amount, 200.0)
@@ -117,9 +114,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         invoice = self._chair_and_table()
         chair = invoice.invoice_line_ids[0]
         refund = self._manual_refund(invoice, [{"line_id": chair.id, "quantity": 1}])
-        self.start_tour(
-            f"{REFUNDS}/{refund.id}", "ipr_review_a_confirm_tour", login="admin"
-        )
+        self.start_tour(f"{REFUNDS}/{refund.id}", "ipr_confirm_tour", login="admin")
         self.assertEqual(refund.state, "done")
         self.assertEqual(refund.manual_refund_reference, "TRF-0042")
         self.assertEqual(refund.manual_refund_means, "bank_transfer")
@@ -137,7 +132,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         user.password = "billing"
         self.assertFalse(user.has_group("invoice_partial_refund.group_partial_refund"))
         self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_no_group_tour", login="billing"
+            f"{INVOICES}/{invoice.id}", "ipr_no_group_tour", login="billing"
         )
         with self.assertRaises(AccessError):
             invoice.with_user(user).action_open_partial_refund_wizard()
@@ -162,7 +157,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         )
         wizard.action_confirm()
         self.assertEqual(done.state, "done")
-        self.start_tour(REFUNDS, "ipr_review_a_menus_tour", login="admin")
+        self.start_tour(REFUNDS, "ipr_menus_tour", login="admin")
         self.assertEqual(manual.state, "manual")
         self.assertEqual(
             invoice.partial_refund_ids.credit_note_id.reversed_entry_id, invoice
@@ -171,9 +166,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     def test_back_from_the_summary_keeps_the_lines(self):
         invoice = self._chair_and_table()
         table = invoice.invoice_line_ids[1]
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_back_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_back_tour", login="admin")
         refund = invoice.partial_refund_ids
         self.assertEqual(len(refund), 1)
         self.assertAlmostEqual(refund.amount_untaxed, 40.0)
@@ -211,7 +204,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
             with self.subTest(record=record.display_name):
                 self.start_tour(
                     f"/odoo/{model}/{record.id}",
-                    "ipr_review_a_entry_buttons_tour",
+                    "ipr_entry_buttons_tour",
                     login="admin",
                 )
 
@@ -241,7 +234,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(invoice.amount_untaxed, 100.0)
         self.start_tour(
             f"{INVOICES}/{invoice.id}",
-            "ipr_review_a_included_tax_excluded_display_tour",
+            "ipr_included_tax_excluded_display_tour",
             login="admin",
         )
         self._assert_credit_note(invoice.partial_refund_ids, 50.0, 7.5, 57.5)
@@ -256,7 +249,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         self.assertAlmostEqual(invoice.amount_total, 115.0)
         self.start_tour(
             f"{INVOICES}/{invoice.id}",
-            "ipr_review_a_excluded_tax_included_display_tour",
+            "ipr_excluded_tax_included_display_tour",
             login="admin",
         )
         self._assert_credit_note(invoice.partial_refund_ids, 50.0, 7.5, 57.5)
@@ -267,7 +260,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         chair = invoice.invoice_line_ids[0]
         first = self._manual_refund(invoice, [{"line_id": chair.id, "quantity": 1}])
         self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_second_amount_tour", login="admin"
+            f"{INVOICES}/{invoice.id}", "ipr_second_amount_tour", login="admin"
         )
         self._assert_credit_note(invoice.partial_refund_ids - first, 50.0, 7.5, 57.5)
         self.assertAlmostEqual(chair.refunded_amount, 150.0)
@@ -277,9 +270,7 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     def test_wrong_inputs_are_refused_in_words(self):
         invoice = self._chair_and_table()
         balance = self._partner_balance()
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_errors_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_errors_tour", login="admin")
         self.assertFalse(invoice.partial_refund_ids)
         self.assertFalse(
             self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
@@ -321,14 +312,10 @@ class TestReviewTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
         invoice = self._chair_and_table()
         chair, table = invoice.invoice_line_ids
         refund = self._manual_refund(invoice, [{"line_id": chair.id, "quantity": 1}])
-        self.start_tour(
-            f"{REFUNDS}/{refund.id}", "ipr_review_a_confirm_tour", login="refunder"
-        )
+        self.start_tour(f"{REFUNDS}/{refund.id}", "ipr_confirm_tour", login="refunder")
         self.assertEqual(refund.state, "done")
         other = self._manual_refund(invoice, [{"line_id": table.id, "amount": 10.0}])
-        self.start_tour(
-            f"{REFUNDS}/{other.id}", "ipr_review_a_cancel_tour", login="refunder"
-        )
+        self.start_tour(f"{REFUNDS}/{other.id}", "ipr_cancel_tour", login="refunder")
         self.assertEqual(other.state, "cancelled")
         self.assertAlmostEqual(table.refundable_amount, 300.0)
         self.assertAlmostEqual(self._partner_balance(), 0.0)

@@ -1,7 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The review's second file of tests of the web client (see
-test_review_a.py): the wizard on another allowed company's invoice, the
+"""More of the web client (from an independent review; see
+test_tours_more.py): the wizard on another allowed company's invoice, the
 invoice's and its entries' forms, the credit note's link to its refund, the
 wizard in the web client on other charts."""
 
@@ -14,12 +14,12 @@ from odoo.addons.account.tests.common import (
 )
 
 from .common import PartialRefundCommon
-from .test_review_a import INVOICES
 from .test_tour import _admin_refunds_in
+from .test_tours_more import INVOICES
 
 
 @tagged("post_install", "-at_install")
-class TestReviewWizardOtherCompany(PartialRefundCommon):
+class TestWizardOtherCompany(PartialRefundCommon):
     """The wizard as the web client drives it on an invoice of the second
     of the user's companies while working in the first (both ticked in the
     company switcher): all of it in the invoice's company."""
@@ -75,7 +75,7 @@ class TestReviewWizardOtherCompany(PartialRefundCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+class TestInvoiceFormTours(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     def test_edit_and_post_a_draft_invoice(self):
         _admin_refunds_in(self.env.company)
         invoice = self._create_paid_invoice(
@@ -87,7 +87,7 @@ class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon
         )
         invoice.button_draft()
         self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_draft_edit_tour", login="admin"
+            f"{INVOICES}/{invoice.id}", "ipr_draft_edit_tour", login="admin"
         )
         self.assertEqual(invoice.state, "posted")
         self.assertAlmostEqual(invoice.amount_total, 0.0)
@@ -104,7 +104,7 @@ class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon
         self._refund(invoice, [{"line_id": chair.id, "quantity": 1}])
         self._refund(invoice, [{"line_id": table.id, "amount": 30.0}])
         self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_smart_buttons_tour", login="admin"
+            f"{INVOICES}/{invoice.id}", "ipr_smart_buttons_tour", login="admin"
         )
 
     def test_last_unit_takes_what_is_left(self):
@@ -126,9 +126,7 @@ class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon
         mug = invoice.invoice_line_ids
         for _unit in range(2):
             self._refund(invoice, [{"line_id": mug.id, "quantity": 1}])
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_last_unit_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_last_unit_tour", login="admin")
         refunds = invoice.partial_refund_ids
         self.assertEqual(len(refunds), 3)
         last = refunds.sorted("id")[-1]
@@ -157,7 +155,7 @@ class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon
         self.assertFalse(invoice.partial_refund_id)
         self.start_tour(
             "/odoo/action-account.action_move_out_refund_type",
-            "ipr_review_a_credit_note_link_tour",
+            "ipr_credit_note_link_tour",
             login="admin",
         )
 
@@ -172,9 +170,7 @@ class TestReviewInvoiceForms(PartialRefundCommon, AccountTestInvoicingHttpCommon
         invoice.matched_payment_ids.write(
             {"refund_gateway": "stripe", "refund_gateway_reference": "pi_3TourPayment"}
         )
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_gateway_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_gateway_tour", login="admin")
         refund = invoice.partial_refund_ids
         self.assertEqual(len(refund), 1)
         self.assertIn(refund.state, ("requested", "pending"))
@@ -204,9 +200,7 @@ class LocalizationTourCases:
             ],
             partner=self.partner,
         )
-        self.start_tour(
-            f"{INVOICES}/{invoice.id}", "ipr_review_a_simple_tour", login="admin"
-        )
+        self.start_tour(f"{INVOICES}/{invoice.id}", "ipr_simple_tour", login="admin")
         refund = invoice.partial_refund_ids
         self.assertEqual(len(refund), 1)
         self.assertRefundSettled(refund)
@@ -219,7 +213,7 @@ class LocalizationTourCases:
 
 
 @tagged("post_install", "-at_install")
-class TestReviewBrazilTour(
+class TestBrazilTour(
     LocalizationTourCases, PartialRefundCommon, AccountTestInvoicingHttpCommon
 ):
     @classmethod
@@ -229,7 +223,7 @@ class TestReviewBrazilTour(
 
 
 @tagged("post_install", "-at_install")
-class TestReviewMexicoTour(
+class TestMexicoTour(
     LocalizationTourCases, PartialRefundCommon, AccountTestInvoicingHttpCommon
 ):
     @classmethod
@@ -239,7 +233,7 @@ class TestReviewMexicoTour(
 
 
 @tagged("post_install", "-at_install")
-class TestReviewIndiaTour(
+class TestIndiaTour(
     LocalizationTourCases, PartialRefundCommon, AccountTestInvoicingHttpCommon
 ):
     @classmethod
@@ -260,7 +254,7 @@ class TestReviewIndiaTour(
 
 
 @tagged("post_install", "-at_install")
-class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCommon):
+class TestInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCommon):
     """The refunded invoice as its customer sees it: the portal's page and
     its document, rendered for the customer's access link."""
 
@@ -312,7 +306,7 @@ class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCom
         self.assertFalse(user.has_group("account.group_account_invoice"))
         self.start_tour(
             f"/odoo/account.move/{invoice.id}",
-            "ipr_review_a_salesperson_tour",
+            "ipr_salesperson_tour",
             login="seller",
         )
 
@@ -325,7 +319,7 @@ class TestReviewInvoiceDocument(PartialRefundCommon, AccountTestInvoicingHttpCom
         )
         self.start_tour(
             f"{INVOICES}/{invoice.id}",
-            "ipr_review_a_three_decimals_tour",
+            "ipr_three_decimals_tour",
             login="admin",
         )
         refund = invoice.partial_refund_ids

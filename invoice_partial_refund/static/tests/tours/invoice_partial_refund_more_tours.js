@@ -5,7 +5,7 @@ import {registry} from "@web/core/registry";
 import {breakdown, completeAndRefundNow, editLine, setMode, tick} from "./tour_steps";
 
 /**
- * The review's tours (started by tests/test_review_a.py): a second refund
+ * The review's tours (started by tests/test_tours_more.py): a second refund
  * after a first, a foreign currency invoice, cancelling and confirming a
  * refund from its form, a user without the refund group, the menus.
  */
@@ -44,7 +44,7 @@ function refundOpens() {
 
 // Chair (2 x 100) and table (300), 15 % tax; the table refunded in full
 // before: offered no more, the chair refunded by quantity now.
-tours.add("ipr_review_a_second_refund_tour", {
+tours.add("ipr_second_refund_tour", {
     steps: () => [
         lineRefunded(1, "300.00"),
         {
@@ -89,7 +89,7 @@ tours.add("ipr_review_a_second_refund_tour", {
 });
 
 // A chair (1 x 100 in the foreign currency, 15 % tax) refunded by 40.
-tours.add("ipr_review_a_currency_tour", {
+tours.add("ipr_currency_tour", {
     steps: () => [
         openWizard(),
         tick(0),
@@ -118,7 +118,7 @@ tours.add("ipr_review_a_currency_tour", {
 });
 
 // A manual refund's form: Cancel refund, confirmed.
-tours.add("ipr_review_a_cancel_tour", {
+tours.add("ipr_cancel_tour", {
     steps: () => [
         {
             content: "Cancel refund",
@@ -142,7 +142,7 @@ tours.add("ipr_review_a_cancel_tour", {
 });
 
 // A manual refund's form: Mark as refunded.
-tours.add("ipr_review_a_confirm_tour", {
+tours.add("ipr_confirm_tour", {
     steps: () => [
         {
             content: "Awaiting the manual refund",
@@ -183,7 +183,7 @@ tours.add("ipr_review_a_confirm_tour", {
 });
 
 // A billing user without the refund group, on a paid invoice.
-tours.add("ipr_review_a_no_group_tour", {
+tours.add("ipr_no_group_tour", {
     steps: () => [
         {
             content: "The invoice is open",
@@ -219,7 +219,7 @@ tours.add("ipr_review_a_no_group_tour", {
 });
 
 // The refunds menu: list, search, pivot, graph, a refund and its credit note.
-tours.add("ipr_review_a_menus_tour", {
+tours.add("ipr_menus_tour", {
     steps: () => [
         {
             content: "The refunds list",
@@ -286,7 +286,7 @@ tours.add("ipr_review_a_menus_tour", {
 });
 
 // Complete refund, then Back: the lines as they were, then refund them.
-tours.add("ipr_review_a_back_tour", {
+tours.add("ipr_back_tour", {
     steps: () => [
         openWizard(),
         tick(1),
@@ -331,7 +331,7 @@ tours.add("ipr_review_a_back_tour", {
 });
 
 // The entries of a refund: no Reset to Draft nor Cancel offered (refused).
-tours.add("ipr_review_a_entry_buttons_tour", {
+tours.add("ipr_entry_buttons_tour", {
     steps: () => [
         {
             content: "The entry is open",
@@ -373,11 +373,11 @@ function amountTour(typed, untaxed, tax, total, after, shown) {
 }
 
 // 100 (115 tax included), shown tax excluded: 50 typed.
-tours.add("ipr_review_a_included_tax_excluded_display_tour", amountTour("50", "50.00", "7.50", "57.50", "57.50", "50.00"));
+tours.add("ipr_included_tax_excluded_display_tour", amountTour("50", "50.00", "7.50", "57.50", "57.50", "50.00"));
 // 100 + 15 %, shown tax included: 57.50 typed.
-tours.add("ipr_review_a_excluded_tax_included_display_tour", amountTour("57.50", "50.00", "7.50", "57.50", "57.50", "57.50"));
+tours.add("ipr_excluded_tax_included_display_tour", amountTour("57.50", "50.00", "7.50", "57.50", "57.50", "57.50"));
 // Chair 2 x 100 + 15 %, 1 refunded before: 50 more typed.
-tours.add("ipr_review_a_second_amount_tour", amountTour("50", "50.00", "7.50", "57.50", "402.50", "150.00"));
+tours.add("ipr_second_amount_tour", amountTour("50", "50.00", "7.50", "57.50", "402.50", "150.00"));
 
 function refused(text) {
     return [
@@ -406,7 +406,7 @@ function lineProblem(text) {
 }
 
 // Wrong inputs: each refused in words, nothing refunded.
-tours.add("ipr_review_a_errors_tour", {
+tours.add("ipr_errors_tour", {
     steps: () => [
         openWizard(),
         ...refused("Tick at least one line"),
@@ -467,7 +467,7 @@ tours.add("ipr_review_a_errors_tour", {
 // A saved draft invoice edited (a line at no quantity, another at no
 // price, a 100 % discount) and confirmed: the refunded values under the
 // line amounts compute on it without a problem.
-tours.add("ipr_review_a_draft_edit_tour", {
+tours.add("ipr_draft_edit_tour", {
     steps: () => [
         {
             content: "A draft",
@@ -514,7 +514,7 @@ tours.add("ipr_review_a_draft_edit_tour", {
 
 // An invoice refunded twice: its smart buttons list its refunds and
 // credit notes; the invoices list filters the refunded ones.
-tours.add("ipr_review_a_smart_buttons_tour", {
+tours.add("ipr_smart_buttons_tour", {
     steps: () => [
         {
             content: "Its credit notes",
@@ -553,7 +553,7 @@ tours.add("ipr_review_a_smart_buttons_tour", {
 
 // 3 x 9.99, 21 % included, two units refunded before: the last one by
 // quantity takes what is left to the cent.
-tours.add("ipr_review_a_last_unit_tour", {
+tours.add("ipr_last_unit_tour", {
     steps: () => [
         openWizard(),
         tick(0),
@@ -576,7 +576,7 @@ tours.add("ipr_review_a_last_unit_tour", {
 
 // The credit notes list names the refund of each credit note a refund
 // made; the credit note opens its refund.
-tours.add("ipr_review_a_credit_note_link_tour", {
+tours.add("ipr_credit_note_link_tour", {
     steps: () => [
         {
             content: "The credit notes list shows the refund",
@@ -601,7 +601,7 @@ tours.add("ipr_review_a_credit_note_link_tour", {
 
 // Paid through Stripe: the table refunded through it. The refund waits
 // for the gateway: nothing to mark as refunded nor to cancel in Odoo.
-tours.add("ipr_review_a_gateway_tour", {
+tours.add("ipr_gateway_tour", {
     steps: () => [
         openWizard(),
         tick(1),
@@ -628,7 +628,7 @@ tours.add("ipr_review_a_gateway_tour", {
 });
 
 // The first line refunded in full, as it comes.
-tours.add("ipr_review_a_simple_tour", {
+tours.add("ipr_simple_tour", {
     steps: () => [
         openWizard(),
         tick(0),
@@ -642,7 +642,7 @@ tours.add("ipr_review_a_simple_tour", {
 });
 
 // A salesperson reads a refunded invoice: its refunded values, no button.
-tours.add("ipr_review_a_salesperson_tour", {
+tours.add("ipr_salesperson_tour", {
     steps: () => [
         lineRefunded(0, "100.00"),
         {
@@ -657,7 +657,7 @@ tours.add("ipr_review_a_salesperson_tour", {
 });
 
 // A Kuwaiti dinar invoice (3 decimals): 10.125 typed on a 100.000 chair.
-tours.add("ipr_review_a_three_decimals_tour", {
+tours.add("ipr_three_decimals_tour", {
     steps: () => [
         openWizard(),
         tick(0),
