@@ -141,8 +141,17 @@ def record_amounts_sent_by_hand(env):
         fallbacks = refund.gateway_ids.filtered(
             lambda share: share.manual_fallback and not share.returned_payment_id
         )
-        by_hand = refund.payment_id.amount if refund.refund_method == "manual" else 0
-        refund.manual_refunded_amount = by_hand + sum(fallbacks.mapped("amount"))
+        # In the refund's currency, as `_manual_amount` counts: the payment
+        # may be in its journal's.
+        by_hand = (
+            refund.credit_note_id.amount_total
+            - sum(refund.gateway_ids.mapped("amount"))
+            if refund.payment_id and refund.refund_method == "manual"
+            else 0.0
+        )
+        refund.manual_refunded_amount = refund.currency_id.round(
+            by_hand + sum(fallbacks.mapped("amount"))
+        )
 
 
 def await_bank_parts(env):

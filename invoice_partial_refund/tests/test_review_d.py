@@ -1,0 +1,66 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Review D (a merge review, reading the addon top-down): the defects found,
+each shown by the books it leaves."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.modules.migration import load_script
+from odoo.tests import tagged
+
+from .common import PartialRefundCommon
+
+TODAY = date(2019, 2, 1)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReviewD(PartialRefundCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.jpy = cls.setup_other_currency(
+            "JPY", rates=[("2019-01-01", 150.0), ("2019-02-01", 160.0)]
+        )
+        cls.jpy_journal = cls.env["account.journal"].create(
+            {
+                "name": "Bank JPY",
+                "type": "bank",
+                "code": "BJPY",
+                "currency_id": cls.jpy.id,
+            }
+        )
+
+    def test_migration_records_in_the_refund_currency_what_was_sent_by_hand(self):
+        """The 18.0.2 migration records what a refund marked refunded by hand
+        was due, in the refund's currency (what `_manual_amount` and the
+        confirmation count in), also when its payment went through a
+        journal in another currency: else a refund paid in yen is said to
+        have sent 160 times its amount, and owes a negative amount."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}],
+            journal_id=self.jpy_journal.id,
+        )
+        self.assertEqual(refund.payment_id.currency_id, self.jpy)
+        self.assertEqual(refund.state, "manual")
+        refund._confirm_manual_refund(TODAY, "TRF-1", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+        self.assertAlmostEqual(refund.manual_refunded_amount, refund.amount_total)
+        # As 18.0.1 left it: nothing recorded.
+        refund.sudo().manual_refunded_amount = 0.0
+        migration = load_script(
+            "invoice_partial_refund/migrations/18.0.2.0.0/post-migrate.py",
+            "post_migrate",
+        )
+        migration.record_amounts_sent_by_hand(self.env)
+        self.assertAlmostEqual(refund.manual_refunded_amount, refund.amount_total)
+        self.assertAlmostEqual(refund._manual_amount(), 0.0)
+        # The books are those of the refund: settled, nothing owed.
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertTrue(
+            refund.currency_id.is_zero(refund.credit_note_id.amount_residual)
+        )
