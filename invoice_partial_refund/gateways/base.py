@@ -3,13 +3,6 @@
 import abc
 import dataclasses
 
-# Refund statuses common to every gateway.
-PENDING = "pending"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-CANCELED = "canceled"
-STATUSES = (PENDING, SUCCEEDED, FAILED, CANCELED)
-
 
 class GatewayError(Exception):
     """The gateway could not do what was asked; see the subclasses."""
@@ -37,7 +30,9 @@ class InvalidWebhook(GatewayError):
 
 @dataclasses.dataclass(frozen=True)
 class GatewayRefund:
-    """A refund as the gateway knows it."""
+    """A refund as the gateway knows it; ``status``: "pending",
+    "succeeded", "failed" or "canceled" (each gateway's own mapped to them
+    in `const`)."""
 
     reference: str
     status: str
