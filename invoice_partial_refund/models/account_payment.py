@@ -6,8 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..gateways.const import GATEWAY_SELECTION
+from .account_partial_refund import REFUND_GROUP
 
-REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
 #: The fields that decide where the next refund of an invoice is sent.
 REFUND_GATEWAY_FIELDS = ("refund_gateway", "refund_gateway_reference")
 
