@@ -108,7 +108,7 @@ class AccountMoveLine(models.Model):
         shares = invoice_lines._origin._refund_shares()
         # All the customer paid is back (a write-off, a discount line): no
         # line has anything left, whatever its own amounts.
-        paid_back = invoice_lines.move_id.filtered(
+        nothing_left = invoice_lines.move_id.filtered(
             lambda move: move.state == "posted" and move.partial_refundable_amount <= 0
         )
         for line in self:
@@ -118,11 +118,7 @@ class AccountMoveLine(models.Model):
             share = shares[line._origin]
             line.refunded_amount = line._refund_basis_value(refunded=True)
             left = max(line._refund_remaining(share=share), 0.0)
-            line.refundable_amount = 0.0 if line.move_id in paid_back else left
-
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+            line.refundable_amount = 0.0 if line.move_id in nothing_left else left
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
