@@ -121,7 +121,7 @@ class AccountMove(models.Model):
             # own credit notes count.
             totals = move._origin._get_partial_refund_totals() if invoice else (0, 0)
             move.partial_refunded_amount, move.partial_refundable_amount = totals
-            paid_back = invoice and totals[1] <= 0
+            nothing_left = invoice and totals[1] <= 0
             status = "none"
             if move.move_type == "out_invoice" and any(
                 not move.currency_id.is_zero(line.refunded_price_total)
@@ -137,9 +137,9 @@ class AccountMove(models.Model):
                     for line in lines
                     if line._origin in shares
                 )
-                status = "partial" if lines_left and not paid_back else "refunded"
+                status = "partial" if lines_left and not nothing_left else "refunded"
             elif invoice and not move.currency_id.is_zero(totals[0]):
-                status = "refunded" if paid_back else "partial"
+                status = "refunded" if nothing_left else "partial"
             move.partial_refund_status = status
             move.can_partial_refund = (
                 move.move_type == "out_invoice"
@@ -147,7 +147,7 @@ class AccountMove(models.Model):
                 and move.payment_state in ("paid", "in_payment")
                 and status != "refunded"
                 and bool(lines)
-                and not paid_back
+                and not nothing_left
             )
 
     # ------------------------------------------------------------
