@@ -72,7 +72,9 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
                     refund=self.name,
                 )
             )
-        means_labels = dict(self._fields["manual_refund_means"].selection)
+        # In the user's language, as the sentences they are said in.
+        means_field = self._fields["manual_refund_means"]
+        means_labels = dict(means_field._description_selection(self.env))
         if means not in means_labels:
             raise UserError(
                 _(

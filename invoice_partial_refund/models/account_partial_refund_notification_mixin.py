@@ -102,7 +102,9 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             refund=self,
             lines=self.line_ids[:MESSAGE_LINES],
             others=self.line_ids[MESSAGE_LINES:],
-            state=dict(self._fields["state"].selection)[self.state],
+            state=dict(self._fields["state"]._description_selection(self.env))[
+                self.state
+            ],
         )
 
     def _post_escalation_note(self, manager):

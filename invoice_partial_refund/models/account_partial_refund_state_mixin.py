@@ -138,7 +138,9 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 "Only a refund awaiting a manual refund can be cancelled; "
                 "%(refund)s is %(state)s.",
                 refund=self.name,
-                state=dict(self._fields["state"].selection)[self.state],
+                state=dict(self._fields["state"]._description_selection(self.env))[
+                    self.state
+                ],
             )
         if not self.currency_id.is_zero(self.manual_refunded_amount):
             return _(

@@ -7,6 +7,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
@@ -64,3 +65,46 @@ class TestReviewD(PartialRefundCommon):
         self.assertTrue(
             refund.currency_id.is_zero(refund.credit_note_id.amount_residual)
         )
+
+    def test_state_and_means_are_said_in_the_users_language(self):
+        """A French accountant reads the refund's state and how the money was
+        sent in French, as the rest of the sentence: the breakdown on the
+        invoice, the refusal to cancel, the choices of the confirmation
+        (its dropdown too) and its note. Labels read from the raw selection
+        (`dict(field.selection)`) stay English."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_partial_refund"], ["fr_FR"], overwrite=True
+        )
+        french = self.env(context=dict(self.env.context, lang="fr_FR"))
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}]).with_env(french)
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 10.0}],
+            journal_id=self.bank_journal.id,
+        ).with_env(french)
+        self.assertEqual(refund.state, "manual")
+        breakdown = invoice.message_ids.filtered(
+            lambda message: refund.name in (message.body or "")
+        )
+        self.assertIn("En attente de remboursement manuel", breakdown.body)
+        # The means offered, in the dropdown and in the refusal.
+        means = french["account.partial.refund.confirm.wizard"]._fields["means"]
+        self.assertIn(
+            ("bank_transfer", "Virement bancaire"),
+            means._description_selection(french),
+        )
+        with self.assertRaisesRegex(UserError, "Virement bancaire"):
+            refund._confirm_manual_refund(TODAY, "TRF-1", "pigeon")
+        refund._confirm_manual_refund(TODAY, "TRF-1", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+        sent = refund.message_ids.filtered(
+            lambda message: "TRF-1" in (message.body or "")
+        )
+        self.assertTrue(sent)
+        self.assertTrue(all("Virement bancaire" in m.body for m in sent))
+        with self.assertRaisesRegex(UserError, "« Remboursé »"):
+            refund.action_cancel_refund()
+        # The books: refunded and settled, nothing owed either way.
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)

@@ -34,8 +34,12 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         help="Bank transfer reference, cheque number…",
     )
     means = fields.Selection(
+        # The refund's choices, labelled in the user's language (a callable
+        # selection is not translated by Odoo).
         selection=lambda self: (
-            self.env["account.partial.refund"]._fields["manual_refund_means"].selection
+            self.env["account.partial.refund"]
+            ._fields["manual_refund_means"]
+            ._description_selection(self.env)
         ),
         string="Sent By",
         required=True,
