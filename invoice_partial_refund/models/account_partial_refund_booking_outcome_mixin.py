@@ -189,7 +189,7 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
                 "The journal %(archived)s of the %(gateway)s payment is archived: "
                 "what %(gateway)s moved for %(reference)s is booked in %(journal)s.",
                 archived=journal.display_name,
-                gateway=dict(share._fields["gateway"].selection)[share.gateway],
+                gateway=share._gateway_label(),
                 reference=share.gateway_reference or share.payment_reference,
                 journal=booked.display_name,
             ),

@@ -157,6 +157,13 @@ class AccountPartialRefundGateway(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _gateway_label(self):
+        """The gateway's name, as the messages about this record say it."""
+        self.ensure_one()
+        return dict(self._fields["gateway"]._description_selection(self.env))[
+            self.gateway
+        ]
+
     def _minor_amount(self):
         """The amount in the currency's minor units, as the gateway counts."""
         return minor_units(self.amount, self.currency_id)
@@ -288,7 +295,7 @@ class AccountPartialRefundGateway(models.Model):
             refund,
             _(
                 "%(gateway)s refunded %(amount)s (refund %(reference)s).",
-                gateway=dict(self._fields["gateway"].selection)[self.gateway],
+                gateway=self._gateway_label(),
                 amount=self.currency_id.format(self.amount),
                 reference=self.gateway_reference,
             ),
@@ -315,7 +322,7 @@ class AccountPartialRefundGateway(models.Model):
                 "%(gateway)s reports that the refund %(reference)s failed after it "
                 "succeeded: its payment %(payment)s stays, the money back is booked "
                 "by %(returned)s.",
-                gateway=dict(self._fields["gateway"].selection)[self.gateway],
+                gateway=self._gateway_label(),
                 reference=self.gateway_reference,
                 payment=refunded._get_html_link(),
                 returned=returned._get_html_link(),
@@ -345,7 +352,7 @@ class AccountPartialRefundGateway(models.Model):
         ]._book_gateway_fallback(self, date=date)
         refund._update_state()
         values = {
-            "gateway": dict(self._fields["gateway"].selection)[self.gateway],
+            "gateway": self._gateway_label(),
             "amount": self.currency_id.format(self.amount),
             "reason": reason,
             "method": self.refund_payment_id.payment_method_line_id.display_name,

@@ -275,7 +275,7 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
             return
         self = self.with_context(lang=user.lang)
         values = {
-            "gateway": dict(self._fields["gateway"].selection)[self.gateway],
+            "gateway": self._gateway_label(),
             "amount": self.currency_id.format(self.amount),
             "refund": self.refund_id.name,
         }
