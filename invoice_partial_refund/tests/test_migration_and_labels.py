@@ -1,7 +1,8 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Review D (a merge review, reading the addon top-down): the defects found,
-each shown by the books it leaves."""
+"""From a merge review reading the addon top-down: the 18.0.2 migration's
+amounts sent by hand in the refund's currency, the refund's states and
+means in the user's language; each with the books it leaves."""
 
 from datetime import date
 
@@ -18,7 +19,7 @@ TODAY = date(2019, 2, 1)
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestReviewD(PartialRefundCommon):
+class TestMigrationAndLabels(PartialRefundCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
