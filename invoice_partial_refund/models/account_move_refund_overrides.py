@@ -35,7 +35,6 @@ class AccountMove(models.Model):
     )
     partial_refund_id = fields.Many2one(
         comodel_name="account.partial.refund",
-        string="Partial Refund",
         compute="_compute_partial_refund_id",
         help="On a partial refund's credit note: the refund that made it "
         "(its Cancel refund undoes them both).",
