@@ -310,6 +310,25 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
             add(("total", field_name), sum(moves.mapped(field_name)))
         return {key: amount for key, amount in books.items() if round(amount, 6)}
 
+    def _refund_quantity_amount_then_rest(self, invoice, **options):
+        """Refund ``invoice``: a unit of its first line and 33.33 of its
+        second, then the rest of every line (``options``: of `_refund`, for
+        both). Returns the two refunds."""
+        line_1, line_2 = invoice.invoice_line_ids[:2]
+        refunds = self._refund(
+            invoice,
+            [
+                {"line_id": line_1.id, "quantity": 1},
+                {"line_id": line_2.id, "amount": 33.33},
+            ],
+            **options,
+        )
+        return refunds | self._refund(
+            invoice,
+            [{"line_id": line.id} for line in invoice.invoice_line_ids],
+            **options,
+        )
+
     def _refund_partly_then_fully(self, lines, partner=None):
         """Refund a paid invoice of ``lines`` (three or more) partly, a
         quantity of its first line and an amount of its second, then fully,
@@ -322,19 +341,8 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
             lines, partner=partner
         )
-        line_1, line_2 = invoice.invoice_line_ids[:2]
-        first = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
-        )
-        self.assertAmountRefundIsItsPart(first, line_2, 33.33)
-        rest = self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
-        )
-        refunds = first | rest
+        refunds = self._refund_quantity_amount_then_rest(invoice)
+        self.assertAmountRefundIsItsPart(refunds[0], invoice.invoice_line_ids[1], 33.33)
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note, partner)
         return invoice, refunds, odoo_credit_note
 

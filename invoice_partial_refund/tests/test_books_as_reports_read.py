@@ -48,22 +48,6 @@ class ReportedBooksCommon(PartialRefundCommon):
                 books[key] = round(books.get(key, 0.0) + line[field_name], 2)
         return {key: amount for key, amount in books.items() if amount}
 
-    def _refund_in_three(self, invoice):
-        """A quantity of the first line and an amount of the second, then
-        the rest of every line."""
-        line_1, line_2 = invoice.invoice_line_ids[:2]
-        refunds = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
-        )
-        refunds |= self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
-        )
-        return refunds
-
     def assertAnalysisAsOdoo(self, invoice, refunds, odoo_credit_note):
         """The Invoice Analysis of the invoice and its refunds adds up to
         nothing in amounts, per product and account, as that of an identical
@@ -92,7 +76,7 @@ class TestInvoiceAnalysis(ReportedBooksCommon):
             {"price_unit": 0.99, "quantity": 7, "discount": 10},
         ]
         invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
         self.assertAnalysisAsOdoo(invoice, refunds, odoo_credit_note)
 
@@ -231,7 +215,7 @@ class TestForeignCurrencyBooks(ReportedBooksCommon):
         )
         payments = invoice.line_ids.matched_credit_ids.credit_move_id.move_id
         self.assertTrue(payments.line_ids.filtered("tax_line_id"))
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         for refund in refunds:
             self.assertRefundSettled(refund)
         self.assertEqual(invoice.partial_refund_status, "refunded")
@@ -275,7 +259,7 @@ class TestForeignCurrencyBooks(ReportedBooksCommon):
         self.refund_date = fields.Date.from_string("2020-01-10")
         odoo_credit_note = self._odoo_credit_note(identical)
         self._pay(odoo_credit_note, self.bank_journal, payment_date=self.refund_date)
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         for refund in refunds:
             self.assertRefundSettled(refund)
             self.assertEqual(refund.credit_note_id.date, self.refund_date)

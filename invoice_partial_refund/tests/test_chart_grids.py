@@ -58,7 +58,7 @@ class ChartCases(ReportedBooksCommon):
             )
         if fiscal_position:
             self.assertEqual(invoice.fiscal_position_id, fiscal_position)
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         if invoice.currency_id != self.env.company.currency_id:
             # The credit notes at the invoice's rate (by design), Odoo's at
             # its date's: the same in the invoice's currency.
@@ -156,7 +156,7 @@ class TestBelgiumGrids(ChartCases):
                     payments.line_ids.filtered(lambda line: line.tax_tag_ids)
                     or computation == "excluded"
                 )
-                refunds = self._refund_in_three(invoice)
+                refunds = self._refund_quantity_amount_then_rest(invoice)
                 for refund in refunds:
                     self.assertRefundSettled(refund)
                 self.assertEqual(invoice.partial_refund_status, "refunded")

@@ -110,7 +110,7 @@ class TestMexicoGrids(ChartCases):
             payment_term=self._early_discount_term(),
         )
         payments = invoice.line_ids.matched_credit_ids.credit_move_id.move_id
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         for refund in refunds:
             self.assertRefundSettled(refund)
         moves = self._with_exchange_moves(
@@ -155,20 +155,7 @@ class TestMexicoGrids(ChartCases):
             ],
             currency=self.usd,
         )
-        line_1, line_2 = invoice.invoice_line_ids
-        refunds = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
-            journal_id=journal.id,
-        )
-        refunds |= self._refund(
-            invoice,
-            [{"line_id": line.id} for line in invoice.invoice_line_ids],
-            journal_id=journal.id,
-        )
+        refunds = self._refund_quantity_amount_then_rest(invoice, journal_id=journal.id)
         for refund in refunds:
             credit_note = refund.credit_note_id
             self.assertEqual(refund.payment_id.currency_id, eur)
@@ -226,7 +213,7 @@ class TestSwitzerlandGrids(ChartCases):
         old_rate.active = False
         self.env.invalidate_all()
         odoo_credit_note = self._odoo_credit_note(identical)
-        refunds = self._refund_in_three(invoice)
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
         self.assertEqual(
             refunds.credit_note_id.invoice_line_ids.tax_ids,

@@ -176,17 +176,7 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         identical = self._create_paid_invoice(lines, currency=currency)
         odoo_credit_note = self._odoo_credit_note(identical)
         self._pay(odoo_credit_note, self.bank_journal, payment_date=self.refund_date)
-        line_1, line_2 = invoice.invoice_line_ids
-        refunds = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_2.id, "amount": 33.33},
-            ],
-        )
-        refunds |= self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
-        )
+        refunds = self._refund_quantity_amount_then_rest(invoice)
         for refund in refunds:
             self.assertRefundSettled(refund)
         return invoice, refunds, odoo_credit_note
@@ -284,19 +274,8 @@ class TestTaxConfigurationsYenCompany(TaxConfigurationCommon):
                 invoice = self._create_paid_invoice(
                     lines, partner=partner, currency=eur
                 )
-                line_1, line_2 = invoice.invoice_line_ids
-                refunds = self._refund(
-                    invoice,
-                    [
-                        {"line_id": line_1.id, "quantity": 1},
-                        {"line_id": line_2.id, "amount": 33.33},
-                    ],
-                    journal_id=journal.id,
-                )
-                refunds |= self._refund(
-                    invoice,
-                    [{"line_id": line.id} for line in invoice.invoice_line_ids],
-                    journal_id=journal.id,
+                refunds = self._refund_quantity_amount_then_rest(
+                    invoice, journal_id=journal.id
                 )
                 for credit_note in refunds.credit_note_id:
                     self.assertTrue(
