@@ -1,6 +1,9 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Credential getters: where the gateways' settings are read in Odoo."""
+"""Credential getters (where the gateways' settings are read in Odoo), the
+internal note and the per-record savepoint loop of the jobs."""
+
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from odoo.addons.payment_stripe import utils as stripe_utils
 
@@ -79,3 +82,21 @@ def post_internal_note(record, body):
     return record.message_post(
         body=body, subtype_xmlid="mail.mt_note", author_id=author.id
     )
+
+
+def each_in_savepoint(records, handle, on_error):
+    """Call ``handle(record)`` for each record in a savepoint of its own: one
+    that fails undoes only its own changes, and ``on_error(record, error)``
+    (called in the ``except`` block: ``_logger.exception`` logs the
+    traceback) notes it; the others go on. A concurrency error (a
+    serialization failure, a lock not obtained) is raised instead: the
+    snapshot is stale for every record, and Odoo retries the transaction
+    (a request) or the job runs again (a cron)."""
+    for record in records:
+        try:
+            with records.env.cr.savepoint():
+                handle(record)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            on_error(record, error)

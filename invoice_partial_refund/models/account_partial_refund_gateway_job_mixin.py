@@ -11,6 +11,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.osv import expression
 
+from .. import utils
 from ..gateways import GatewayError, GatewayRefused
 
 _logger = logging.getLogger(__name__)
@@ -56,25 +57,27 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
     def _each_isolated(self, handle):
         """Run ``handle(record)`` for each record in a savepoint: one record that
         fails (a misconfigured journal, an unexpected answer) is noted on
-        it and does not undo the others, nor stall the cron."""
+        it and does not undo the others, nor stall the cron; a concurrency
+        error ends the run (see `utils.each_in_savepoint`)."""
         # Records the gateway refused: kept across the rollback of a
         # savepoint (the cursor's cache is no table).
         refused = self.env.cr.cache.setdefault(REFUSED_CACHE_KEY, {})
-        for record in self:
-            try:
-                with self.env.cr.savepoint():
-                    handle(record)
-            except Exception as error:
-                _logger.exception(
-                    "Gateway refund %s of %s failed", record.id, record.refund_id.name
-                )
-                record.last_error = str(error)[:500]
-                if record.id in refused:
-                    # Refused, its fallback failed to book: that attempt
-                    # refunded nothing, the next run may book it by hand.
-                    record.attempt_count = refused[record.id]
-            finally:
-                refused.pop(record.id, None)
+
+        def on_error(record, error):
+            _logger.exception(
+                "Gateway refund %s of %s failed", record.id, record.refund_id.name
+            )
+            record.last_error = str(error)[:500]
+            if record.id in refused:
+                # Refused, its fallback failed to book: that attempt
+                # refunded nothing, the next run may book it by hand.
+                record.attempt_count = refused[record.id]
+
+        try:
+            utils.each_in_savepoint(self, handle, on_error)
+        finally:
+            for record_id in self.ids:
+                refused.pop(record_id, None)
 
     def _commit_job_progress(self):
         """Commit what the gateway job did so far: a worker killed later

@@ -8,7 +8,6 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_date
 
 from .. import utils
@@ -192,24 +191,23 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
             lambda r: r.state == "done" and r.customer_email_pending
         )
         refunds.customer_email_tried_on = fields.Date.context_today(self)
-        for refund in refunds:
-            try:
-                with self.env.cr.savepoint():
-                    refund._send_customer_email_now(template)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise  # Odoo retries the whole transaction
-            except Exception as error:
-                _logger.warning(
-                    "Emailing the customer about %s failed: %s",
-                    refund.name,
-                    error,
-                    exc_info=True,
-                )
-                message = str(error)[:500] or type(error).__name__
-                if refund.customer_email_error != message:
-                    # Once per cause: the daily retries do not fill the chatter.
-                    refund._post_customer_email_failed_note(message)
-                refund.customer_email_error = message
+
+        def on_error(refund, error):
+            _logger.warning(
+                "Emailing the customer about %s failed: %s",
+                refund.name,
+                error,
+                exc_info=True,
+            )
+            message = str(error)[:500] or type(error).__name__
+            if refund.customer_email_error != message:
+                # Once per cause: the daily retries do not fill the chatter.
+                refund._post_customer_email_failed_note(message)
+            refund.customer_email_error = message
+
+        utils.each_in_savepoint(
+            refunds, lambda refund: refund._send_customer_email_now(template), on_error
+        )
 
     def _send_customer_email_now(self, template):
         self.ensure_one()

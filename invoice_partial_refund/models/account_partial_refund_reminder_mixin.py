@@ -10,6 +10,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
+from .. import utils
+
 _logger = logging.getLogger(__name__)
 
 MANUAL_REFUND_ACTIVITY = "invoice_partial_refund.mail_activity_type_manual_refund"
@@ -205,14 +207,13 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             if len(self) == 1:
                 _logger.exception("Reminding the manual refund %s failed", self.name)
                 return
-        for refund in self:
-            try:
-                with self.env.cr.savepoint():
-                    refund._ensure_manual_refund_activities(today=today)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise
-            except Exception:
-                _logger.exception("Reminding the manual refund %s failed", refund.name)
+        utils.each_in_savepoint(
+            self,
+            lambda refund: refund._ensure_manual_refund_activities(today=today),
+            lambda refund, error: _logger.exception(
+                "Reminding the manual refund %s failed", refund.name
+            ),
+        )
 
     @api.model
     def _cron_manual_refund_reminders(self, batch_size=500):

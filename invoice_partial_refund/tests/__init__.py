@@ -35,3 +35,4 @@ from . import test_chart_grids_cash_basis
 from . import test_tours_more
 from . import test_tours_forms
 from . import test_migration_and_labels
+from . import test_jobs_isolation
