@@ -167,6 +167,18 @@ def test_timeout_then_found_by_key(gateway, fake_gocardless):
     assert len(fake_gocardless.refunds) == 1
 
 
+def test_a_key_longer_than_50_characters_is_found(gateway, fake_gocardless):
+    """The key of a refund whose id has nine digits is 51 characters: stored
+    whole in the metadata (values up to 500), looked up whole."""
+    payment = fake_gocardless.add_payment(10000)
+    key = f"odoo-ipr-123456789-{'a' * 32}"
+    assert len(key) == 51
+    made = _refund(gateway, payment, 1000, key=key)
+    found = gateway.find_refund(payment_reference=payment, idempotency_key=key)
+    assert found and found.reference == made.reference
+    assert not gateway.find_refund(payment_reference=payment, idempotency_key=key[:50])
+
+
 def test_malformed_body_is_retried(gateway, fake_gocardless):
     payment = fake_gocardless.add_payment(10000)
     fake_gocardless.inject(fake_gateways.MALFORMED)

@@ -98,6 +98,50 @@ def test_persistent_server_error_is_unavailable(gateway, fake_stripe):
     assert not fake_stripe.refunds
 
 
+def _connect_gateway(fake_stripe):
+    return get_gateway(
+        "stripe",
+        secret_key=fake_stripe.secret,
+        api_base=fake_stripe.url,
+        extra_headers={"Stripe-Account": "acct_connected"},
+        max_network_retries=0,
+    )
+
+
+def test_find_refund_reads_every_page(fake_stripe):
+    """Stripe lists a payment's refunds newest first, 100 a page: ours, the
+    oldest of 101, is on the second page, asked with the account's header
+    too."""
+    gateway = _connect_gateway(fake_stripe)
+    intent = fake_stripe.add_payment_intent(1_000_000)
+    ours = _refund(gateway, intent, 100, key="ours")
+    for number in range(100):
+        _refund(gateway, intent, 100, key=f"dashboard-{number}")
+    fake_stripe.requests.clear()
+    fake_stripe.request_headers.clear()
+    found = gateway.find_refund(payment_reference=intent, idempotency_key="ours")
+    assert found.reference == ours.reference
+    assert fake_stripe.requests == [("GET", "/v1/refunds")] * 2
+    assert all(
+        headers["Stripe-Account"] == "acct_connected"
+        for headers in fake_stripe.request_headers
+    )
+    assert gateway.find_refund(payment_reference=intent, idempotency_key="none") is None
+
+
+def test_find_refund_failing_on_a_later_page_is_unavailable(fake_stripe):
+    """A page that fails says nothing of the refund: unavailable, never "no
+    refund" (which would send it again)."""
+    gateway = _connect_gateway(fake_stripe)
+    intent = fake_stripe.add_payment_intent(1_000_000)
+    _refund(gateway, intent, 100, key="ours")
+    for number in range(100):
+        _refund(gateway, intent, 100, key=f"dashboard-{number}")
+    fake_stripe.fail_later_pages = True
+    with pytest.raises(GatewayUnavailable):
+        gateway.find_refund(payment_reference=intent, idempotency_key="ours")
+
+
 def test_timeout_leaves_a_refund_to_find_by_key(gateway, fake_stripe):
     intent = fake_stripe.add_payment_intent(10000)
     fake_stripe.timeout_delay = 1.0

@@ -129,8 +129,10 @@ class GoCardlessGateway(RefundGateway):
             page = self.client.refunds.list(params={"payment": payment_reference})
         except Exception as error:
             raise _translate(error) from error
+        # Compared as it was stored (`_gocardless_metadata` cuts values).
+        stored = _gocardless_metadata({}, idempotency_key)["idempotency_key"]
         for refund in page.records:
-            if (refund.metadata or {}).get("idempotency_key") == idempotency_key[:50]:
+            if (refund.metadata or {}).get("idempotency_key") == stored:
                 return _to_refund(refund)
         return None
 

@@ -94,18 +94,22 @@ class StripeGateway(RefundGateway):
         return self._call(self.client.v1.refunds.retrieve, reference)
 
     def find_refund(self, *, payment_reference, idempotency_key):
-        refunds = self._call_raw(
-            self.client.v1.refunds.list,
-            params={"payment_intent": payment_reference, "limit": 100},
-        )
-        for refund in refunds.auto_paging_iter():
-            # Only ours is read: another refund of the payment (made in the
-            # dashboard, say) that cannot be read must not hide it.
-            data = refund.to_dict() if hasattr(refund, "to_dict") else refund
-            metadata = data.get("metadata") or {}
-            if metadata.get("idempotency_key") == idempotency_key:
-                return _to_refund(data)
-        return None
+        params = {"payment_intent": payment_reference, "limit": 100}
+        while True:
+            # Page by page through `_call_raw`, not the SDK's auto-paging:
+            # each page carries the account's headers, and a failing page is
+            # "unavailable", never a refund not found.
+            page = self._call_raw(self.client.v1.refunds.list, params=params)
+            for refund in page.data:
+                # Only ours is read: another refund of the payment (made in
+                # the dashboard, say) that cannot be read must not hide it.
+                data = refund.to_dict() if hasattr(refund, "to_dict") else refund
+                metadata = data.get("metadata") or {}
+                if metadata.get("idempotency_key") == idempotency_key:
+                    return _to_refund(data)
+            if not page.has_more or not page.data:
+                return None
+            params = {**params, "starting_after": page.data[-1].id}
 
     def parse_webhook(self, payload, headers):
         if not self.webhook_secret:

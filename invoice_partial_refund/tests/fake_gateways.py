@@ -137,6 +137,7 @@ class FakeServer:
             self.requests.clear()
             self.request_headers.clear()
             self.down = False
+            self.fail_later_pages = False
             for store in self._stores():
                 store.clear()
 
@@ -198,6 +199,8 @@ class FakeStripe(FakeServer):
         self.idempotency = {}
         #: status of the next refunds created
         self.refund_status = "succeeded"
+        #: the list of refunds answers a server error after its first page
+        self.fail_later_pages = False
 
     def _stores(self):
         return (self.payment_intents, self.refunds, self.idempotency)
@@ -234,13 +237,7 @@ class FakeStripe(FakeServer):
         if method == "POST" and path == "/v1/refunds":
             return self._create(headers, urllib.parse.parse_qs(body.decode()))
         if method == "GET" and path == "/v1/refunds":
-            payment_intent = (query.get("payment_intent") or [None])[0]
-            data = [
-                refund
-                for refund in self.refunds.values()
-                if not payment_intent or refund["payment_intent"] == payment_intent
-            ]
-            return 200, {"object": "list", "data": data, "has_more": False, "url": path}
+            return self._list_refunds(path, query)
         if method == "GET" and path.startswith("/v1/refunds/"):
             refund = self.refunds.get(path.rsplit("/", 1)[1])
             if not refund:
@@ -269,6 +266,30 @@ class FakeStripe(FakeServer):
         return 404, _stripe_error(
             "invalid_request_error", f"Unrecognized request URL {path}"
         )
+
+    def _list_refunds(self, path, query):
+        """Stripe's list: newest first, ``limit`` a page (10 by default, 100
+        at most), the next page ``starting_after`` the last id of the one
+        before."""
+        payment_intent = (query.get("payment_intent") or [None])[0]
+        limit = min(int((query.get("limit") or [10])[0]), 100)
+        after = (query.get("starting_after") or [None])[0]
+        if after and self.fail_later_pages:
+            return self.server_error()
+        with self.lock:
+            data = [
+                refund
+                for refund in reversed(self.refunds.values())
+                if not payment_intent or refund["payment_intent"] == payment_intent
+            ]
+        if after:
+            data = data[[refund["id"] for refund in data].index(after) + 1 :]
+        return 200, {
+            "object": "list",
+            "data": data[:limit],
+            "has_more": len(data) > limit,
+            "url": path,
+        }
 
     def _create(self, headers, form):
         params = {key: values[0] for key, values in form.items()}
