@@ -15,7 +15,9 @@ instead; the invoice itself stays posted while it has refunds (the checks:
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from .. import refund_request
 
 
 class AccountMove(models.Model):
@@ -179,6 +181,11 @@ class AccountMove(models.Model):
     def js_assign_outstanding_line(self, line_id):
         """Override of `account` to refuse using a credit note whose money is
         on its way back through a gateway."""
+        # Public over RPC: an id, or a clear error (not the database's).
+        try:
+            line_id = refund_request.parse_id(line_id, "line_id", _=self.env._)
+        except refund_request.RefundRequestError as error:
+            raise ValidationError(str(error)) from None
         # Before the lookup below, which reads refunds as superuser.
         self.check_access("write")
         line = self.env["account.move.line"].browse(line_id)
