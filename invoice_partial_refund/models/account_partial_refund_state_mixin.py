@@ -158,6 +158,14 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 payment=matched[0].display_name,
                 refund=self.name,
             )
+        marked = self._get_marked_paid_payments()
+        if marked:
+            return _(
+                "The payment %(payment)s of %(refund)s is marked as paid: its "
+                "money left. Mark the refund as refunded.",
+                payment=marked[0].display_name,
+                refund=self.name,
+            )
         if self.gateway_ids.filtered(lambda g: g.state in ("requested", "pending")):
             return _(
                 "%(refund)s went through a gateway: it cannot be cancelled in "
@@ -188,6 +196,17 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 )
             )
         )
+
+    def _get_marked_paid_payments(self):
+        """This refund's payment to send by hand, marked as paid while no
+        bank statement line matched it (Odoo's `action_validate`, a state
+        written over RPC): someone says the money left. A payment whose
+        outstanding account is not reconcilable is paid once posted; a
+        gateway's refund payment is the gateway's (see the checks above)."""
+        payments = self.payment_id.filtered(
+            lambda p: p.payment_type == "outbound" and p.state == "paid"
+        )
+        return payments.filtered(lambda p: p.outstanding_account_id.reconcile)
 
     def _set_cancelled(self):
         """The refund will not happen (its books are reversed)."""

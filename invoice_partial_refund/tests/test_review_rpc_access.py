@@ -31,6 +31,48 @@ class TestReviewRpcAccess(PartialRefundCommon):
             refund_via="manual",
         )
 
+    def test_cancel_refused_once_its_payment_is_marked_paid(self):
+        """Odoo's `action_validate` (over RPC: the form hides it on payments
+        with an entry) marks the refund payment as paid: the money left, as
+        when a bank statement line matches it. Cancel refund is refused then,
+        as it is for a matched payment: it would make the lines refundable
+        again under money sent."""
+        refund = self._manual_refund()
+        payment, credit_note = refund.payment_id, refund.credit_note_id
+        self.assertEqual(payment.state, "in_process")
+        self.assertTrue(refund.can_cancel)
+        payment.action_validate()
+        self.assertEqual(payment.state, "paid")
+        refund.invalidate_recordset(["can_cancel"])
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
+        balance = self._partner_balance()
+        counts = self._counts()
+        with self.assertRaisesRegex(UserError, "marked as paid"):
+            refund.action_cancel_refund()
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(payment.state, "paid")
+        self.assertFalse(payment.move_id.reversal_move_ids)
+        self.assertFalse(credit_note.reversal_move_ids)
+        self.assertEqual(self._counts(), counts)
+        self.assertAlmostEqual(self._partner_balance(), balance)
+        self.assertAlmostEqual(
+            self.invoice.invoice_line_ids.refundable_amount, 60.0, msg="not again"
+        )
+        self.assertTrue(credit_note.currency_id.is_zero(credit_note.amount_residual))
+        # Marking it as refunded still closes it.
+        refund._confirm_manual_refund(TODAY, "TRF-1", "bank_transfer")
+        self.assertEqual(refund.state, "done")
+
+    def test_cancel_allowed_while_its_payment_is_in_process(self):
+        """The refusal above is of a payment marked paid only: a payment
+        waiting for its bank line is cancelled with the refund."""
+        refund = self._manual_refund()
+        refund.action_cancel_refund()
+        self.assertEqual(refund.state, "cancelled")
+        self.assertEqual(refund.payment_id.state, "canceled")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertAlmostEqual(self.invoice.invoice_line_ids.refundable_amount, 100.0)
+
     def test_assign_outstanding_line_with_a_malformed_line_id(self):
         """`account.move.js_assign_outstanding_line`, overridden here and
         public: a line id that is not one is a clear error (not a database
