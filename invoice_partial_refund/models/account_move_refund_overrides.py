@@ -320,15 +320,28 @@ class AccountMove(models.Model):
                 move.show_reset_to_draft_button = False
         return res
 
+    def write(self, vals):
+        # `state` is a plain field over RPC: leaving "posted" by a write is
+        # Reset to Draft or Cancel without their checks.
+        if vals.get("state") in ("draft", "cancel"):
+            self.filtered(lambda move: move.state == "posted")._check_can_reset()
+        return super().write(vals)
+
     def button_draft(self):
-        # Also reached by Cancel on a posted invoice. Odoo's credit note of a
-        # partly refunded invoice: in draft it would no longer count (more
-        # refundable), and could not be posted again (below).
+        self._check_can_reset()
+        return super().button_draft()
+
+    def _check_can_reset(self):
+        """The checks before these posted moves go back to draft (Reset to
+        Draft, also reached by Cancel on a posted invoice, or a write of
+        their state): not a refund's entry, not an invoice with refunds,
+        not what paid one. Odoo's credit note of a partly refunded invoice:
+        in draft it would no longer count (more refundable), and could not
+        be posted again (`_post`)."""
         self._check_not_partial_refund_entries()
         self._check_no_partial_refunds()
         self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
         self._check_not_paying_partly_refunded()
-        return super().button_draft()
 
     def button_cancel(self):
         self._check_unbooking()

@@ -95,6 +95,10 @@ class AccountPayment(models.Model):
         """Override of `account` to let only the refund group say where the
         refunds of a payment go."""
         self._check_refund_gateway_rights([vals])
+        if vals.get("state") in ("draft", "canceled", "rejected"):
+            # A plain field over RPC: written, it is Reset to Draft, Cancel
+            # or Reject without their checks (see `action_draft`).
+            self.filtered(lambda p: p.state != vals["state"]).move_id._check_unbooking()
         return super().write(vals)
 
     def _compute_amount_available_for_refund(self):

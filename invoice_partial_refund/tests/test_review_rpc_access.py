@@ -102,3 +102,57 @@ class TestReviewRpcAccess(PartialRefundCommon):
             self.env["account.partial.reconcile"].search_count([]), reconciliations
         )
         self.assertEqual(other.payment_state, "not_paid")
+
+    def test_state_written_over_rpc_is_refused_as_its_buttons(self):
+        """`state` is a plain field over RPC: a Billing user writing it on a
+        refund's payment or credit note, on the refunded invoice or on what
+        paid it, does what Reset to Draft and Cancel do, which are refused
+        there. Written, a refund payment "canceled" with its entry posted
+        would be skipped by Cancel refund, which would leave its debit open
+        on the customer's account."""
+        refund = self._manual_refund()
+        payment, credit_note = refund.payment_id, refund.credit_note_id
+        customer_payment = self.invoice._get_reconciled_payments()
+        self.assertTrue(customer_payment)
+        customer_state = customer_payment.state
+        billing = self._create_user(
+            "billing_rpc", self.env.ref("account.group_account_invoice")
+        )
+        balance = self._partner_balance()
+        counts = self._counts()
+        writes = [
+            (payment, {"state": "canceled"}),
+            (payment, {"state": "draft"}),
+            (payment, {"state": "rejected"}),
+            (customer_payment, {"state": "canceled"}),
+            (customer_payment, {"state": "draft"}),
+            (credit_note, {"state": "draft"}),
+            (credit_note, {"state": "cancel"}),
+            (payment.move_id, {"state": "draft"}),
+            (self.invoice, {"state": "draft"}),
+            (self.invoice, {"state": "cancel"}),
+            (customer_payment.move_id, {"state": "cancel"}),
+        ]
+        for record, vals in writes:
+            with self.subTest(record=record.display_name, vals=vals):
+                with self.assertRaises(UserError):
+                    record.with_user(billing).write(vals)
+        self.assertEqual(payment.state, "in_process")
+        self.assertEqual(customer_payment.state, customer_state)
+        self.assertEqual(
+            (credit_note | payment.move_id | self.invoice).mapped("state"),
+            ["posted"] * 3,
+        )
+        self.assertEqual(self._counts(), counts)
+        self.assertAlmostEqual(self._partner_balance(), balance)
+        # Cancel refund still undoes all of it.
+        refund.action_cancel_refund()
+        self.assertEqual(payment.state, "canceled")
+        self.assertEqual(payment.move_id.reversal_move_ids.state, "posted")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertFalse(self._open_receivable_lines())
+        # Other payments and entries keep Odoo's behaviour.
+        other = self._create_paid_invoice([{"price_unit": 10.0}])
+        other_payment = other._get_reconciled_payments()
+        other_payment.with_user(billing).write({"state": "canceled"})
+        self.assertEqual(other_payment.state, "canceled")
