@@ -544,6 +544,24 @@ ROWS = [
         (),
     ),
     (
+        "account.move.write[state of the refund's credit note, over RPC]",
+        lambda env, fx: (
+            env["account.move"]
+            .browse(fx.refund.credit_note_id.id)
+            .write({"state": "draft"})
+        ),
+        (),
+    ),
+    (
+        "account.payment.write[state of the refund's payment, over RPC]",
+        lambda env, fx: (
+            env["account.payment"]
+            .browse(fx.refund.payment_id.id)
+            .write({"state": "canceled"})
+        ),
+        (),
+    ),
+    (
         "account.move.button_cancel[the refund's payment]",
         lambda env, fx: (
             env["account.move"].browse(fx.refund.payment_id.move_id.id).button_cancel()
