@@ -36,4 +36,4 @@ from . import test_tours_more
 from . import test_tours_forms
 from . import test_migration_and_labels
 from . import test_jobs_isolation
-from . import test_review_rpc_access
+from . import test_rpc_state_writes

@@ -1,6 +1,6 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Review of the calls an integration makes over RPC: payments marked as
+"""The calls an integration makes over RPC: payments marked as
 paid by hand and malformed arguments of the addon's overrides."""
 
 from freezegun import freeze_time
@@ -15,7 +15,7 @@ TODAY = "2019-02-01"
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestReviewRpcAccess(PartialRefundCommon):
+class TestStateWritesAndRpcArguments(PartialRefundCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
