@@ -367,15 +367,12 @@ def refund_amounts(request, left, basis, engine, round_):
     is exact on the amount typed: its tax is the engine's, rounded, never
     more than what is left of each tax (a cent rounded up now would leave
     the last refund a negative tax); on the tax-included basis the rounding
-    cent goes to the largest tax, so that the total is the amount typed.
+    cent goes to the largest tax, so that the total is the amount typed,
+    and the untaxed amount never beyond what is left (`Share.within_untaxed`).
     """
     if request["final"]:
         return left.untaxed, dict(left.taxes)
-    taxes = {
-        key: round_(amount)
-        for key, amount in engine["taxes"].items()
-        if not is_mirror(key)
-    }
+    taxes = {k: round_(a) for k, a in engine["taxes"].items() if not is_mirror(k)}
     # Reverse charge taxes: the customer pays none, their mirrors cancel them.
     mirrored = {key for key in taxes if mirror_key(key) in engine["taxes"]}
     paid = [key for key in taxes if key not in mirrored]
@@ -395,6 +392,8 @@ def refund_amounts(request, left, basis, engine, round_):
             taxes[key] = cap
             if basis == "price_total" and key not in mirrored:
                 untaxed = round_(untaxed + amount - cap)
+    if basis == "price_total":  # those cents never beyond the line's revenue
+        untaxed = left.within_untaxed(untaxed, taxes, paid, round_)
     for key in mirrored:
         taxes[mirror_key(key)] = -taxes[key]
     return untaxed, taxes

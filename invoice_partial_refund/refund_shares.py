@@ -69,6 +69,23 @@ class Share(Taxed):
             return {}
         return {key: raw * untaxed / self.untaxed for key, raw in self.rounding.items()}
 
+    def within_untaxed(self, untaxed, taxes, keys, round_):
+        """A tax-included refund's ``untaxed`` amount, no more than this
+        share's (what is left of a line): the excess, cents its taxes capped
+        at what is left of them handed it refund after refund, goes to the
+        taxes ``keys`` that have some left (``taxes`` updated in place), else
+        the last refund of the line would book negative revenue and positive
+        tax."""
+        excess = round_(untaxed - self.untaxed)
+        if excess <= 0 or self.untaxed < 0:
+            return untaxed
+        room = {key: round_(self.taxes.get(key, 0.0) - taxes[key]) for key in keys}
+        for key in sorted(keys, key=lambda key: -room[key]):
+            moved = min(max(room[key], 0.0), excess)
+            taxes[key] = round_(taxes[key] + moved)
+            excess = round_(excess - moved)
+        return round_(self.untaxed + excess)
+
     def minus(self, other, round_):
         """This share less ``other``, rounded by ``round_`` (the currency's)."""
         return Share(

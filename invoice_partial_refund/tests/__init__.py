@@ -37,3 +37,4 @@ from . import test_tours_forms
 from . import test_migration_and_labels
 from . import test_jobs_isolation
 from . import test_rpc_state_writes
+from . import test_tax_included_small_steps
