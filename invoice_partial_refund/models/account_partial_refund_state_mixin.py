@@ -150,20 +150,13 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 amount=self.currency_id.format(self.manual_refunded_amount),
                 refund=self.name,
             )
-        matched = self._get_bank_matched_payments()
-        if matched:
+        sent = self._get_sent_payments()
+        if sent:
             return _(
                 "The payment %(payment)s of %(refund)s is matched with a bank "
-                "statement: its money left. Mark the refund as refunded.",
-                payment=matched[0].display_name,
-                refund=self.name,
-            )
-        marked = self._get_marked_paid_payments()
-        if marked:
-            return _(
-                "The payment %(payment)s of %(refund)s is marked as paid: its "
-                "money left. Mark the refund as refunded.",
-                payment=marked[0].display_name,
+                "statement or marked as paid: its money left. Mark the refund "
+                "as refunded.",
+                payment=sent[0].display_name,
                 refund=self.name,
             )
         if self.gateway_ids.filtered(lambda g: g.state in ("requested", "pending")):
@@ -180,33 +173,32 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
             )
         return None
 
-    def _get_bank_matched_payments(self):
-        """This refund's payments to the customer that a bank statement line
-        shows sent: their outstanding line matched (a journal without
-        outstanding account books the bank at once: nothing to match)."""
+    def _get_sent_payments(self):
+        """This refund's payments to the customer whose money left: a bank
+        statement line matched their outstanding line (a journal without
+        outstanding account books the bank at once: nothing to match), or
+        the payment to send by hand was marked as paid without one (Odoo's
+        `action_validate`, a state written over RPC)."""
         payments = (self.payment_id | self.gateway_ids.refund_payment_id).filtered(
-            lambda p: p.payment_type == "outbound" and p.state != "canceled"
+            lambda p: (
+                p.payment_type == "outbound"
+                and p.state != "canceled"
+                and p.outstanding_account_id
+            )
         )
         return payments.filtered(
             lambda payment: (
-                payment.outstanding_account_id
-                and any(
+                any(
                     line.matched_debit_ids or line.matched_credit_ids
                     for line in payment._seek_for_lines()[0]
                 )
+                or (
+                    payment in self.payment_id
+                    and payment.state == "paid"
+                    and payment.outstanding_account_id.reconcile
+                )
             )
         )
-
-    def _get_marked_paid_payments(self):
-        """This refund's payment to send by hand, marked as paid while no
-        bank statement line matched it (Odoo's `action_validate`, a state
-        written over RPC): someone says the money left. A payment whose
-        outstanding account is not reconcilable is paid once posted; a
-        gateway's refund payment is the gateway's (see the checks above)."""
-        payments = self.payment_id.filtered(
-            lambda p: p.payment_type == "outbound" and p.state == "paid"
-        )
-        return payments.filtered(lambda p: p.outstanding_account_id.reconcile)
 
     def _set_cancelled(self):
         """The refund will not happen (its books are reversed)."""

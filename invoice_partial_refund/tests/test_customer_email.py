@@ -22,6 +22,16 @@ NOTIFICATION_LOGGER = account_partial_refund_notification_mixin.__name__
 
 
 class CustomerEmailMixin:
+    def _manual_refund(self):
+        """40 of a paid invoice of 100 (115 with tax), by hand to the bank."""
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        return self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
+            journal_id=self.bank_journal.id,
+            date=TODAY,
+        )
+
     def _customer_mails(self, refund):
         return (
             self.env["mail.mail"]
@@ -97,15 +107,6 @@ class TestCustomerEmail(CustomerEmailMixin, PartialRefundCommon):
             [refund.id, refund.id]
         ).action_send_customer_email()
         self.assertEmailedOnce(refund)
-
-    def _manual_refund(self):
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
-        return self._refund(
-            invoice,
-            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
-            journal_id=self.bank_journal.id,
-            date=TODAY,
-        )
 
     def _run_cron(self, day):
         with freeze_time(day):

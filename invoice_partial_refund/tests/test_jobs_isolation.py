@@ -5,7 +5,6 @@ manual refund reminders): a record that fails undoes only its own changes
 and is noted; a concurrency error is no record's failure: it ends the run,
 noted nowhere, and the next run does the work once."""
 
-from datetime import date
 from unittest.mock import patch
 
 import psycopg2
@@ -15,9 +14,8 @@ from odoo.tests import tagged
 
 from .. import utils
 from .common import PartialRefundCommon
+from .test_customer_email import TODAY, CustomerEmailMixin
 from .test_gateway_refunds import GatewayRefundCommon
-
-TODAY = date(2019, 2, 1)
 
 
 def serialization_failure(*args, **kwargs):
@@ -94,17 +92,11 @@ class TestGatewayJobConcurrency(GatewayRefundCommon):
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestCustomerEmailConcurrency(PartialRefundCommon):
+class TestCustomerEmailConcurrency(CustomerEmailMixin, PartialRefundCommon):
     def test_a_concurrency_error_is_no_email_failure(self):
         self.env.company.partial_refund_notify_customer = True
         self.partner_a.email = "partner_a@example.com"
-        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
-        refund = self._refund(
-            invoice,
-            [{"line_id": invoice.invoice_line_ids.id, "amount": 40.0}],
-            journal_id=self.bank_journal.id,
-            date=TODAY,
-        )
+        refund = self._manual_refund()
         refund_model = type(refund)
         with (
             patch.object(
@@ -114,8 +106,4 @@ class TestCustomerEmailConcurrency(PartialRefundCommon):
         ):
             refund._confirm_manual_refund(TODAY, "TRF-5", "bank_transfer")
         self.assertFalse(refund.customer_email_error)
-        self.assertFalse(
-            refund.message_ids.filtered(
-                lambda message: "could not be emailed" in (message.body or "")
-            )
-        )
+        self.assertFalse(self._notes(refund, "could not be emailed"))
