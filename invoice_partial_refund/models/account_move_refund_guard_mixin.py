@@ -6,7 +6,8 @@ payments', the reversals that undid them once cancelled). The checks Odoo's
 buttons and unreconciliation call (`account_move_refund_overrides.py`,
 `account_payment.py`, `account_partial_reconcile.py`, the payment register
 in `wizards/account_payment_register.py`); the refund's own
-**Cancel refund** undoes its entries by booked reversals instead."""
+**Cancel refund** undoes its entries by booked reversals instead. Also
+the check of the journal a refund's money leaves by."""
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -232,3 +233,32 @@ class AccountMoveRefundGuardMixin(models.AbstractModel):
             | shares.returned_payment_id.move_id
         )
         return (entries | entries.reversal_move_ids).sudo(False)
+
+    def _check_partial_refund_journal(self, journal, argument):
+        """Refuse a journal neither of the invoice's company nor of a parent,
+        or archived. Another company's journal is named by its id unless the
+        user may read it (its name is that company's business)."""
+        if not journal.filtered_domain(journal._check_company_domain(self.company_id)):
+            readable = journal.sudo(False)
+            raise UserError(
+                _(
+                    "The journal %(journal)s belongs to another company than "
+                    "%(invoice)s: choose a “%(argument)s” of the invoice's company.",
+                    journal=(
+                        readable.display_name
+                        if readable.has_access("read")
+                        else _("with id %(id)s", id=journal.id)
+                    ),
+                    invoice=self.name,
+                    argument=argument,
+                )
+            )
+        if not journal.active:
+            raise UserError(
+                _(
+                    "The journal %(journal)s is archived: choose a “%(argument)s” "
+                    "of an active bank or cash journal.",
+                    journal=journal.display_name,
+                    argument=argument,
+                )
+            )

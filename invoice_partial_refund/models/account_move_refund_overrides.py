@@ -325,6 +325,10 @@ class AccountMove(models.Model):
         # Reset to Draft or Cancel without their checks.
         if vals.get("state") in ("draft", "cancel"):
             self.filtered(lambda move: move.state == "posted")._check_can_reset()
+        elif vals.get("state") == "posted":
+            # Posting by a write: `_post`'s check (it writes `state` too).
+            drafts = self.filtered(lambda move: move.state != "posted")
+            drafts._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
         return super().write(vals)
 
     def button_draft(self):

@@ -123,6 +123,11 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                         id=payment_method_line_id,
                     )
                 )
+            # Of the invoice's company first: no other check names a record
+            # of a company the user may not see.
+            self._check_partial_refund_journal(
+                method_line.journal_id, "payment_method_line_id"
+            )
             if journal_id and method_line.journal_id.id != journal_id:
                 raise UserError(
                     _(
@@ -158,9 +163,6 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 # `_get_partial_refund_gateway_split`): what it cannot take
                 # goes through the default manual method.
                 return self._get_partial_refund_method_line()
-            self._check_partial_refund_journal(
-                method_line.journal_id, "payment_method_line_id"
-            )
             if method_line not in available:
                 raise UserError(
                     _(
@@ -206,29 +208,6 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
                 )
             )
         return method_line
-
-    def _check_partial_refund_journal(self, journal, argument):
-        """Refuse a journal neither of the invoice's company nor of a parent,
-        or archived."""
-        if not journal.filtered_domain(journal._check_company_domain(self.company_id)):
-            raise UserError(
-                _(
-                    "The journal %(journal)s belongs to another company than "
-                    "%(invoice)s: choose a “%(argument)s” of the invoice's company.",
-                    journal=journal.display_name,
-                    invoice=self.name,
-                    argument=argument,
-                )
-            )
-        if not journal.active:
-            raise UserError(
-                _(
-                    "The journal %(journal)s is archived: choose a “%(argument)s” "
-                    "of an active bank or cash journal.",
-                    journal=journal.display_name,
-                    argument=argument,
-                )
-            )
 
     def _refund_invoice_shares(self):
         """``{invoice line id: refund_shares.Share}`` of this invoice's

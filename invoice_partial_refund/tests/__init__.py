@@ -38,3 +38,4 @@ from . import test_migration_and_labels
 from . import test_jobs_isolation
 from . import test_rpc_state_writes
 from . import test_tax_included_small_steps
+from . import test_foreign_names_in_errors

@@ -156,3 +156,19 @@ class TestStateWritesAndRpcArguments(PartialRefundCommon):
         other_payment = other._get_reconciled_payments()
         other_payment.with_user(billing).write({"state": "canceled"})
         self.assertEqual(other_payment.state, "canceled")
+
+    def test_odoo_draft_credit_note_posted_by_a_state_write_is_refused(self):
+        """Odoo's credit note of the whole invoice left in draft, then a
+        partial refund: writing its state "posted" over RPC is refused as
+        its Confirm button is (it would credit the refunded line again);
+        it stays in draft, the customer's balance unchanged."""
+        native = self._odoo_credit_note(self.invoice, post=False)
+        self._manual_refund()
+        billing = self._create_user(
+            "billing_post", self.env.ref("account.group_account_invoice")
+        )
+        balance = self._partner_balance()
+        with self.assertRaisesRegex(UserError, "has partial refunds"):
+            native.with_user(billing).write({"state": "posted"})
+        self.assertEqual(native.state, "draft")
+        self.assertAlmostEqual(self._partner_balance(), balance)
