@@ -325,50 +325,42 @@ class AccountMove(models.Model):
 
     def _get_partial_refund_written_off(self):
         """What the customer did not pay of this invoice, written off by the
-        payments or statement lines settling it: their lines neither money,
-        customers', early payment discount nor exchange difference, for the
-        part of each that settles this invoice."""
+        entries settling it (not credit notes), for the part of each that
+        settles this invoice: a payment's or statement line's lines neither
+        money, customers', early payment discount nor exchange difference;
+        an entry by hand's (a bad debt) income, expense and tax lines."""
         self.ensure_one()
         company = self.company_id
-        exchange = company.income_currency_exchange_account_id
-        exchange |= company.expense_currency_exchange_account_id
+        kept = company.income_currency_exchange_account_id
+        kept |= company.expense_currency_exchange_account_id
         customer_types = ("asset_receivable", "liability_payable")
         # What an entry settles of invoices (not less what it pays out).
         settles = [("account_type", "in", customer_types), ("balance", "<", 0)]
+        by_hand = ["|", ("tax_line_id", "!=", False)]
+        by_hand += [("account_id.internal_group", "in", ("income", "expense"))]
         written_off = 0.0
         for partial in self.line_ids.matched_credit_ids:
             entry = partial.credit_move_id.move_id
-            settling = entry.origin_payment_id or entry.statement_line_id
-            if not settling:  # a credit note, an entry by hand: none written off
-                continue
             settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
-            if company.currency_id.compare_amounts(settled, 0.0) <= 0:
+            if entry.move_type != "entry" or settled <= 0.0:
                 continue
+            others = entry.line_ids.filtered_domain(by_hand)
+            if settling := entry.origin_payment_id or entry.statement_line_id:
+                others = settling._seek_for_lines()[2]
             # A payment's money is also on its outstanding account, which
             # `_seek_for_lines` misses when the chart's default stands in.
-            kept = exchange | entry.origin_payment_id.outstanding_account_id
-            others = settling._seek_for_lines()[2].filtered_domain(
+            money = kept | entry.origin_payment_id.outstanding_account_id
+            others = others.filtered_domain(
                 [
                     ("account_type", "not in", customer_types),
                     ("display_type", "!=", "epd"),
-                    ("account_id", "not in", kept.ids),
+                    ("account_id", "not in", money.ids),
                 ]
             )
             share = partial.debit_amount_currency / settled
             written_off += share * sum(others.mapped("balance"))
         # Written off as income (paid too much), it caps nothing.
         return max(self.currency_id.round(written_off), 0.0)
-
-    def _get_partial_refund_early_discount(self):
-        """What the customer did not pay of this invoice for paying early:
-        of each installment (payment term line) settled by an entry with
-        "epd" lines (Odoo's discount), its amount less its discounted one."""
-        self.ensure_one()
-        discount = sum(
-            term_line.amount_currency - term_line.discount_amount_currency
-            for term_line, _settling in self._get_partial_refund_early_discount_terms()
-        )
-        return self.currency_id.round(discount)
 
     def _get_partial_refund_totals(self):
         """``(refunded, left)`` of this invoice, tax included: what its refunds

@@ -298,6 +298,17 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         cache[cache_key] = shares
         return shares
 
+    def _get_partial_refund_early_discount(self):
+        """What the customer did not pay of this invoice for paying early:
+        of each installment (payment term line) settled by an entry with
+        "epd" lines (Odoo's discount), its amount less its discounted one."""
+        self.ensure_one()
+        discount = sum(
+            term_line.amount_currency - term_line.discount_amount_currency
+            for term_line, _settling in self._get_partial_refund_early_discount_terms()
+        )
+        return self.currency_id.round(discount)
+
     def _get_partial_refund_early_discount_parts(self):
         """What the customer did not pay for paying early (see
         `_get_partial_refund_early_discount`) as the settling entry's discount

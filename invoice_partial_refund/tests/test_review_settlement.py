@@ -145,6 +145,57 @@ class TestReviewSettlement(PartialRefundCommon):
         self.assertAlmostEqual(invoice._get_partial_refund_totals()[1], 0.0)
         self.assertBooksClosed()
 
+    def test_write_off_entry_by_hand_is_not_refunded(self):
+        """The rest of an invoice written off by an entry of the accountant's
+        (a bad debt on an expense account, as Accounting's reconciliation
+        write-off books it) was never paid: it is not refunded."""
+        invoice = self._invoice(
+            [
+                {"price_unit": 1000.0, "tax_ids": []},
+                {"price_unit": 190.0, "tax_ids": []},
+            ]
+        )
+        self._pay(invoice, self.bank_journal, amount=1000.0)
+        write_off = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2019-01-20",
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Write-off",
+                            "account_id": self.expense.id,
+                            "debit": 190.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Write-off",
+                            "account_id": self.receivable.id,
+                            "partner_id": self.partner_a.id,
+                            "credit": 190.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        write_off.action_post()
+        invoice.js_assign_outstanding_line(self._outstanding_line(invoice, write_off))
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertAlmostEqual(invoice._get_partial_refund_totals()[1], 1000.0)
+        line_1, line_2 = invoice.invoice_line_ids
+        with self.assertRaises(UserError):
+            self._refund(invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}])
+        refunds = self._refund(invoice, [{"line_id": line_2.id}])
+        refunds |= self._refund(invoice, [{"line_id": line_1.id, "amount": 810.0}])
+        with self.assertRaises(UserError):
+            self._refund(invoice, [{"line_id": line_1.id, "amount": 0.01}])
+        for refund in refunds:
+            self.assertRefundSettled(refund)
+        self.assertAlmostEqual(sum(refunds.mapped("amount_total")), 1000.0)
+        self.assertBooksClosed()
+
     def test_what_paid_it_stays_matched_after_a_partial_refund(self):
         invoice, __, credit_note, payment, fourth = (
             self._invoice_paid_by_several_means()
