@@ -210,6 +210,8 @@ class TestReviewSettlement(PartialRefundCommon):
             invoice.js_remove_outstanding_partial(credit_partial.id)
         with self.assertRaises(UserError):
             payment.action_draft()
+        with self.assertRaises(UserError):
+            credit_note.button_draft()
         # The fourth invoice, not refunded, is unmatched from it as usual.
         fourth_partial = fourth.line_ids.matched_credit_ids
         fourth.js_remove_outstanding_partial(fourth_partial.id)
