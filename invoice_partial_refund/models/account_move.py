@@ -342,7 +342,10 @@ class AccountMove(models.Model):
         for partial in self.line_ids.matched_credit_ids:
             entry = partial.credit_move_id.move_id
             settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
-            if entry.move_type != "entry" or settled <= 0.0:
+            if (
+                entry.move_type != "entry"
+                or company.currency_id.compare_amounts(settled, 0.0) <= 0
+            ):
                 continue
             others = entry.line_ids.filtered_domain(by_hand)
             if settling := entry.origin_payment_id or entry.statement_line_id:

@@ -16,7 +16,7 @@ from .common import PartialRefundCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReviewSettlement(PartialRefundCommon):
+class TestSettlementsAndLineShapes(PartialRefundCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
