@@ -1,8 +1,10 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Credential getters (where the gateways' settings are read in Odoo), the
-internal note and the per-record savepoint loop of the jobs."""
+internal note, the per-record savepoint loop of the jobs and the one record
+a button opens."""
 
+from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from odoo.addons.payment_stripe import utils as stripe_utils
@@ -82,6 +84,22 @@ def post_internal_note(record, body):
     return record.message_post(
         body=body, subtype_xmlid="mail.mt_note", author_id=author.id
     )
+
+
+def one_record(records):
+    """The one record a button that opens a record (or a dialog for it) was
+    called on, an id repeated over RPC counted once; several are refused
+    with a sentence rather than Odoo's "Expected singleton"."""
+    record = records.union()
+    if len(record) != 1:
+        raise UserError(
+            records.env._(
+                "Choose one %(record)s at a time: this was asked for %(count)s.",
+                record=records._description,
+                count=len(record),
+            )
+        )
+    return record
 
 
 def each_in_savepoint(records, handle, on_error):

@@ -17,7 +17,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .. import refund_request
+from .. import refund_request, utils
 
 
 class AccountMove(models.Model):
@@ -223,7 +223,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     def action_open_partial_refund_wizard(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self.env["account.partial.refund"]._check_refund_group()
         self.check_access("write")
         self._check_partial_refundable()
@@ -268,7 +268,7 @@ class AccountMove(models.Model):
         return max(today, self.invoice_date or today)
 
     def action_view_partial_refunds(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "invoice_partial_refund.account_partial_refund_action"
@@ -283,12 +283,12 @@ class AccountMove(models.Model):
 
     def action_open_partial_refund(self):
         """The partial refund that made this credit note."""
-        self.ensure_one()
+        self = utils.one_record(self)
         self.check_access("read")
         return self.partial_refund_id._get_records_action(context={"create": False})
 
     def action_view_partial_refund_credit_notes(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self.check_access("read")
         # Made by refunds only, not from this list.
         return self.partial_refund_ids.credit_note_id._get_records_action(

@@ -3,6 +3,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .. import utils
 from ..gateways.const import GATEWAY_SELECTION
 
 REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
@@ -258,12 +259,12 @@ class AccountPartialRefund(models.Model):
     # ------------------------------------------------------------
 
     def action_open_credit_note(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self.check_access("read")
         return self.credit_note_id._get_records_action()
 
     def action_open_invoice(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self.check_access("read")
         return self.move_id._get_records_action()
 

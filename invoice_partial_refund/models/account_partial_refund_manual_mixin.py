@@ -8,6 +8,8 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from .. import utils
+
 
 class AccountPartialRefundManualMixin(models.AbstractModel):
     """The manual refund part of `account.partial.refund` (its only user)."""
@@ -34,7 +36,7 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         )
 
     def action_open_confirm_wizard(self):
-        self.ensure_one()
+        self = utils.one_record(self)
         self._check_refund_access()
         return {
             "type": "ir.actions.act_window",

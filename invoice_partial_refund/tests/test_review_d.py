@@ -1,0 +1,96 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""An integrator driving the refunds over XML-RPC, as a member of the refund
+group: the refunds' and invoices' buttons called on several records, the
+invoices and credit notes searched by their refund fields, the customer's
+email asked for again."""
+
+import xmlrpc.client
+
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import Transport
+
+from .common import RefusedRefundCommon
+from .test_malformed_calls import NOT_FOR_USERS
+
+
+@tagged("post_install", "-at_install")
+class TestReviewRpcIntegrator(RefusedRefundCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.refunder = cls._create_user(
+            "review_d_rpc",
+            cls.env.ref("account.group_account_invoice")
+            | cls.env.ref("invoice_partial_refund.group_partial_refund"),
+        )
+        cls.refunder.password = "review_d_rpc"
+
+    def setUp(self):
+        super().setUp()
+        self.rpc = xmlrpc.client.ServerProxy(
+            self.xmlrpc_url + "object", transport=Transport(self.cr), allow_none=True
+        )
+
+    def _execute(self, model, method, *args, **kwargs):
+        return self.rpc.execute_kw(
+            self.env.cr.dbname,
+            self.refunder.id,
+            "review_d_rpc",
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    def assertFault(self, message, model, method, *args, **kwargs):
+        """Refused as Odoo's warnings are (code 2, a sentence to act on)."""
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._execute(model, method, *args, **kwargs)
+        fault = caught.exception
+        self.assertEqual(fault.faultCode, 2, fault.faultString)
+        self.assertRegex(fault.faultString, message)
+        self.assertNotRegex(fault.faultString, NOT_FOR_USERS)
+
+    def _manual_refunds(self):
+        """Two refunds of the invoice awaiting a manual refund (bank)."""
+        return [
+            self._refund(
+                self.invoice,
+                [{"line_id": line.id, "amount": 10.0}],
+                journal_id=self.bank_journal.id,
+            )
+            for line in (self.line, self.line_qty)
+        ]
+
+    def test_buttons_called_on_several_records_say_one_at_a_time(self):
+        """The refund's buttons that open a record (Mark as refunded, its
+        credit note, its invoice) and the invoice's (Partial refund, its
+        Refunds and Credit Notes smart buttons) open one: called over RPC on
+        two, the answer is a sentence saying so, not Odoo's "Expected
+        singleton" traceback; called with one id twice, they open it."""
+        first, second = self._manual_refunds()
+        other = self._create_paid_invoice([{"price_unit": 10.0}])
+        Refund, Move = "account.partial.refund", "account.move"
+        invoices = [self.invoice.id, other.id]
+        for model, ids, method in (
+            (Refund, [first.id, second.id], "action_open_confirm_wizard"),
+            (Refund, [first.id, second.id], "action_open_credit_note"),
+            (Refund, [first.id, second.id], "action_open_invoice"),
+            (Move, invoices, "action_open_partial_refund_wizard"),
+            (Move, invoices, "action_view_partial_refunds"),
+            (Move, invoices, "action_view_partial_refund_credit_notes"),
+            (
+                Move,
+                (first.credit_note_id | second.credit_note_id).ids,
+                "action_open_partial_refund",
+            ),
+        ):
+            with self.subTest(method=method):
+                self.assertFault("one .* at a time", model, method, ids)
+                action = self._execute(model, method, [ids[0], ids[0]])
+                self.assertEqual(action["type"], "ir.actions.act_window")
+        action = self._execute(Refund, "action_open_credit_note", [first.id] * 2)
+        self.assertEqual(action["res_id"], first.credit_note_id.id)
+        self.assertEqual(first.state, "manual")
+        self.assertEqual(second.state, "manual")
