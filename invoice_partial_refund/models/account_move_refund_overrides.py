@@ -16,8 +16,12 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv.expression import NEGATIVE_TERM_OPERATORS, TERM_OPERATORS_NEGATION
 
 from .. import refund_request, utils
+
+# Odoo's credit notes that refund an invoice (see `_get_partial_refund_totals`).
+REFUNDING_CREDIT_NOTES = [("state", "=", "posted"), ("move_type", "=", "out_refund")]
 
 
 class AccountMove(models.Model):
@@ -38,6 +42,7 @@ class AccountMove(models.Model):
     partial_refund_id = fields.Many2one(
         comodel_name="account.partial.refund",
         compute="_compute_partial_refund_id",
+        search="_search_partial_refund_id",
         help="On a partial refund's credit note: the refund that made it "
         "(its Cancel refund undoes them both).",
     )
@@ -49,6 +54,7 @@ class AccountMove(models.Model):
         ],
         string="Refund Status",
         compute="_compute_partial_refund_status",
+        search="_search_partial_refund_status",
     )
     can_partial_refund = fields.Boolean(compute="_compute_partial_refund_status")
     partial_refunded_amount = fields.Monetary(
@@ -99,6 +105,37 @@ class AccountMove(models.Model):
         by_note = {refund.credit_note_id.id: refund.id for refund in refunds}
         for move in self:
             move.partial_refund_id = by_note.get(move._origin.id, False)
+
+    def _search_partial_refund_id(self, operator, value):
+        # As superuser, as computed: the refunds that made credit notes.
+        positive = operator not in NEGATIVE_TERM_OPERATORS
+        if value is False or value is None:
+            positive, domain = not positive, []
+        else:
+            term = operator if positive else TERM_OPERATORS_NEGATION[operator]
+            field = "name" if isinstance(value, str) else "id"
+            domain = [(field, term, value)]
+        notes = self.env["account.partial.refund"].sudo().search(domain).credit_note_id
+        return [("id", "in" if positive else "not in", notes.ids)]
+
+    def _search_partial_refund_status(self, operator, value):
+        """Only an invoice with refunds not cancelled or Odoo's posted credit
+        notes has another status than "none": theirs are computed."""
+        values = set(value) if isinstance(value, list | tuple) else {value}
+        refunded = self.sudo().search(
+            [
+                ("move_type", "=", "out_invoice"),
+                "|",
+                ("partial_refund_ids.state", "!=", "cancelled"),
+                ("reversal_move_ids", "any", REFUNDING_CREDIT_NOTES),
+            ]
+        )
+        matching = refunded.filtered(lambda move: move.partial_refund_status in values)
+        if operator in NEGATIVE_TERM_OPERATORS:
+            values, matching = {"none"} - values, refunded - matching
+        if "none" in values:
+            return [("id", "not in", (refunded - matching).ids)]
+        return [("id", "in", matching.ids)]
 
     @api.depends(
         "move_type",

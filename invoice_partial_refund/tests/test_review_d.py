@@ -94,3 +94,78 @@ class TestReviewRpcIntegrator(RefusedRefundCommon, HttpCase):
         self.assertEqual(action["res_id"], first.credit_note_id.id)
         self.assertEqual(first.state, "manual")
         self.assertEqual(second.state, "manual")
+
+    def test_invoices_and_credit_notes_searched_by_their_refund_fields(self):
+        """The invoice's Refund Status (its badge) and a credit note's
+        Partial Refund (a column of the credit notes list) are read over RPC,
+        and searched: the search finds the invoices of that status, the
+        credit notes of those refunds, never every journal entry (Odoo
+        ignores a condition on a computed field it cannot search)."""
+        first, _second = self._manual_refunds()
+        whole = self._create_paid_invoice([{"price_unit": 30.0}])
+        self._refund(whole, [{"line_id": whole.invoice_line_ids.id}])
+        untouched = self._create_paid_invoice([{"price_unit": 20.0}])
+        cancelled = self._create_paid_invoice([{"price_unit": 25.0}])
+        self._refund(
+            cancelled,
+            [{"line_id": cancelled.invoice_line_ids.id, "amount": 5.0}],
+            journal_id=self.bank_journal.id,
+        ).action_cancel_refund()
+        mine = self.invoice | whole | untouched | cancelled
+        self.assertEqual(mine.ids, sorted(mine.ids))
+        self.assertEqual(
+            mine.mapped("partial_refund_status"),
+            ["partial", "refunded", "none", "none"],
+        )
+
+        def search(domain):
+            ids = self._execute("account.move", "search", domain)
+            # In id order, as the records it is compared with.
+            return self.env["account.move"].browse(sorted(ids))
+
+        for domain, expected in (
+            ([("partial_refund_status", "=", "partial")], self.invoice),
+            ([("partial_refund_status", "=", "refunded")], whole),
+            ([("partial_refund_status", "in", ["partial", "refunded"])], mine[:2]),
+            ([("partial_refund_status", "!=", "none")], mine[:2]),
+            ([("partial_refund_status", "=", "none")], untouched | cancelled),
+            ([("partial_refund_status", "not in", ["partial"])], mine[1:]),
+        ):
+            with self.subTest(domain=domain):
+                self.assertEqual(search([("id", "in", mine.ids), *domain]), expected)
+        # Everything else than a refunded invoice is not refunded.
+        self.assertIn(
+            first.payment_id.move_id, search([("partial_refund_status", "=", "none")])
+        )
+        self.assertNotIn(
+            first.payment_id.move_id,
+            search([("partial_refund_status", "=", "partial")]),
+        )
+        refunds = self.env["account.partial.refund"].search(
+            [("move_id", "in", mine.ids)], order="id"
+        )
+        self.assertEqual(len(refunds), 4)
+        self.assertEqual(
+            search([("partial_refund_id", "!=", False)]), refunds.credit_note_id
+        )
+        self.assertEqual(
+            search([("partial_refund_id", "=", first.id)]), first.credit_note_id
+        )
+        self.assertEqual(
+            search([("partial_refund_id", "in", [first.id])]), first.credit_note_id
+        )
+        self.assertEqual(
+            search([("partial_refund_id", "=", first.name)]), first.credit_note_id
+        )
+        not_refunds = search([("partial_refund_id", "=", False)])
+        self.assertIn(self.invoice, not_refunds)
+        self.assertFalse(not_refunds & refunds.credit_note_id)
+        self.assertEqual(
+            search(
+                [
+                    ("id", "in", refunds.credit_note_id.ids),
+                    ("partial_refund_id", "!=", first.id),
+                ]
+            ),
+            refunds.credit_note_id - first.credit_note_id,
+        )
