@@ -62,7 +62,7 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
         self._check_refund_access()
         pending = self.filtered("customer_email_pending")
         if not pending:
-            raise UserError(_("The customer was already emailed about these refunds."))
+            raise UserError(self[:1]._get_no_customer_email_reason())
         # Refunds are written by the business code only (the group reads them).
         pending.sudo()._send_customer_email()
         failed = pending.filtered("customer_email_pending")
@@ -77,6 +77,31 @@ class AccountPartialRefundNotificationMixin(models.AbstractModel):
                 )
             )
         return True
+
+    def _get_no_customer_email_reason(self):
+        """Why no email of this refund is due to its customer."""
+        if not self or self.customer_notified:
+            return _("The customer was already emailed about these refunds.")
+        if self.state == "cancelled":
+            return _("%(refund)s was cancelled: no email.", refund=self.name)
+        if self.state != "done":
+            return _(
+                "%(refund)s is not refunded yet: the customer is emailed the "
+                "credit note once the money is back.",
+                refund=self.name,
+            )
+        if self.company_id.partial_refund_notify_customer:
+            return _(
+                "%(refund)s was refunded before %(company)s emailed its "
+                "customers: no email is due.",
+                refund=self.name,
+                company=self.company_id.name,
+            )
+        return _(
+            "%(company)s does not email its customers when a refund is done "
+            "(Accounting settings: Email the Customer When Refunded).",
+            company=self.company_id.name,
+        )
 
     # ------------------------------------------------------------
     # CHATTER NOTES

@@ -169,3 +169,45 @@ class TestReviewRpcIntegrator(RefusedRefundCommon, HttpCase):
             ),
             refunds.credit_note_id - first.credit_note_id,
         )
+
+    def test_email_the_customer_says_why_no_email_is_due(self):
+        """**Email the Customer** over RPC on a refund whose customer has no
+        email due says why: the money is not back yet, the refund was
+        cancelled, or the company does not email its customers; never that
+        the customer was already emailed when no email was sent. Nothing is
+        sent or queued."""
+        awaiting, cancelled = self._manual_refunds()
+        self._execute("account.partial.refund", "action_cancel_refund", [cancelled.id])
+        done = self._refund(
+            self.invoice,
+            [{"line_id": self.line.id, "amount": 5.0}],
+            journal_id=self.cash_journal.id,
+        )
+        self.assertEqual(
+            (awaiting | cancelled | done).mapped("state"),
+            ["manual", "cancelled", "done"],
+        )
+        self.assertFalse(self.env.company.partial_refund_notify_customer)
+        mails = self.env["mail.mail"].sudo().search_count([])
+        for refund, message in (
+            (awaiting, "is not refunded yet: .* once the money is back"),
+            (cancelled, "was cancelled"),
+            (done, "does not email its customers"),
+        ):
+            with self.subTest(state=refund.state):
+                self.assertFault(
+                    f"{refund.name} {message}" if refund != done else message,
+                    "account.partial.refund",
+                    "action_send_customer_email",
+                    [refund.id],
+                )
+                with self.assertRaises(xmlrpc.client.Fault) as caught:
+                    self._execute(
+                        "account.partial.refund",
+                        "action_send_customer_email",
+                        [refund.id],
+                    )
+                self.assertNotIn("already emailed", caught.exception.faultString)
+                self.assertFalse(refund.customer_email_pending)
+                self.assertFalse(refund.customer_notified)
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails)
