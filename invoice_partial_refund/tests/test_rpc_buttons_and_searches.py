@@ -15,7 +15,7 @@ from .test_malformed_calls import NOT_FOR_USERS
 
 
 @tagged("post_install", "-at_install")
-class TestReviewRpcIntegrator(RefusedRefundCommon, HttpCase):
+class TestRpcButtonsAndSearches(RefusedRefundCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
