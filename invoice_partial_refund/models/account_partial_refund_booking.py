@@ -80,6 +80,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
                 partial_refund_credit_note_values={invoice.id: values}
             ).reverse_moves()
         credit_note = wizard.new_move_ids.with_env(self.env)
+        self._keep_invoice_receivable(refund, credit_note)
         self._check_credit_note(refund, credit_note)
         credit_note.action_post()
         # The refund's own fields follow the money: business code only (see write).

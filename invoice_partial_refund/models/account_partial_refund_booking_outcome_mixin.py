@@ -153,6 +153,24 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
         )
 
     @api.model
+    def _keep_invoice_receivable(self, refund, credit_note):
+        """As Odoo's reversal copies it: ``credit_note`` (in draft) owes the
+        customer on its invoice's receivable account, also when the
+        customer's account changed since (the reversal's sync takes the
+        customer's of the day for the lines it makes); not a deprecated one,
+        where no entry may be booked."""
+
+        def terms(move):
+            return move.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            )
+
+        account = terms(refund.move_id).account_id[:1]
+        lines = terms(credit_note)
+        if account and not account.deprecated and lines.account_id != account:
+            lines.account_id = account
+
+    @api.model
     def _get_receivable_account(self, refund):
         """The receivable account of ``refund``'s credit note, as its invoice's
         (e.g. mapped by the customer's fiscal position): that of the refund's

@@ -326,19 +326,31 @@ class TestSettlementsAndLineShapes(PartialRefundCommon):
             invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}]
         )
         self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note, company)
-        # Unlike Odoo's credit note (the invoice's account), a refund books
-        # on the customer's account of the day, its credit note and payment
-        # alike: nothing open on either account.
+        # As Odoo's credit note: on the invoice's receivable account, not the
+        # customer's of the day, its credit note and payment alike; nothing
+        # open, nothing booked on the new account.
         for refund in refunds:
             self.assertEqual(refund.credit_note_id.commercial_partner_id, company)
             self.assertEqual(refund.payment_id.partner_id, company)
-        for account in (receivable, company.property_account_receivable_id):
+        owed = refunds.credit_note_id.line_ids | refunds.payment_id.move_id.line_ids
+        owed = owed.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertEqual(owed.account_id, receivable)
+        odoo_owed = odoo_credit_note.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        self.assertEqual(odoo_owed.account_id, receivable)
+        for account, count in (
+            (receivable, 2 + 4),  # the invoice and its payment, 2 refunds
+            (company.property_account_receivable_id, 0),
+        ):
             lines = self.env["account.move.line"].search(
                 [
                     ("partner_id", "=", company.id),
                     ("account_id", "=", account.id),
                     ("parent_state", "=", "posted"),
+                    ("move_id", "not in", (identical | odoo_credit_note).ids),
                 ]
             )
+            self.assertEqual(len(lines), count)
             self.assertAlmostEqual(sum(lines.mapped("balance")), 0.0)
         self.assertBooksClosed(company)
