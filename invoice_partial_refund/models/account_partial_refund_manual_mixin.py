@@ -38,6 +38,7 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
     def action_open_confirm_wizard(self):
         self = utils.one_record(self)
         self._check_refund_access()
+        self._check_awaiting_manual_refund()
         return {
             "type": "ir.actions.act_window",
             "name": _("Mark as Refunded"),
@@ -46,6 +47,12 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
             "target": "new",
             "context": {"default_refund_id": self.id},
         }
+
+    def _check_awaiting_manual_refund(self):
+        if self.state != "manual":
+            raise UserError(
+                _("%(refund)s is not awaiting a manual refund.", refund=self.name)
+            )
 
     def _confirm_manual_refund(self, date, reference, means, amount=None):
         """Someone sent the money by hand: record how, close the reminder.
@@ -58,13 +65,7 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         """
         self.ensure_one()
         self._check_refund_access()
-        if self.state != "manual":
-            raise UserError(
-                _(
-                    "%(refund)s is not awaiting a manual refund.",
-                    refund=self.name,
-                )
-            )
+        self._check_awaiting_manual_refund()
         reference = reference.strip() if isinstance(reference, str) else ""
         if not reference:
             raise UserError(

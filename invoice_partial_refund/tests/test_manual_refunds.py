@@ -228,6 +228,9 @@ class TestManualRefunds(PartialRefundCommon):
         self.assertIn("TRF-2019-0042", done_message.body)
         with self.assertRaisesRegex(UserError, "not awaiting a manual refund"):
             refund._confirm_manual_refund(TODAY, "again", "cheque")
+        # Its Mark as refunded (over RPC: the button is hidden) opens nothing.
+        with self.assertRaisesRegex(UserError, "not awaiting a manual refund"):
+            refund.action_open_confirm_wizard()
 
     def test_mark_as_refunded_checks_how_and_when(self):
         """How the money was sent is one of the choices, and when is between
