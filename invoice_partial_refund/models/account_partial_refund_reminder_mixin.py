@@ -90,8 +90,11 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             and self._can_be_reminded(company.partial_refund_manager_id)
         )
 
-    def _manual_refund_summary(self):
+    def _manual_refund_summary(self, user):
+        """The reminder's summary, in the language of ``user``, its
+        assignee (the daily job runs as OdooBot)."""
         self.ensure_one()
+        self = self.with_context(lang=user.lang or self.env.lang)
         return _(
             "Send %(amount)s back to %(customer)s",
             amount=self.currency_id.format(self._manual_amount()),
@@ -143,10 +146,6 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
             if activity:
                 if activity.date_deadline < today:
                     activity.date_deadline = today
-                # What is owed may have grown (a gateway's later return).
-                summary = refund._manual_refund_summary()
-                if activity.summary != summary:
-                    activity.summary = summary
                 # Escalated; or its user archived, out of the company, no
                 # longer allowed: the next who can takes it.
                 if escalate or not can_be_reminded(refund, activity.user_id):
@@ -156,6 +155,10 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
                         activity.with_context(
                             mail_activity_quick_update=True
                         ).user_id = user
+                # What is owed may have grown (a gateway's later return).
+                summary = refund._manual_refund_summary(activity.user_id)
+                if activity.summary != summary:
+                    activity.summary = summary
             else:
                 user = user or refund._get_manual_refund_responsible()
                 if user:
@@ -181,7 +184,7 @@ class AccountPartialRefundReminderMixin(models.AbstractModel):
                 MANUAL_REFUND_ACTIVITY, date_deadline=deadline, user_id=user.id
             )
             for activity, refund in zip(activities, group, strict=True):
-                activity.summary = refund._manual_refund_summary()
+                activity.summary = refund._manual_refund_summary(user)
 
     def _close_manual_refund_reminder(self, feedback):
         """The money was sent: mark this refund's reminder as done."""

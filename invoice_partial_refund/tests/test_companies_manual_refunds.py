@@ -165,10 +165,10 @@ class TestManualRefundsAcrossCompanies(TwoCompaniesCommon):
         Refund = type(self.env["account.partial.refund"])
         summary = Refund._manual_refund_summary
 
-        def broken_summary(refund):
+        def broken_summary(refund, user):
             if refund == refund_1:
                 raise ValueError("broken refund")
-            return summary(refund)
+            return summary(refund, user)
 
         with (
             patch.object(Refund, "_manual_refund_summary", broken_summary),

@@ -223,6 +223,30 @@ class TestManualRefundReminders(PartialRefundCommon):
         )
         self.assertEqual(len(escalations), 1)
 
+    def test_reminder_summary_in_its_assignee_language(self):
+        """Made by a request in English and kept by the daily job (run as
+        OdooBot), the reminder reads in its assignee's language; handed to
+        the manager, in the manager's."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_partial_refund"], ["fr_FR"], overwrite=True
+        )
+        (self.clerk | self.responsible).lang = "fr_FR"
+        self.manager.lang = "en_US"
+        refund = self._manual_refund(
+            self._invoice(), user=self.clerk, context={"lang": "en_US"}
+        )
+        activity = self._activities(refund)
+        self.assertEqual(activity.user_id.lang, "fr_FR")
+        self.assertTrue(activity.summary.startswith("Reverser "), activity.summary)
+        with freeze_time(TODAY + timedelta(days=1)):
+            self._run_cron_as_odoobot()
+        self.assertTrue(activity.summary.startswith("Reverser "), activity.summary)
+        with freeze_time(TODAY + timedelta(days=3 + 5)):
+            self._run_cron_as_odoobot()
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertTrue(activity.summary.startswith("Send "), activity.summary)
+
     # ------------------------------------------------------------
     # Only our own activities
     # ------------------------------------------------------------
