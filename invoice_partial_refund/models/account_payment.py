@@ -132,8 +132,8 @@ class AccountPayment(models.Model):
         """``{payment: amount}``: what Odoo's payment flow refunded of these
         payments (the Refund button on a payment, a refund in the gateway's
         dashboard its webhook books), in their currency; not the partial
-        refunds' gateway refunds. Only a payment of Odoo's payment flow (a
-        transaction's) has such refunds."""
+        refunds' gateway refunds, booked or not yet. Only a payment of Odoo's
+        payment flow (a transaction's) has such refunds."""
         refunded = dict.fromkeys(self, 0.0)
         payments = self.filtered("payment_transaction_id")
         if not payments:
@@ -158,6 +158,21 @@ class AccountPayment(models.Model):
             ]
         ):
             refunded[refund.source_payment_id.with_env(self.env)] += refund.amount
+        # Refunds asked by the Refund button whose payment Odoo books later
+        # (pending at the gateway, or done until its post-processing cron):
+        # the gateway counts them already, and so must the next refund.
+        for payment in payments:
+            unbooked = (
+                payment.payment_transaction_id.sudo().child_transaction_ids.filtered(
+                    lambda tx: (
+                        tx.operation == "refund"
+                        and tx.state not in ("cancel", "error")
+                        and not tx.payment_id
+                        and tx not in shares.transaction_id
+                    )
+                )
+            )
+            refunded[payment] -= sum(unbooked.mapped("amount"))  # negative amounts
         return refunded
 
     def action_draft(self):
