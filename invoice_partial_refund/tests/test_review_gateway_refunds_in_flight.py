@@ -3,6 +3,9 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.payment_stripe.controllers.main import StripeController
+
+from .fake_gateways import DROP_AFTER_CREATE
 from .test_gateway_refunds import GatewayRefundCommon
 
 
@@ -60,3 +63,48 @@ class TestReviewGatewayRefundsInFlight(GatewayRefundCommon):
 
     def test_refund_button_pending_at_stripe_is_counted(self):
         self._assert_refund_button_counted("pending")
+
+    def test_payment_stripe_webhook_before_the_job_finds_the_refund(self):
+        """Stripe refunds the share, its answer is lost; payment_stripe's own
+        webhook (charge.refund.updated) arrives first and books the refund
+        as one made in Stripe's dashboard (its refund transaction, its
+        payment). The job then finds the refund by its key: one payment,
+        settling the credit note, the customer's balance back to zero."""
+        invoice, intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        self.fake_stripe.inject(DROP_AFTER_CREATE, times=3)
+        self._run_gateway_job()
+        self.assertEqual(share.state, "requested")
+        (stripe_refund,) = self.fake_stripe.refunds.values()
+        # What payment_stripe's controller does for charge.refunded: a
+        # refund transaction for each refund of the charge it does not know.
+        source_tx = share.source_transaction_id.sudo()
+        refund_tx = StripeController._create_refund_tx_from_refund(
+            source_tx, stripe_refund
+        )
+        refund_tx._handle_notification_data(
+            "stripe",
+            {
+                "reference": source_tx.reference,
+                "event_type": "charge.refunded",
+                "object_id": "ch_fake",
+                "refund": stripe_refund,
+            },
+        )
+        self.assertEqual(refund_tx.state, "done")
+        refund_tx._post_process()  # Odoo's post-processing cron, as it does
+        self.assertTrue(refund_tx.payment_id, "booked as a dashboard refund")
+        share.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self.assertEqual(share.state, "succeeded")
+        self.assertEqual(self.fake_stripe.refunded(intent), 2300)
+        outbound = self.env["account.payment"].search(
+            [("payment_type", "=", "outbound"), ("partner_id", "=", self.partner_a.id)]
+        )
+        self.assertEqual(outbound, share.refund_payment_id, "booked once")
+        self.assertEqual(refund.state, "done")
+        self.assertBooked(refund)
+        # Nothing counted twice: 115 - 23 still refundable through Stripe.
+        (left,) = invoice._get_partial_refund_gateway_split(200.0, include_empty=True)
+        self.assertAlmostEqual(left["available"], 92.0)
+        self.assertAlmostEqual(invoice._get_partial_refund_totals()[1], 92.0)
