@@ -108,3 +108,35 @@ class TestReviewGatewayRefundsInFlight(GatewayRefundCommon):
         (left,) = invoice._get_partial_refund_gateway_split(200.0, include_empty=True)
         self.assertAlmostEqual(left["available"], 92.0)
         self.assertAlmostEqual(invoice._get_partial_refund_totals()[1], 92.0)
+
+    def test_jpy_paid_by_stripe_and_bank_refunded_in_steps(self):
+        """A yen invoice of 11 500 paid 5 000 through Stripe and 6 500 by
+        bank, refunded in two steps of 3 333 (3 833 with tax): Stripe takes
+        3 833 then its last 1 167, the rest by hand; Stripe is asked in yen,
+        never beyond its 5 000, and the books settle to the yen."""
+        jpy = self.setup_other_currency("JPY", rates=[("2019-01-01", 150.0)])
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 10000.0}], currency=jpy, pay=False
+        )
+        intent = self._pay_with_stripe(invoice, amount=5000.0)
+        self._pay(invoice, self.bank_journal)
+        self.assertEqual(invoice.payment_state, "paid")
+        line = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line.id, "amount": 3333.0}])
+        self._run_gateway_job()
+        second = self._refund(invoice, [{"line_id": line.id, "amount": 3333.0}])
+        self._run_gateway_job()
+        self.assertEqual(first.amount_total, 3833.0)
+        self.assertEqual(first.gateway_ids.amount, 3833.0)
+        self.assertFalse(first.payment_id)
+        self.assertEqual(second.gateway_ids.amount, 1167.0)
+        self.assertEqual(second.payment_id.amount, 3833.0 - 1167.0)
+        self.assertEqual(
+            sorted(r["amount"] for r in self.fake_stripe.refunds.values()),
+            [1167, 3833],
+        )
+        self.assertEqual(self.fake_stripe.refunded(intent), 5000)
+        self.assertFalse(any((first | second).gateway_ids.mapped("manual_fallback")))
+        for refund in first | second:
+            self.assertRefundSettled_any(refund)
+        self.assertFalse(invoice._get_partial_refund_gateway_split(1.0))
