@@ -10,7 +10,7 @@ from .test_gateway_refunds import GatewayRefundCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReviewGatewayRefundsInFlight(GatewayRefundCommon):
+class TestGatewayRefundsInFlight(GatewayRefundCommon):
     """Refunds of a Stripe payment made by Odoo's own Refund button whose
     payment Odoo has not booked yet: never asked of the gateway again, nor
     owed by hand a second time."""
