@@ -343,13 +343,21 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
 
     def _get_partial_refund_cash_rounding(self, final_lines):
         """What the invoice's cash rounding gives back with a refund taking
-        the whole remainder of ``final_lines``: all of it if no line is left
-        after it, else nothing (rounding in the biggest tax: in the shares)."""
+        the whole remainder of ``final_lines``: what its refunds standing
+        have not given back yet (a refund that gave it back may be cancelled
+        since, or still stand while another is refunded again) if no line is
+        left after it, else nothing (rounding in the biggest tax: in the
+        shares)."""
         self.ensure_one()
-        rounding = self._get_partial_refund_rounding_total()
-        if not rounding:
-            return 0.0
         currency = self.currency_id
+        given_back = self.partial_refund_ids.filtered(
+            lambda refund: refund.state != "cancelled"
+        ).mapped("amount_rounding")
+        rounding = currency.round(
+            self._get_partial_refund_rounding_total() - sum(given_back)
+        )
+        if currency.is_zero(rounding):
+            return 0.0
         others = self.invoice_line_ids.filtered(
             lambda line: line.display_type == "product" and line not in final_lines
         )
