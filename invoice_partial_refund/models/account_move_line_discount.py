@@ -126,27 +126,47 @@ class AccountMoveLine(models.Model):
         of their own that are left on the invoice's lines no refund takes (a
         line discounted in full, a discount line's own discount) when
         nothing else is left to refund: Odoo's credit note of the invoice
-        gives them back, and so does its last refund."""
+        gives them back, and so does its last refund. Once: what the
+        invoice's lines bear in all, less what the refunds standing gave
+        back (the last refund that gave them back may stand while an
+        earlier one, cancelled, is refunded again) and this one's."""
         invoice = self.move_id
         currency = invoice.currency_id
-        others = invoice.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product" and line not in self
+        product_lines = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
         )
-        shares = others._refund_shares()
+        others = product_lines - self
+        shares = product_lines._refund_shares()
         if any(
             currency.compare_amounts(left.untaxed, 0.0) > 0
             or currency.compare_amounts(left.total, 0.0) > 0
             for left in others._refund_left(shares=shares).values()
         ):
             return
+        left = defaultdict(float)
+        for line in product_lines:
+            discounts = line._get_refund_discounts(shares.get(line))
+            for account_id, amount in discounts.items():
+                left[account_id] += amount
+            left[line.account_id.id] -= currency.round(sum(discounts.values()))
+        standing = invoice.partial_refund_ids.filtered(
+            lambda refund: refund.state != "cancelled"
+        ).credit_note_id.line_ids.filtered("refund_discount_allocation")
+        for line in standing:
+            for account_id, (amount, _balance) in line.refund_discount_allocation[
+                "lines"
+            ].items():
+                left[int(account_id)] -= amount
+        for line_entries in entries.values():
+            for account_id, amount in line_entries.items():
+                left[account_id] -= amount
         carrier = entries[self[:1]]
-        for line in others:
-            for account_id, amount in line._get_refund_discount_entries(
-                shares.get(line), {"final": True}, 1.0
-            ).items():
-                carrier[account_id] = currency.round(
-                    carrier.get(account_id, 0.0) + amount
-                )
+        for account_id, amount in left.items():
+            amount = currency.round(carrier.get(account_id, 0.0) + amount)
+            if currency.is_zero(amount):
+                carrier.pop(account_id, None)
+            else:
+                carrier[account_id] = amount
 
     def _get_refund_discount_entries(self, share, request, part):
         """``{account id: amount}`` that the credit note line refunding

@@ -62,11 +62,7 @@ class TestCancelLifecycle(PartialRefundCommon):
             ],
         )
         rest = self._refund(
-            invoice,
-            [
-                {"line_id": line_1.id, "quantity": 1},
-                {"line_id": line_3.id, "quantity": 1},
-            ],
+            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
         )
         return by_quantity, by_amount, rest
 
@@ -75,12 +71,9 @@ class TestCancelLifecycle(PartialRefundCommon):
         line_1, line_2, line_3 = invoice.invoice_line_ids
         first, middle, third = self._three_refunds(invoice)
         self.assertLinesWithin(invoice)
-        self.assertEqual(invoice.partial_refund_status, "partial")
+        self.assertEqual(invoice.partial_refund_status, "refunded")
         before = invoice.partial_refundable_amount
-        self.assertAlmostEqual(
-            before,
-            invoice.amount_total - sum((first | middle | third).mapped("amount_total")),
-        )
+        self.assertAlmostEqual(before, 0.0)
         self.assertLedgerClosed()
 
         middle.action_cancel_refund()
@@ -88,12 +81,12 @@ class TestCancelLifecycle(PartialRefundCommon):
         self.assertAlmostEqual(
             invoice.partial_refundable_amount, before + middle.amount_total
         )
-        self.assertAlmostEqual(line_2.refundable_amount, line_2.price_subtotal)
-        self.assertAlmostEqual(line_2.refunded_price_total, 0.0)
-        self.assertAlmostEqual(line_3.refundable_amount, 12.5 * 3)
-        self.assertAlmostEqual(line_1.refundable_amount, 100.0)
-        self.assertEqual(line_1.refunded_quantity, 2)
-        self.assertEqual(line_3.refunded_quantity, 1)
+        self.assertAlmostEqual(line_2.refundable_amount, 33.33)
+        self.assertAlmostEqual(line_2.refunded_price_subtotal, 66.66)
+        self.assertAlmostEqual(line_3.refundable_amount, 10.0)
+        self.assertAlmostEqual(line_1.refundable_amount, 0.0)
+        self.assertEqual(line_1.refunded_quantity, 3)
+        self.assertAlmostEqual(line_3.refunded_price_subtotal, 40.0)
         self.assertEqual(invoice.partial_refund_status, "partial")
         self.assertLinesWithin(invoice)
         self.assertLedgerClosed()
@@ -102,8 +95,14 @@ class TestCancelLifecycle(PartialRefundCommon):
         again = self._refund(invoice, [{"line_id": line_2.id, "amount": 33.33}])
         self.assertLinesWithin(invoice)
         last = self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
+            invoice,
+            [
+                {"line_id": line.id}
+                for line in invoice.invoice_line_ids
+                if line.refundable_amount
+            ],
         )
+        self.assertEqual(last.line_ids.invoice_line_id, line_3)
         self.assertLinesWithin(invoice)
         self.assertEqual(invoice.partial_refund_status, "refunded")
         self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
@@ -168,9 +167,6 @@ class TestCancelLifecycle(PartialRefundCommon):
     def test_fully_refunded_one_cancelled_then_odoo_credit_note(self):
         invoice = self._create_paid_invoice(LINES)
         first, middle, third = self._three_refunds(invoice)
-        self._refund(
-            invoice, [{"line_id": line.id} for line in invoice.invoice_line_ids]
-        )
         self.assertEqual(invoice.partial_refund_status, "refunded")
         middle.action_cancel_refund()
         self.assertEqual(invoice.partial_refund_status, "partial")
@@ -243,3 +239,228 @@ class TestCancelLifecycle(PartialRefundCommon):
 
     def test_cash_rounding_last_cancelled(self):
         self._rounded_refunds(2)
+
+    def test_foreign_currency_over_months(self):
+        """Refunds in Swiss francs in February, March and April at moving
+        rates, the March one cancelled in another year at yet another
+        rate, the line refunded again: the customer's account closed in the
+        company's currency at each step, every credit note settled or
+        reversed."""
+        today = fields.Date.context_today(self.env.user)
+        currency = self.setup_other_currency(
+            "CHF",
+            rates=[
+                ("2019-01-01", 0.9),
+                ("2019-02-01", 1.1),
+                ("2019-03-01", 1.3),
+                ("2019-04-01", 0.7),
+                (fields.Date.to_string(today), 1.37),
+            ],
+        )
+        invoice = self._create_paid_invoice(LINES, currency=currency)
+        line_1, line_2, line_3 = invoice.invoice_line_ids
+        first = self._refund(
+            invoice, [{"line_id": line_1.id, "quantity": 1}], date="2019-02-10"
+        )
+        middle = self._refund(
+            invoice,
+            [
+                {"line_id": line_2.id, "amount": 33.33},
+                {"line_id": line_3.id, "amount": 10.0},
+            ],
+            date="2019-03-10",
+        )
+        third = self._refund(
+            invoice, [{"line_id": line_1.id, "quantity": 1}], date="2019-04-10"
+        )
+        self.assertLedgerClosed()
+        self.env.company.write(
+            {"fiscalyear_lock_date": "2019-12-31", "tax_lock_date": "2019-12-31"}
+        )
+        middle.action_cancel_refund()
+        self.assertLedgerClosed()
+        self.assertAlmostEqual(line_2.refundable_amount, line_2.price_subtotal)
+        for refund in first | middle | third:
+            self.assertTrue(
+                refund.credit_note_id.currency_id.is_zero(
+                    refund.credit_note_id.amount_residual
+                )
+            )
+        last = self._refund(
+            invoice,
+            [{"line_id": line.id} for line in invoice.invoice_line_ids],
+            date=today,
+        )
+        self.assertLedgerClosed()
+        standing = first | third | last
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(
+            sum(standing.mapped("amount_total")), invoice.amount_total
+        )
+        for refund in standing:
+            self.assertRefundSettled(refund)
+
+        # Revenue and tax in the company's currency: the invoice's, at its
+        # rate (the credit notes take it), the cancelled credit note and its
+        # reversal cancelling out.
+        def books(moves, sign=1):
+            return {
+                key: round(sign * amount, 2)
+                for key, amount in self._books(moves).items()
+                if key[0] in ("tax", "grid")
+                or key == ("account", line_1.account_id.code)
+            }
+
+        # Each credit note's tax converted on its own: a cent off per refund
+        # at most in the company's currency (USAGE.md), none from the
+        # cancelled one.
+        refunded = books(
+            standing.credit_note_id
+            | middle.credit_note_id
+            | middle.credit_note_id.reversal_move_ids
+        )
+        expected = books(invoice, sign=-1)
+        self.assertEqual(set(refunded), set(expected))
+        for key, amount in expected.items():
+            self.assertAlmostEqual(refunded[key], amount, delta=0.005 * 3, msg=key)
+        self.assertEqual(
+            books(middle.credit_note_id | middle.credit_note_id.reversal_move_ids),
+            {},
+        )
+
+    def test_odoo_credit_note_after_every_refund_cancelled(self):
+        """Every refund cancelled, Odoo's Credit Note of the whole invoice is
+        allowed again: then nothing is left to refund by Partial refund."""
+        invoice = self._create_paid_invoice(LINES)
+        refunds = self._three_refunds(invoice)
+        for refund in refunds:
+            refund.action_cancel_refund()
+        self.assertEqual(invoice.partial_refund_status, "none")
+        self.assertAlmostEqual(invoice.partial_refundable_amount, invoice.amount_total)
+        credit_note = self._odoo_credit_note(invoice)
+        self.assertAlmostEqual(credit_note.amount_total, invoice.amount_total)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
+            self._refund(invoice, [{"line_id": invoice.invoice_line_ids[0].id}])
+
+    def test_odoo_credit_note_button_message(self):
+        invoice = self._create_paid_invoice(LINES)
+        first, middle, third = self._three_refunds(invoice)
+        middle.action_cancel_refund()
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"date": self.refund_date, "journal_id": invoice.journal_id.id})
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.refund_moves()
+        # The cancelled refund is not named as standing.
+        self.assertNotIn(middle.name, str(caught.exception))
+
+    def test_written_off_invoice_cancel_and_refund_again(self):
+        """Paid 138.00 of 172.50, the rest written off: refunds stop at what
+        was paid; one cancelled, what it gave back is refundable again, no
+        more."""
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}], pay=False
+        )
+        self._pay_with_write_off(invoice, 138.0)
+        line_1, line_2 = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line_1.id, "amount": 40.0}])
+        second = self._refund(invoice, [{"line_id": line_2.id}])
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 138.0 - 46.0 - 57.5)
+        third = self._refund(invoice, [{"line_id": line_1.id, "amount": 30.0}])
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertLedgerClosed()
+        second.action_cancel_refund()
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 57.5)
+        self.assertEqual(invoice.partial_refund_status, "partial")
+        self.assertAlmostEqual(line_2.refundable_amount, 50.0)
+        self.assertLedgerClosed()
+        with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
+            self._refund(invoice, [{"line_id": line_1.id}, {"line_id": line_2.id}])
+        again = self._refund(invoice, [{"line_id": line_2.id}])
+        self.assertAlmostEqual(again.amount_total, 57.5)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 0.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self._new_request()
+        # All the customer paid is back: nothing left on any line.
+        self.assertAlmostEqual(line_1.refundable_amount, 0.0)
+        self.assertAlmostEqual(line_2.refundable_amount, 0.0)
+        self.assertAlmostEqual(
+            sum((first | third | again).payment_id.mapped("amount")), 138.0
+        )
+        self.assertLedgerClosed()
+
+    def test_statement_line_matched_refuses_cancel(self):
+        """The refund's payment matched with a real bank statement line:
+        Cancel refund is refused, naming the payment, nothing written."""
+        invoice = self._create_paid_invoice(LINES)
+        refund = self._refund(
+            invoice,
+            [{"line_id": invoice.invoice_line_ids[0].id, "quantity": 1}],
+            journal_id=self.bank_journal.id,
+        )
+        payment = refund.payment_id
+        outstanding = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == payment.outstanding_account_id
+        )
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": "2019-02-03",
+                "payment_ref": "refund sent",
+                "partner_id": self.partner_a.id,
+                "amount": -payment.amount,
+            }
+        )
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        suspense.account_id = outstanding.account_id
+        (suspense | outstanding).reconcile()
+        self.assertTrue(outstanding.reconciled)
+        self.assertFalse(refund.can_cancel)
+        with self.assertRaisesRegex(UserError, payment.display_name):
+            refund.action_cancel_refund()
+        self.assertEqual(refund.state, "manual")
+        self.assertRefundSettled(refund)
+        self.assertLedgerClosed()
+
+    def _free_line_refunds(self, cancelled_index):
+        """A free item (100 % discount) whose discount is booked on an
+        account of its own goes back with the refund leaving nothing else to
+        refund; one of three refunds cancelled after that one, then refunded
+        again: the books are Odoo's, the free item's discount given back
+        once."""
+        discount_account = self.company_data["default_account_expense"].copy()
+        self.env.company.account_discount_expense_allocation_id = discount_account
+        lines = [
+            {"price_unit": 100.0, "quantity": 2},
+            {"price_unit": 80.0},
+            {"price_unit": 50.0, "discount": 100},
+        ]
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(lines)
+        line_1, line_2, _free = invoice.invoice_line_ids
+        refunds = (
+            self._refund(invoice, [{"line_id": line_1.id, "quantity": 1}])
+            | self._refund(invoice, [{"line_id": line_2.id}])
+            | self._refund(invoice, [{"line_id": line_1.id}])
+        )
+        self.assertRefundedAsOdoo(invoice, refunds, odoo_credit_note)
+        cancelled = refunds[cancelled_index]
+        cancelled.action_cancel_refund()
+        self.assertLedgerClosed()
+        again = self._refund(
+            invoice,
+            [{"line_id": line.id} for line in cancelled.line_ids.invoice_line_id],
+        )
+        self.assertRefundedAsOdoo(
+            invoice, refunds - cancelled | again, odoo_credit_note
+        )
+        self.assertLedgerClosed()
+
+    def test_free_line_discount_middle_cancelled(self):
+        self._free_line_refunds(1)
+
+    def test_free_line_discount_last_cancelled(self):
+        self._free_line_refunds(2)
