@@ -464,3 +464,65 @@ class TestCancelLifecycle(PartialRefundCommon):
 
     def test_free_line_discount_last_cancelled(self):
         self._free_line_refunds(2)
+
+    def test_credit_note_and_later_payment_then_cancel(self):
+        """Paid first by a credit note of Odoo's (115.00), the rest by a
+        payment weeks later: refunds stop at what the customer paid; one
+        cancelled, what it gave back is refundable again, no more, and the
+        customer's account stays closed."""
+        invoice = self._create_paid_invoice(LINES, pay=False)
+        credit_note = self._odoo_credit_note(invoice, post=False)
+        credit_note.invoice_line_ids[1:].unlink()
+        credit_note.invoice_line_ids.quantity = 1
+        credit_note.action_post()
+        self.assertAlmostEqual(credit_note.amount_total, 115.0)
+        if not credit_note.payment_state == "paid":
+            credit_line = credit_note.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            invoice.js_assign_outstanding_line(credit_line.id)
+        self._pay(invoice, self.bank_journal)
+        self.assertEqual(invoice.payment_state, "paid")
+        paid = invoice.amount_total - credit_note.amount_total
+        self.assertAlmostEqual(invoice.partial_refundable_amount, paid)
+        line_1, line_2, line_3 = invoice.invoice_line_ids
+        first = self._refund(invoice, [{"line_id": line_2.id}])
+        second = self._refund(invoice, [{"line_id": line_1.id, "quantity": 1}])
+        left = paid - first.amount_total - second.amount_total
+        self.assertAlmostEqual(invoice.partial_refundable_amount, left)
+        self.assertLedgerClosed()
+        first.action_cancel_refund()
+        self.assertAlmostEqual(
+            invoice.partial_refundable_amount, left + first.amount_total
+        )
+        self.assertLedgerClosed()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(credit_note.payment_state, "paid")
+        with self.assertRaisesRegex(UserError, "beyond what the customer paid"):
+            self._refund(
+                invoice,
+                [{"line_id": line.id} for line in invoice.invoice_line_ids],
+            )
+        again = self._refund(invoice, [{"line_id": line_2.id}])
+        self.assertAlmostEqual(again.amount_total, first.amount_total)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, left)
+        self.assertLedgerClosed()
+
+    def test_cancel_with_today_locked(self):
+        """The books locked up to today: the cancellation's reversals are
+        dated after the lock date, as Odoo dates entries, the customer's
+        account closed."""
+        invoice = self._create_paid_invoice(LINES)
+        first, middle, third = self._three_refunds(invoice)
+        today = fields.Date.context_today(middle)
+        self.env.company.write({"fiscalyear_lock_date": today})
+        middle.action_cancel_refund()
+        reversals = (
+            middle.credit_note_id.reversal_move_ids
+            | middle.payment_id.move_id.reversal_move_ids
+        )
+        self.assertEqual(len(reversals), 2)
+        for reversal in reversals:
+            self.assertEqual(reversal.state, "posted")
+            self.assertGreater(reversal.date, today)
+        self.assertLedgerClosed()
