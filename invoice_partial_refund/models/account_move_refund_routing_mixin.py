@@ -350,12 +350,13 @@ class AccountMoveRefundRoutingMixin(models.AbstractModel):
         shares)."""
         self.ensure_one()
         currency = self.currency_id
+        rounding = self._get_partial_refund_rounding_total()
+        if not rounding:
+            return 0.0
         given_back = self.partial_refund_ids.filtered(
             lambda refund: refund.state != "cancelled"
         ).mapped("amount_rounding")
-        rounding = currency.round(
-            self._get_partial_refund_rounding_total() - sum(given_back)
-        )
+        rounding = currency.round(rounding - sum(given_back))
         if currency.is_zero(rounding):
             return 0.0
         others = self.invoice_line_ids.filtered(
