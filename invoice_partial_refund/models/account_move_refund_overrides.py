@@ -363,7 +363,9 @@ class AccountMove(models.Model):
         if vals.get("state") in ("draft", "cancel"):
             self.filtered(lambda move: move.state == "posted")._check_can_reset()
         elif vals.get("state") == "posted":
-            # Posting by a write: `_post`'s check (it writes `state` too).
+            # Posted (`_post` writes `state`, as a call over RPC may): Odoo's
+            # credit note of a partly refunded invoice, left in draft before
+            # the refund, would credit the refunded lines again.
             drafts = self.filtered(lambda move: move.state != "posted")
             drafts._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
         return super().write(vals)
@@ -378,7 +380,7 @@ class AccountMove(models.Model):
         their state): not a refund's entry, not an invoice with refunds,
         not what paid one. Odoo's credit note of a partly refunded invoice:
         in draft it would no longer count (more refundable), and could not
-        be posted again (`_post`)."""
+        be posted again (`write`)."""
         self._check_not_partial_refund_entries()
         self._check_no_partial_refunds()
         self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
@@ -387,9 +389,3 @@ class AccountMove(models.Model):
     def button_cancel(self):
         self._check_unbooking()
         return super().button_cancel()
-
-    def _post(self, soft=True):
-        # Odoo's credit note of a partly refunded invoice, left in draft
-        # before the refund: posted, it would credit the refunded lines again.
-        self._get_odoo_credit_notes().reversed_entry_id._check_no_partial_refunds()
-        return super()._post(soft=soft)
