@@ -43,3 +43,4 @@ from . import test_settlements_and_line_shapes
 from . import test_rpc_buttons_and_searches
 from . import test_gateway_refunds_in_flight
 from . import test_cancel_and_refund_again
+from . import test_random_refund_sequences
