@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Who writes the partial refund fields of journal items: the refunds alone
 (their refunded totals: the ORM; what a credit note line refunds and books:
-the booking service, `writing_credit_note`), never a call's values."""
+the booking service, `writing_credit_note`), never a call's values; and the
+invoice lines a refund took, which stay (`_unlink_except_partly_refunded`)."""
 
 from contextlib import contextmanager
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .account_move_line import REFUNDED_TOTALS
 from .account_move_refund_guard_mixin import UNDOING_REFUNDS
@@ -53,6 +54,67 @@ class AccountMoveLine(models.Model):
             raise AccessError(message)
         self._check_refund_line_fields([vals], cleared=True)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_partly_refunded(self):
+        """Refuse deleting a customer invoice line a partial refund took,
+        standing or cancelled: its refund lines and its credit note lines
+        name it for good (the database refuses it with a foreign-key error;
+        a credit note line would silently lose what it refunds). Also
+        reached by the invoice's form (its lines' commands) and by deleting
+        the invoice (Odoo deletes its lines first)."""
+        invoice_lines = self.filtered(
+            lambda line: (
+                line.display_type == "product"
+                and line.move_id.move_type == "out_invoice"
+            )
+        )
+        if not invoice_lines:
+            return
+        # As superuser: who may delete journal items (Purchase's managers may)
+        # need not read refunds.
+        lines = self.env["account.move.line"].sudo()
+        refunding = lines._search([("refund_origin_line_id", "in", invoice_lines.ids)])
+        refunded = lines.search(
+            [
+                ("id", "in", invoice_lines.ids),
+                "|",
+                ("partial_refund_line_ids", "!=", False),
+                ("id", "in", refunding.subselect("refund_origin_line_id")),
+            ],
+            limit=1,
+        )
+        if not refunded:
+            return
+        refunds = (
+            self.env["account.partial.refund"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("line_ids.invoice_line_id", "=", refunded.id),
+                    ("credit_note_id.line_ids.refund_origin_line_id", "=", refunded.id),
+                ]
+            )
+        )
+        # No refund names it (only the superuser deletes refunds): the credit
+        # notes that do.
+        documents = refunds.mapped("name") or lines.search(
+            [("refund_origin_line_id", "=", refunded.id)]
+        ).move_id.mapped("name")
+        raise UserError(
+            _(
+                "The line “%(line)s” of %(invoice)s was refunded by "
+                "%(refunds)s and cannot be deleted, nor can the invoice: a "
+                "partial refund, even cancelled, keeps the invoice line it "
+                "refunded. Keep the line (with the invoice in draft, you may "
+                "change its quantity or price), or cancel the invoice instead "
+                "of deleting it.",
+                line=refunded.name or refunded.product_id.display_name,
+                invoice=refunded.move_id.display_name,
+                refunds=", ".join(documents),
+            )
+        )
 
     def _copy_data_extend_business_fields(self, values):
         """Override of `account`: the reversal of a partial refund's credit

@@ -44,3 +44,4 @@ from . import test_rpc_buttons_and_searches
 from . import test_gateway_refunds_in_flight
 from . import test_cancel_and_refund_again
 from . import test_random_refund_sequences
+from . import test_deleting_refunded_lines
