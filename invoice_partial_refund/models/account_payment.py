@@ -84,6 +84,16 @@ class AccountPayment(models.Model):
                     )
                 )
 
+    @api.model
+    def default_get(self, fields_list):
+        """Override of `account` to let only the refund group say where the
+        refunds of a payment go by default too (the context's ``default_*``
+        keys, the user's own `ir.default`: `create` adds them after checking
+        the call's values)."""
+        defaults = super().default_get(fields_list)
+        self._check_refund_gateway_rights([defaults])
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         """Override of `account` to let only the refund group say where the

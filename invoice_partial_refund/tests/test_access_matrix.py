@@ -266,6 +266,37 @@ ROWS = [
         ),
         (),
     ),
+    (
+        "account.payment.create[refund gateway by default]",
+        lambda env, fx: (
+            env["account.payment"]
+            .with_context(
+                default_refund_gateway="stripe",
+                default_refund_gateway_reference="pi_123",
+            )
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": fx.partner_a.id,
+                    "amount": 1.0,
+                    "journal_id": fx.bank_journal.id,
+                }
+            )
+        ),
+        (),
+    ),
+    (
+        "account.payment.default_get[refund gateway]",
+        lambda env, fx: (
+            env["account.payment"]
+            .with_context(default_refund_gateway_reference="pi_123")
+            .default_get(["refund_gateway_reference", "amount"])
+        ),
+        # The refund group names the gateway of a payment: its defaults are
+        # values it may give, and read nothing.
+        ("other_company_refunder",),
+    ),
     # The refund wizard, its lines, the confirmation wizard.
     (
         "account.partial.refund.wizard.create[company A's invoice]",
