@@ -42,6 +42,16 @@ class AccountMoveLine(models.Model):
     _name = "account.move.line"
     _inherit = "account.move.line"
 
+    @api.model
+    def default_get(self, fields_list):
+        """Override of `account`: a new item's defaults (the context's
+        ``default_*`` keys, the user's own `ir.default`) are values of it,
+        which `create` adds after checking the call's: `REFUND_LINE_FIELDS`
+        are refused there as in the values."""
+        defaults = super().default_get(fields_list)
+        self._check_refund_line_fields([defaults])
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         self._check_refund_line_fields(vals_list)
@@ -127,6 +137,13 @@ class AccountMoveLine(models.Model):
                 if self[name]:
                     values[name] = self[name]
         return result
+
+    @api.model
+    def _check_refund_line_defaults(self):
+        """Refuse `REFUND_LINE_FIELDS` given by default (see `default_get`)
+        before an entry is created or written, not once it is: the items
+        Odoo adds to it (its tax lines) take the defaults after."""
+        self.default_get(list(REFUND_LINE_FIELDS))
 
     @api.model
     def _check_refund_line_fields(self, vals_list, cleared=False):

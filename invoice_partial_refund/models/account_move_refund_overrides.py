@@ -357,7 +357,13 @@ class AccountMove(models.Model):
                 move.show_reset_to_draft_button = False
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["account.move.line"]._check_refund_line_defaults()
+        return super().create(vals_list)
+
     def write(self, vals):
+        self.env["account.move.line"]._check_refund_line_defaults()
         # `state` is a plain field over RPC: leaving "posted" by a write is
         # Reset to Draft or Cancel without their checks.
         if vals.get("state") in ("draft", "cancel"):

@@ -23,7 +23,7 @@ import pkgutil
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import models
+from odoo import Command, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -56,6 +56,13 @@ def _user_default(env, model, field_name, value):
     ``ir.default``, which any internal user may set for themselves)."""
     env["ir.default"].set(model, field_name, value, user_id=True)
     return env[model]
+
+
+def _no_tax_by_default(fx):
+    """A caller's default for a journal item's `refund_manual_tax_amounts`:
+    no tax on its amount."""
+    tax = fx.company_data["default_tax_sale"]
+    return {str(tax.id): {"tax_amount_currency": 0.0, "base_amount_currency": 1.0}}
 
 
 #: What a new wizard line shows of its invoice line (the web client's).
@@ -153,6 +160,68 @@ ROWS = [
                 "name": "refunds nothing",
                 "refund_origin_line_id": _line(fx).id,
             }
+        ),
+        (),
+    ),
+    (
+        "account.move.line.create[a credit note line's refund fields by default]",
+        # Odoo's `default_get` adds the context's defaults after `create`
+        # checked the values.
+        lambda env, fx: (
+            env["account.move.line"]
+            .with_context(default_refund_origin_line_id=_line(fx).id)
+            .create({"move_id": fx.draft_invoice.id, "name": "refunds nothing"})
+        ),
+        (),
+    ),
+    (
+        "account.move.line.default_get[a credit note line's refund fields]",
+        # What the web client asks of a new line: refused, not shown.
+        lambda env, fx: (
+            env["account.move.line"]
+            .with_context(default_refund_manual_tax_amounts=_no_tax_by_default(fx))
+            .default_get(["refund_manual_tax_amounts", "name"])
+        ),
+        (),
+    ),
+    (
+        "account.move.write[a new line's refund fields by default]",
+        lambda env, fx: (
+            env["account.move"]
+            .browse(fx.draft_invoice.id)
+            .with_context(default_refund_manual_tax_amounts=_no_tax_by_default(fx))
+            .write(
+                {
+                    "invoice_line_ids": [
+                        Command.create({"name": "no tax", "price_unit": 1.0})
+                    ]
+                }
+            )
+        ),
+        (),
+    ),
+    (
+        "account.move.create[a credit note line's refund fields by default]",
+        lambda env, fx: (
+            env["account.move"]
+            .with_context(default_refund_origin_line_id=_line(fx).id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": fx.partner_a.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "refunds nothing",
+                                "price_unit": 1.0,
+                                "tax_ids": [
+                                    Command.set(fx.company_data["default_tax_sale"].ids)
+                                ],
+                            }
+                        )
+                    ],
+                }
+            )
         ),
         (),
     ),
@@ -783,6 +852,16 @@ class AccessMatrixCommon(PartialRefundCommon):
         cls.payment = cls.invoice._get_reconciled_payments()
         gateway_invoice = cls._create_paid_invoice([{"price_unit": 20.0}])
         cls.gateway_payment = gateway_invoice._get_reconciled_payments()
+        # A draft invoice of company A, which Billing may add lines to.
+        cls.draft_invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.partner_a.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "draft line", "price_unit": 10.0})
+                ],
+            }
+        )
         cls.gateway_payment.write(
             {"refund_gateway": "stripe", "refund_gateway_reference": "pi_customer"}
         )

@@ -78,6 +78,20 @@ class TestDefaultsFromContext(PartialRefundCommon):
             "journal_id": self.bank_journal.id,
         }
 
+    def _refund_line_defaults(self):
+        """The context of a caller giving each `REFUND_LINE_FIELDS` by
+        default: a line refunding the invoice's, booking no tax on 100."""
+        return {
+            "default_refund_origin_line_id": self.invoice.invoice_line_ids[0].id,
+            "default_refund_manual_tax_amounts": {
+                str(self.tax.id): {
+                    "tax_amount_currency": 0.0,
+                    "base_amount_currency": 100.0,
+                }
+            },
+            "default_refund_discount_allocation": {"lines": {}},
+        }
+
     @contextmanager
     def assertRefused(self, exception, message):
         """The call raises ``exception`` saying ``message``, and what it
@@ -177,3 +191,134 @@ class TestDefaultsFromContext(PartialRefundCommon):
         )
         self.assertFalse(plain.sudo().refund_gateway)
         self.assertFalse(plain.sudo().refund_gateway_reference)
+
+    # ------------------------------------------------------------
+    # What a credit note line refunds and books (REFUND_LINE_FIELDS)
+    # ------------------------------------------------------------
+
+    def test_refund_fields_of_a_journal_item_by_default_refused(self):
+        """A Billing user gives no journal item what a partial refund's
+        credit note line refunds and books (here: the invoice line it
+        refunds, no tax on 100) by default: refused on a new invoice or
+        credit note, on a line added to a draft, on a line created alone,
+        on Odoo's credit note of an invoice, and by their own default; the
+        books stay as they were."""
+        Move = self.env["account.move"].with_user(self.billing)
+        Line = self.env["account.move.line"].with_user(self.billing)
+        draft = self.draft.with_user(self.billing)
+        unpaid = self._create_paid_invoice([{"price_unit": 30.0}], pay=False)
+        before = self._ledger()
+        message = "written by the refund itself"
+        for name, value in self._refund_line_defaults().items():
+            context = {name: value}
+            with self.subTest(default=name):
+                for move_type in ("out_invoice", "out_refund"):
+                    with self.assertRefused(AccessError, message):
+                        Move.with_context(**context).create(
+                            self._invoice_values(move_type)
+                        )
+                with self.assertRefused(AccessError, message):
+                    draft.with_context(**context).write(
+                        {"invoice_line_ids": [Command.create(self._line_values())]}
+                    )
+                with self.assertRefused(AccessError, message):
+                    Line.with_context(**context).create(
+                        {"move_id": self.draft.id, **self._line_values()}
+                    )
+                with self.assertRefused(AccessError, message):
+                    Line.with_context(**context).default_get(list(Line._fields))
+                reversal = (
+                    self.env["account.move.reversal"]
+                    .with_user(self.billing)
+                    .with_context(active_model="account.move", active_ids=unpaid.ids)
+                    .create({"journal_id": unpaid.journal_id.id})
+                )
+                with self.assertRefused(AccessError, message):
+                    reversal.with_context(**context).refund_moves()
+        self.env["ir.default"].with_user(self.billing).set(
+            "account.move.line",
+            "refund_origin_line_id",
+            self.invoice.invoice_line_ids[0].id,
+            user_id=True,
+        )
+        with self.assertRefused(AccessError, message):
+            draft.write({"invoice_line_ids": [Command.create(self._line_values())]})
+        self.assertEqual(self._ledger(), before)
+        self.assertFalse(unpaid.reversal_move_ids)
+
+    def test_refunded_totals_by_default_are_recomputed(self):
+        """What an invoice line shows as refunded follows its refunds: given
+        by default, Odoo recomputes it (no guard needed)."""
+        line = (
+            self.env["account.move.line"]
+            .with_user(self.billing)
+            .with_context(
+                default_refunded_price_subtotal=80.0,
+                default_refunded_price_total=92.0,
+                default_refunded_quantity=1.0,
+            )
+            .create({"move_id": self.draft.id, **self._line_values()})
+        )
+        self.env.flush_all()
+        line.invalidate_recordset()
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "refunded_price_subtotal": 0.0,
+                    "refunded_price_total": 0.0,
+                    "refunded_quantity": 0.0,
+                    "refundable_amount": 100.0,
+                }
+            ],
+        )
+
+    def test_refund_books_none_of_its_callers_defaults(self):
+        """The refund group's refund made with a context full of defaults
+        (the refund's state and manual refund, the journal items' refund
+        fields, the gateway of its payment) books and records what the same
+        refund of an identical invoice without them does."""
+        refunder_env = self.env(user=self.refunder)
+        invoices = [
+            self._create_paid_invoice([{"price_unit": 100.0}, {"price_unit": 50.0}])
+            for _index in range(2)
+        ]
+        defaults = {
+            **self._refund_line_defaults(),
+            "default_state": "done",
+            "default_manual_refunded_amount": 11.5,
+            "default_manual_refund_reference": "NEVER-SENT",
+            "default_customer_notified": True,
+            "default_refund_gateway": "stripe",
+            "default_refund_gateway_reference": "pi_123",
+        }
+        refunds = []
+        for invoice, context in zip(invoices, (defaults, {}), strict=True):
+            refund_id = (
+                invoice.with_env(refunder_env)
+                .with_context(**context)
+                .action_partial_refund(
+                    [{"line_id": invoice.invoice_line_ids[0].id, "amount": 10.0}],
+                    journal_id=self.bank_journal.id,
+                    date=TODAY,
+                )
+            )
+            refunds.append(self.env["account.partial.refund"].browse(refund_id))
+        defaulted, plain = refunds
+        self.assertRefundSettled(defaulted)
+        self.assertSameBooks(defaulted.credit_note_id, plain.credit_note_id)
+        self.assertSameBooks(defaulted.payment_id.move_id, plain.payment_id.move_id)
+        for name in (
+            "state",
+            "manual_refunded_amount",
+            "manual_refund_reference",
+            "customer_notified",
+        ):
+            self.assertEqual(defaulted[name], plain[name], name)
+        self.assertEqual(defaulted.state, "manual")
+        self.assertEqual(
+            defaulted.credit_note_id.line_ids.filtered("refund_origin_line_id"),
+            defaulted.line_ids.credit_note_line_id,
+        )
+        self.assertFalse(defaulted.payment_id.refund_gateway)
+        self.assertFalse(defaulted.payment_id.refund_gateway_reference)
