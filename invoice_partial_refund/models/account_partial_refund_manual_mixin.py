@@ -6,7 +6,7 @@ account_partial_refund_notification_mixin.py)."""
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import clean_context, format_date
 
 from .. import utils
 
@@ -143,6 +143,9 @@ class AccountPartialRefundManualMixin(models.AbstractModel):
         refunds = self.union()  # once each, whatever ids a call repeats
         refunds._check_refund_access()
         refunds._check_can_cancel()
+        # Callers' defaults (an action's ``default_*`` keys) must not leak
+        # into the reversals booked here (see `action_partial_refund`).
+        refunds = refunds.with_context(clean_context(self.env.context))
         for refund in refunds:
             credit_note = refund.credit_note_id
             reversal = refund.env["account.partial.refund.booking"]._book_cancellation(

@@ -322,3 +322,39 @@ class TestDefaultsFromContext(PartialRefundCommon):
         )
         self.assertFalse(defaulted.payment_id.refund_gateway)
         self.assertFalse(defaulted.payment_id.refund_gateway_reference)
+
+    def test_cancellation_books_none_of_its_callers_defaults(self):
+        """Cancel refund, by the refund group with the journal items' refund
+        fields by default: its reversal books back what the credit note
+        booked (not a line refunding the invoice's, nor another tax)."""
+        credit_note = self.refund.credit_note_id
+        books = self._books(credit_note)
+        self.refund.with_user(self.refunder).with_context(
+            **self._refund_line_defaults()
+        ).action_cancel_refund()
+        self.assertEqual(self.refund.state, "cancelled")
+        reversal = credit_note.reversal_move_ids
+        # Its accounts, taxes and grids the other way (the totals are the
+        # documents' own, unsigned).
+        self.assertEqual(
+            self._books(reversal),
+            {
+                key: amount if key[0] == "total" else -amount
+                for key, amount in books.items()
+            },
+        )
+        self.assertFalse(reversal.line_ids.refund_origin_line_id)
+        self.assertEqual(
+            reversal.invoice_line_ids.mapped("refund_manual_tax_amounts"),
+            credit_note.invoice_line_ids.mapped("refund_manual_tax_amounts"),
+        )
+        self.assertFalse(
+            (reversal.line_ids - reversal.invoice_line_ids).filtered(
+                "refund_manual_tax_amounts"
+            )
+        )
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+        self.assertFalse(self._open_receivable_lines())
+        self.assertAlmostEqual(
+            self.invoice.invoice_line_ids[0].refundable_amount, 100.0
+        )
