@@ -637,6 +637,30 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.refund.confirm.wizard.default_get[A's refund by default]",
+        lambda env, fx: (
+            env["account.partial.refund.confirm.wizard"]
+            .with_context(default_refund_id=fx.refund.id)
+            .default_get(["refund_id", "amount"])
+        ),
+        (),
+    ),
+    (
+        "account.partial.refund.confirm.wizard.onchange[A's refund, own default]",
+        # What the refund owes by hand, read as superuser: not shown.
+        lambda env, fx: _user_default(
+            env, "account.partial.refund.confirm.wizard", "refund_id", fx.refund.id
+        ).onchange({}, [], {"refund_id": {}, "amount": {}}),
+        (),
+    ),
+    (
+        "account.partial.refund.confirm.wizard.create[A's refund, own default]",
+        lambda env, fx: _user_default(
+            env, "account.partial.refund.confirm.wizard", "refund_id", fx.refund.id
+        ).create({"reference": "TRF-X"}),
+        (),
+    ),
+    (
         "account.move.button_draft[the refund's credit note]",
         lambda env, fx: (
             env["account.move"].browse(fx.refund.credit_note_id.id).button_draft()

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common import PartialRefundCommon
 
@@ -358,3 +358,82 @@ class TestDefaultsFromContext(PartialRefundCommon):
         self.assertAlmostEqual(
             self.invoice.invoice_line_ids[0].refundable_amount, 100.0
         )
+
+    # ------------------------------------------------------------
+    # Mark as refunded: the refund it confirms, the amount sent
+    # ------------------------------------------------------------
+
+    def test_mark_as_refunded_of_a_refund_one_may_not_change(self):
+        """A Billing user, and the refund group of another company, are
+        given no Mark as refunded wizard of the refund, nor shown what it
+        owes, by default (the context's, their own): refused before
+        anything reads the refund as superuser; nothing is written."""
+        spec = {"refund_id": {"fields": {"display_name": {}}}, "amount": {}}
+        before = self._ledger()
+        for user in (self.billing, self.other_refunder):
+            with self.subTest(user=user.login):
+                Confirm = self.env[CONFIRM_WIZARD].with_user(user)
+                Defaulted = Confirm.with_context(default_refund_id=self.refund.id)
+                with self.assertRaises(AccessError):
+                    Defaulted.default_get(["refund_id", "amount", "currency_id"])
+                with self.assertRaises(AccessError):
+                    Defaulted.onchange({}, [], spec)
+                with self.assertRaises(AccessError):
+                    Defaulted.create({"reference": "TRF-X"})
+                self.env["ir.default"].with_user(user).set(
+                    CONFIRM_WIZARD, "refund_id", self.refund.id, user_id=True
+                )
+                with self.assertRaises(AccessError):
+                    Confirm.default_get(["refund_id", "amount"])
+                with self.assertRaises(AccessError):
+                    Confirm.onchange({}, [], spec)
+                with self.assertRefused(UserError, "Choose the refund"):
+                    Confirm.create({"reference": "TRF-X"})
+        self.assertEqual(self._ledger(), before)
+        self.assertEqual(self.refund.state, "manual")
+
+    def test_mark_as_refunded_amount_by_default(self):
+        """The amount sent given by default is checked as a typed one: a
+        number within what the API takes, and what the refund owes by hand
+        when confirmed; the refund stays awaiting its manual refund."""
+        Confirm = self.env[CONFIRM_WIZARD].with_user(self.refunder)
+        values = {"refund_id": self.refund.id, "reference": "TRF-X"}
+        before = self._ledger()
+        for amount in (float("nan"), float("inf"), 1e300):
+            with self.subTest(amount=amount):
+                with self.assertRaises(ValidationError):
+                    Confirm.with_context(default_amount=amount).create(values)
+                with self.assertRaises(ValidationError):
+                    Confirm.with_context(default_amount=amount).default_get(
+                        ["refund_id", "amount"]
+                    )
+        self.assertEqual(self._ledger(), before)
+        wizard = Confirm.with_context(default_amount=1.0).create(values)
+        with self.assertRefused(UserError, "now owes"):
+            wizard.action_confirm()
+        self.assertEqual(self.refund.state, "manual")
+        self.assertFalse(self.refund.manual_refund_reference)
+
+    def test_mark_as_refunded_by_the_refund_group(self):
+        """The refund group's Mark as refunded, opened by its button (the
+        refund by default), confirms the refund; the books, settled when it
+        was made, stay."""
+        balance = self._partner_balance()
+        refund = self.refund.with_user(self.refunder)
+        action = refund.action_open_confirm_wizard()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        self.assertAlmostEqual(form.amount, refund.amount_total)
+        form.reference = "TRF-OWN"
+        form.save().action_confirm()
+        self.assertRecordValues(
+            self.refund,
+            [
+                {
+                    "state": "done",
+                    "manual_refund_reference": "TRF-OWN",
+                    "manual_refunded_amount": refund.amount_total,
+                }
+            ],
+        )
+        self.assertRefundSettled(self.refund)
+        self.assertAlmostEqual(self._partner_balance(), balance)

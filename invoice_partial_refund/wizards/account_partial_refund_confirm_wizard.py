@@ -70,6 +70,18 @@ class AccountPartialRefundConfirmWizard(models.TransientModel):
         self._check_amount(vals)
         return super().write(vals)
 
+    @api.model
+    def default_get(self, fields_list):
+        # A new wizard's defaults (the context's, the user's own
+        # `ir.default`) are values of it, which the web client's onchange
+        # reads: the refund checked as the user before its amount is read
+        # as superuser, the amount as a typed one.
+        defaults = super().default_get(fields_list)
+        if defaults.get("refund_id"):
+            self.sudo(False)._check_refunds([defaults["refund_id"]])
+        self._check_amount(defaults)
+        return defaults
+
     def onchange(self, values, field_names, fields_spec):
         # As create: the amount shown is read from the refund as superuser.
         refund_id = values.get("refund_id") or self.env.context.get("default_refund_id")
