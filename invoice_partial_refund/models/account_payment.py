@@ -83,6 +83,56 @@ class AccountPayment(models.Model):
                         example=example,
                     )
                 )
+            payment._check_refund_gateway_reference_unique(reference)
+
+    def _check_refund_gateway_reference_unique(self, reference):
+        """A gateway payment is refunded through one Odoo payment only: the
+        same id on a second payment (a copy, a typo naming another
+        customer's payment of the same amount, as a subscription's) would
+        send that payment's refunds to the first one's customer, and give
+        back its money twice over."""
+        self.ensure_one()
+        # As superuser: the other payment may be another company's, or the
+        # transaction one the user may not read; only its name is told.
+        others = (
+            self.sudo()
+            .search(
+                [
+                    ("id", "!=", self.id),
+                    ("refund_gateway", "=", self.refund_gateway),
+                    ("refund_gateway_reference", "ilike", reference),
+                    ("state", "not in", ("canceled", "rejected")),
+                ]
+            )
+            .filtered(lambda other: other.refund_gateway_reference.strip() == reference)
+        )
+        others |= (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("provider_code", "=", self.refund_gateway),
+                    ("provider_reference", "=", reference),
+                    ("payment_id", "not in", (self.id, False)),
+                    ("payment_id.state", "not in", ("canceled", "rejected")),
+                ]
+            )
+            .payment_id
+        )
+        if others:
+            other = others[0]
+            raise ValidationError(
+                _(
+                    "The gateway payment %(reference)s is already recorded on "
+                    "%(other)s: its refunds go through that payment only. "
+                    "Check the Gateway Payment ID of %(payment)s.",
+                    reference=reference,
+                    other=other.name
+                    if other.company_id in self.env.companies
+                    else _("a payment of another company"),
+                    payment=self.display_name,
+                )
+            )
 
     @api.model
     def default_get(self, fields_list):

@@ -877,6 +877,25 @@ class TestStripeRefunds(GatewayRefundCommon):
         )
         self.assertBooked(refund)
 
+    def test_stripe_reference_of_a_transaction_cannot_be_recorded_again(self):
+        """A PaymentIntent Odoo's payment flow took is refunded through its
+        payment only: typed on another payment (a subscription's customer
+        paying the same amount), it is refused, nothing written."""
+        _invoice, intent = self._create_stripe_paid_invoice([{"price_unit": 100.0}])
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}])
+        payment = invoice._get_reconciled_payments()
+        with self.assertRaisesRegex(
+            ValidationError, f"{intent} is already recorded on PBNK"
+        ):
+            with self.env.cr.savepoint():
+                payment.write(
+                    {"refund_gateway": "stripe", "refund_gateway_reference": intent}
+                )
+        self.assertRecordValues(
+            payment, [{"refund_gateway": False, "refund_gateway_reference": False}]
+        )
+        self.assertEqual(payment._get_refund_gateway(), (False, False, None))
+
     def test_recorded_stripe_reference_is_checked(self):
         invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
         payment = self._pay(invoice, self.bank_journal)
@@ -1505,6 +1524,45 @@ class TestGoCardlessRefunds(GatewayRefundCommon):
             {"refund_gateway": "gocardless", "refund_gateway_reference": " PM0012AB "}
         )
         self.assertEqual(payment._get_refund_gateway()[:2], ("gocardless", "PM0012AB"))
+
+    def test_recorded_reference_is_recorded_once(self):
+        """One gateway payment, one Odoo payment: its id typed on a second
+        payment (even spaced) is refused, nothing written; once the first no
+        longer names it (corrected), the second may, and the first not."""
+        _invoice, mandate_payment = self._create_gocardless_paid_invoice(
+            [{"price_unit": 80.0}]
+        )
+        first = self.env["account.payment"].search(
+            [("refund_gateway_reference", "=", mandate_payment)]
+        )
+        second = self._create_paid_invoice(
+            [{"price_unit": 80.0}], partner=self.partner_b
+        )._get_reconciled_payments()
+        for typed in (mandate_payment, f" {mandate_payment} "):
+            with self.subTest(typed=typed):
+                values = {"refund_gateway": "gocardless"}
+                values["refund_gateway_reference"] = typed
+                with self.assertRaisesRegex(
+                    ValidationError,
+                    f"{mandate_payment} is already recorded on {first.name}",
+                ):
+                    with self.env.cr.savepoint():
+                        second.write(values)
+                self.assertFalse(second.refund_gateway_reference)
+        other = self.fake_gocardless.add_payment(self._minor(92.0), "USD")
+        first.refund_gateway_reference = other
+        second.write(
+            {
+                "refund_gateway": "gocardless",
+                "refund_gateway_reference": mandate_payment,
+            }
+        )
+        self.assertEqual(
+            second._get_refund_gateway()[:2], ("gocardless", mandate_payment)
+        )
+        with self.assertRaisesRegex(ValidationError, "already recorded"):
+            with self.env.cr.savepoint():
+                first.refund_gateway_reference = mandate_payment
 
     def test_unknown_recorded_reference_is_not_refunded(self):
         refund = self._refund_recorded_reference("PM0000TYPO")
