@@ -1,7 +1,11 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, tagged
+import socket
 
+import odoo
+from odoo.tests import HOST, HttpCase, tagged
+
+from ..controllers.main import MAX_WEBHOOK_BYTES
 from .fake_gateways import FakeGoCardless, FakeStripe
 
 
@@ -46,6 +50,30 @@ class TestWebhookRoutes(HttpCase):
         self.assertEqual(self._post("stripe", b"{}", {}).status_code, 403)
         event = self.env["account.partial.refund.webhook.event"].search([])
         self.assertEqual(event.mapped("refund_reference"), ["re_unknown"])
+
+    def test_oversized_body_is_not_read(self):
+        """A body announced over the routes' limit is answered 413 before it
+        is read or its signature checked: nothing recorded."""
+        fake = FakeGoCardless()
+        self.env.company.partial_refund_gocardless_webhook_secret = fake.webhook_secret
+        payload, headers = fake.signed_webhook([{"action": "paid", "refund": "RF404"}])
+        request = (
+            "POST /invoice_partial_refund/webhook/gocardless HTTP/1.1\r\n"
+            f"Host: {HOST}:{odoo.tools.config['http_port']}\r\n"
+            f"Webhook-Signature: {headers['Webhook-Signature']}\r\n"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {MAX_WEBHOOK_BYTES + 1}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        with socket.create_connection(
+            (HOST, odoo.tools.config["http_port"]), timeout=10
+        ) as connection:
+            connection.sendall(request + payload)  # far less than announced
+            status_line = connection.makefile("rb").readline()
+        self.assertIn(b" 413 ", status_line)
+        self.assertFalse(self.env["account.partial.refund.webhook.event"].search([]))
+        # Within the limit, the same event is read and acknowledged.
+        self.assertEqual(self._post("gocardless", payload, headers).status_code, 200)
 
     def test_gocardless_route(self):
         fake = FakeGoCardless()
