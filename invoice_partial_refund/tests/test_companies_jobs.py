@@ -10,7 +10,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_companies_manual_refunds import (
@@ -226,6 +226,28 @@ class TestGatewayJobAcrossCompanies(GatewayRefundCommon):
         run_cron(self.env, GATEWAY_CRON)
         self.assertEqual(refund.state, "done")
         self.assertSettledInB(refund)
+
+    def test_gateway_payment_of_the_other_company_is_not_named(self):
+        """B's GoCardless payment id typed on a payment of A, in A: refused
+        as recorded on a payment of another company, without naming it."""
+        refund = self._gocardless_refund_in_b()
+        recorded = refund.gateway_ids.payment_reference
+        payment = self._create_paid_invoice([{"price_unit": 80.0}])
+        payment = payment._get_reconciled_payments().with_context(
+            allowed_company_ids=[self.env.company.id]
+        )
+        with self.assertRaisesRegex(
+            ValidationError,
+            f"{recorded} is already recorded on a payment of another company",
+        ):
+            with self.env.cr.savepoint():
+                payment.write(
+                    {
+                        "refund_gateway": "gocardless",
+                        "refund_gateway_reference": recorded,
+                    }
+                )
+        self.assertFalse(payment.refund_gateway_reference)
 
     def test_run_manually_from_the_other_company(self):
         """An administrator whose current company is A runs the jobs by hand
