@@ -1,5 +1,7 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
 from odoo import Command, fields
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -117,6 +119,21 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                 "company_ids": [Command.set(companies.ids)],
             }
         )
+
+    @classmethod
+    def _create_refunded_invoice(cls, user, date="2019-02-01"):
+        """A paid invoice of 100 and 50 whose first line ``user`` refunded
+        by 10 on ``date`` to the bank journal: the invoice and its refund."""
+        invoice = cls._create_paid_invoice(
+            [{"price_unit": 100.0}, {"price_unit": 50.0}]
+        )
+        with freeze_time(date):
+            refund_id = invoice.with_user(user).action_partial_refund(
+                [{"line_id": invoice.invoice_line_ids[0].id, "amount": 10.0}],
+                journal_id=cls.bank_journal.id,
+                date=date,
+            )
+        return invoice, cls.env["account.partial.refund"].browse(refund_id)
 
     def _invoice_and_odoo_credit_note(self, lines, **values):
         """A paid invoice of ``lines`` (see `_create_paid_invoice`, with

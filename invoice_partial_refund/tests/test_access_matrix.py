@@ -870,9 +870,7 @@ class AccessMatrixCommon(PartialRefundCommon):
                 "portal_a", cls.env.ref("base.group_portal"), company_a
             ),
         }
-        cls.invoice = cls._create_paid_invoice(
-            [{"price_unit": 100.0}, {"price_unit": 50.0}]
-        )
+        cls.invoice, cls.refund = cls._create_refunded_invoice(cls.refunder, TODAY)
         cls.payment = cls.invoice._get_reconciled_payments()
         gateway_invoice = cls._create_paid_invoice([{"price_unit": 20.0}])
         cls.gateway_payment = gateway_invoice._get_reconciled_payments()
@@ -889,13 +887,6 @@ class AccessMatrixCommon(PartialRefundCommon):
         cls.gateway_payment.write(
             {"refund_gateway": "stripe", "refund_gateway_reference": "pi_customer"}
         )
-        with freeze_time(TODAY):
-            refund_id = cls.invoice.with_user(cls.refunder).action_partial_refund(
-                [{"line_id": cls.invoice.invoice_line_ids[0].id, "amount": 10.0}],
-                journal_id=cls.bank_journal.id,
-                date=TODAY,
-            )
-        cls.refund = cls.env["account.partial.refund"].browse(refund_id)
         cls.credit_note_receivable = cls.refund.credit_note_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )

@@ -39,16 +39,7 @@ class TestDefaultsFromContext(PartialRefundCommon):
             "refunder_b_defaults", refund_group, cls.company_data_2["company"]
         )
         cls.tax = cls.company_data["default_tax_sale"]
-        cls.invoice = cls._create_paid_invoice(
-            [{"price_unit": 100.0}, {"price_unit": 50.0}]
-        )
-        with freeze_time(TODAY):
-            refund_id = cls.invoice.with_user(cls.refunder).action_partial_refund(
-                [{"line_id": cls.invoice.invoice_line_ids[0].id, "amount": 10.0}],
-                journal_id=cls.bank_journal.id,
-                date=TODAY,
-            )
-        cls.refund = cls.env["account.partial.refund"].browse(refund_id)
+        cls.invoice, cls.refund = cls._create_refunded_invoice(cls.refunder, TODAY)
         # A draft invoice a Billing user adds lines to.
         cls.draft = cls.env["account.move"].create(cls._invoice_values())
 
