@@ -325,10 +325,12 @@ class AccountMove(models.Model):
 
     def _get_partial_refund_written_off(self):
         """What the customer did not pay of this invoice, written off by the
-        entries settling it (not credit notes), for the part of each that
-        settles this invoice: a payment's or statement line's lines neither
-        money, customers', early payment discount nor exchange difference;
-        an entry by hand's (a bad debt) income, expense and tax lines."""
+        entries settling it, for the part of each that settles this invoice:
+        a payment's or statement line's lines neither money, customers', early
+        payment discount nor exchange difference; an entry by hand's (a bad
+        debt) income, expense and tax lines; a credit note reversing no
+        invoice (a goodwill gesture; one reversing another invoice is the
+        customer's credit, spent as money)."""
         self.ensure_one()
         company = self.company_id
         kept = company.income_currency_exchange_account_id
@@ -341,6 +343,9 @@ class AccountMove(models.Model):
         written_off = 0.0
         for partial in self.line_ids.matched_credit_ids:
             entry = partial.credit_move_id.move_id
+            if entry.move_type == "out_refund" and not entry.reversed_entry_id:
+                written_off += partial.debit_amount_currency
+                continue
             settled = -sum(entry.line_ids.filtered_domain(settles).mapped("balance"))
             if (
                 entry.move_type != "entry"

@@ -397,6 +397,88 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                 self.assertEqual(line.refundable_amount, 0.0)
                 self.assertAlmostEqual(self._partner_balance(), 0.0)
 
+    def test_credit_note_by_hand_settling_the_invoice_counts(self):
+        """115.00, of which 23.00 settled by a credit note made by hand (a
+        goodwill gesture, no invoice reversed) and 92.00 paid: only the 92.00
+        the customer paid can go back to them, and the refunds of all the
+        lines stop there."""
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 60.0}, {"price_unit": 40.0}], pay=False
+        )
+        goodwill = self._credit_note_by_hand(20.0)
+        self._settle_with(invoice, goodwill)
+        self._pay(invoice, self.bank_journal)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 92.0)
+        line_60, line_40 = invoice.invoice_line_ids
+        self.assertRefused(
+            r"92\.00 is left",
+            invoice=invoice,
+            lines=[{"line_id": line_60.id}, {"line_id": line_40.id}],
+        )
+        refund = self._refund(invoice, [{"line_id": line_60.id}])
+        refund |= self._refund(invoice, [{"line_id": line_40.id, "amount": 20.0}])
+        for each in refund:
+            self.assertRefundSettled(each)
+        self.assertAlmostEqual(sum(refund.mapped("payment_id.amount")), 92.0)
+        self.assertRefused(
+            "beyond what the customer paid",
+            invoice=invoice,
+            lines=[{"line_id": line_40.id, "amount": 0.01}],
+        )
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(goodwill.amount_residual, 0.0)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_credit_note_of_another_invoice_settling_the_invoice_is_paid(self):
+        """A credit note reversing another invoice (its goods returned, the
+        customer's credit) settling 23.00 of this one pays it as money does:
+        all 115.00 may go back."""
+        other = self._create_paid_invoice([{"price_unit": 20.0}])
+        credit = self._odoo_credit_note(other)
+        invoice = self._create_paid_invoice([{"price_unit": 100.0}], pay=False)
+        self._settle_with(invoice, credit)
+        self._pay(invoice, self.bank_journal)
+        self.assertAlmostEqual(invoice.partial_refundable_amount, 115.0)
+        refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
+        self.assertRefundSettled(refund)
+        self.assertAlmostEqual(refund.payment_id.amount, 115.0)
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def _credit_note_by_hand(self, price_unit):
+        """A credit note of ``price_unit`` (default sale tax) made by hand:
+        it reverses no invoice."""
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner_a.id,
+                "invoice_date": "2019-01-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Goodwill",
+                            "price_unit": price_unit,
+                            "tax_ids": [
+                                Command.set(self.company_data["default_tax_sale"].ids)
+                            ],
+                        }
+                    )
+                ],
+            }
+        )
+        credit_note.action_post()
+        return credit_note
+
+    @staticmethod
+    def _settle_with(invoice, credit_note):
+        """Reconcile ``credit_note`` with ``invoice`` as the invoice's
+        "Outstanding credits" widget does."""
+        credit = credit_note.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        invoice.js_assign_outstanding_line(credit.id)
+
     def _settle_with_write_off(self, invoice, amount, via):
         write_off = self.company_data["default_account_expense"]
         if via.startswith("payment"):
