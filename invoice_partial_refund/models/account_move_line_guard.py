@@ -21,6 +21,9 @@ REFUND_LINE_FIELDS = (
     "refund_manual_tax_amounts",
     "refund_discount_allocation",
 )
+#: What a posted invoice line shows of what it books, which its refunds
+#: read: not written while one stands (`_check_refunded_figures`).
+REFUNDED_FIGURES = ("quantity", "price_unit", "discount")
 #: ``cr.cache`` key: the booking service is creating a credit note (not
 #: reachable through a call's context).
 WRITING_CREDIT_NOTE = "invoice_partial_refund_writing_credit_note"
@@ -63,7 +66,37 @@ class AccountMoveLine(models.Model):
             message = _("Refunded amounts follow the refunds and cannot be written.")
             raise AccessError(message)
         self._check_refund_line_fields([vals], cleared=True)
+        if set(REFUNDED_FIGURES) & set(vals):
+            self._check_refunded_figures(vals)
         return super().write(vals)
+
+    def _check_refunded_figures(self, vals):
+        """Refuse changing the quantity, price or discount of a posted
+        invoice line a standing refund took. Odoo lets a call write them on
+        a posted line and leaves its books as they were: the line would
+        show figures it does not book, beside what was refunded of it (and
+        Odoo's own credit note would copy them)."""
+        move_model = self.env["account.move"]
+        names = [name for name in REFUNDED_FIGURES if name in vals]
+        for line in self.sudo():  # who writes a line may not read refunds
+            if line.parent_state != "posted" or not any(
+                move_model._field_will_change(line, vals, name) for name in names
+            ):
+                continue
+            refunds = line.partial_refund_line_ids.filtered(
+                lambda rl: rl.state != "cancelled"
+            ).refund_id
+            if refunds:
+                raise UserError(
+                    _(
+                        "The line “%(line)s” of %(invoice)s was refunded by "
+                        "%(refunds)s: its quantity, price and discount stay as "
+                        "its books and its refunds have them.",
+                        line=line.name or line.product_id.display_name,
+                        invoice=line.move_id.display_name,
+                        refunds=", ".join(refunds.mapped("name")),
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_partly_refunded(self):

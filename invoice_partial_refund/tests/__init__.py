@@ -46,3 +46,4 @@ from . import test_cancel_and_refund_again
 from . import test_random_refund_sequences
 from . import test_deleting_refunded_lines
 from . import test_defaults_from_context
+from . import test_refunded_line_figures
