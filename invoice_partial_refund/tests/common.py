@@ -265,6 +265,13 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
         refund_id = invoice.action_partial_refund(lines, **options)
         return self.env["account.partial.refund"].browse(refund_id)
 
+    def _outstanding_line(self, invoice, move):
+        """The id of ``move``'s credit offered to ``invoice``."""
+        widget = invoice.invoice_outstanding_credits_debits_widget
+        ids = [item["id"] for item in widget["content"] if item["move_id"] == move.id]
+        self.assertEqual(len(ids), 1)
+        return ids[0]
+
     def assertRefundSettled(self, refund):
         """The credit note is posted, linked and settled by the refund
         payment: nothing left open on the customer's account."""

@@ -22,6 +22,18 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             self._refund(invoice, lines, **options)
         self.assertEqual(self._counts(invoice), counts)
 
+    def assertNothingLeftToRefund(self, invoice, line):
+        """A cent more of ``line`` is refused with nothing written (see
+        `assertRefused`), the invoice is refunded and the customer's
+        balance is 0."""
+        self.assertRefused(
+            "beyond what the customer paid",
+            invoice=invoice,
+            lines=[{"line_id": line.id, "amount": 0.01}],
+        )
+        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
     def test_no_line(self):
         self.assertRefused("Select at least one invoice line", lines=[])
 
@@ -388,14 +400,8 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
                 self.assertAlmostEqual(refund.amount_total, 100.0)
                 self.assertAlmostEqual(refund.payment_id.amount, 100.0)
                 self.assertRefundSettled(refund)
-                self.assertRefused(
-                    "beyond what the customer paid",
-                    invoice=invoice,
-                    lines=[{"line_id": line.id, "amount": 0.01}],
-                )
-                self.assertEqual(invoice.partial_refund_status, "refunded")
+                self.assertNothingLeftToRefund(invoice, line)
                 self.assertEqual(line.refundable_amount, 0.0)
-                self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_credit_note_by_hand_settling_the_invoice_counts(self):
         """115.00, of which 23.00 settled by a credit note made by hand (a
@@ -421,14 +427,8 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         for each in refund:
             self.assertRefundSettled(each)
         self.assertAlmostEqual(sum(refund.mapped("payment_id.amount")), 92.0)
-        self.assertRefused(
-            "beyond what the customer paid",
-            invoice=invoice,
-            lines=[{"line_id": line_40.id, "amount": 0.01}],
-        )
-        self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertNothingLeftToRefund(invoice, line_40)
         self.assertAlmostEqual(goodwill.amount_residual, 0.0)
-        self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def test_credit_note_of_another_invoice_settling_the_invoice_is_paid(self):
         """A credit note reversing another invoice (its goods returned, the
@@ -443,7 +443,13 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         refund = self._refund(invoice, [{"line_id": invoice.invoice_line_ids.id}])
         self.assertRefundSettled(refund)
         self.assertAlmostEqual(refund.payment_id.amount, 115.0)
+        self.assertRefused(
+            "already fully refunded",
+            invoice=invoice,
+            lines=[{"line_id": invoice.invoice_line_ids.id, "amount": 0.01}],
+        )
         self.assertEqual(invoice.partial_refund_status, "refunded")
+        self.assertAlmostEqual(credit.amount_residual, 0.0)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
     def _credit_note_by_hand(self, price_unit):
@@ -470,14 +476,10 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
         credit_note.action_post()
         return credit_note
 
-    @staticmethod
-    def _settle_with(invoice, credit_note):
-        """Reconcile ``credit_note`` with ``invoice`` as the invoice's
-        "Outstanding credits" widget does."""
-        credit = credit_note.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        invoice.js_assign_outstanding_line(credit.id)
+    def _settle_with(self, invoice, credit_note):
+        """Reconcile ``credit_note`` with ``invoice`` through the invoice's
+        "Outstanding credits" widget."""
+        invoice.js_assign_outstanding_line(self._outstanding_line(invoice, credit_note))
 
     def _settle_with_write_off(self, invoice, amount, via):
         write_off = self.company_data["default_account_expense"]

@@ -50,13 +50,6 @@ class TestSettlementsAndLineShapes(PartialRefundCommon):
             invoice.action_post()
         return invoice
 
-    def _outstanding_line(self, invoice, move):
-        """The id of ``move``'s credit offered to ``invoice``."""
-        widget = invoice.invoice_outstanding_credits_debits_widget
-        ids = [item["id"] for item in widget["content"] if item["move_id"] == move.id]
-        self.assertEqual(len(ids), 1)
-        return ids[0]
-
     def assertBooksClosed(self, partner=None):
         self.assertFalse(self._open_receivable_lines(partner))
         self.assertAlmostEqual(self._partner_balance(partner), 0.0)
