@@ -9,6 +9,7 @@ from . import account_partial_refund_reminder_mixin
 from . import account_partial_refund_notification_mixin
 from . import account_partial_refund_booking_outcome_mixin
 from . import account_partial_refund_booking_currency_mixin
+from . import account_partial_refund_booking_completion_mixin
 from . import account_partial_refund_booking
 from . import account_partial_refund_state_mixin
 from . import account_partial_refund_gateway_job_mixin

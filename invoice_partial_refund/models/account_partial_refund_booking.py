@@ -22,6 +22,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
     _inherit = [
         "account.partial.refund.booking.outcome.mixin",
         "account.partial.refund.booking.currency.mixin",
+        "account.partial.refund.booking.completion.mixin",
     ]
     _description = "Partial Refund Booking"
 
@@ -81,6 +82,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             ).reverse_moves()
         credit_note = wizard.new_move_ids.with_env(self.env)
         self._keep_invoice_receivable(refund, credit_note)
+        self._complete_given_back(refund, credit_note)
         self._check_credit_note(refund, credit_note)
         credit_note.action_post()
         # The refund's own fields follow the money: business code only (see write).

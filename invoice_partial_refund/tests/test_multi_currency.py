@@ -1,6 +1,5 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import unittest
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -280,15 +279,12 @@ class TestPartialRefundMultiCurrency(PartialRefundCommon):
         self.assertLess(ours[discount_account], 0.0)
         self.assertLess(ours[sales_discounts], 0.0)
 
-    @unittest.expectedFailure
     def test_partly_then_fully_in_company_currency_round_globally(self):
-        """Known limitation: in the company's currency, a line's refunds
-        can add up a cent away from the line. Odoo's engine converts each
-        credit note line on its own (and, rounding globally, spreads the
-        invoice's conversion cents over its lines); Odoo 18 takes the
-        amounts of a line in the document's currency only. The document's
-        currency is exact; the payment's exchange difference closes the
-        customer's account."""
+        """Rounding globally, an invoice in CHF refunded partly (quantities,
+        amounts) then fully: in the company's currency too, the credit notes
+        book per account, tax and grid what Odoo's credit note of the whole
+        invoice books. Odoo's engine converts each credit note line on its
+        own; each line's last refund books what is left of it there."""
         currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 1.3337)])
         self.env.company.tax_calculation_rounding_method = "round_globally"
         self._check_partly_then_fully(currency)

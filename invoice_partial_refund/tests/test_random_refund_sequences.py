@@ -10,7 +10,6 @@ The cases are drawn from a fixed seed (the same on every run); a failing
 case's sub-test names its seed and what it refunded."""
 
 import random
-import unittest
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -148,11 +147,8 @@ class TestRandomRefundSequences(TaxConfigurationCommon):
         """The credit notes book what Odoo's credit note books, per account,
         tax and grid, to the cent; in another currency, in it, and in the
         company's currency what Odoo's credit note at the invoice's rate
-        (of an identical invoice of ``rated_lines``) books, a cent per
-        refund after the first aside (a line's refunds, each converted on
-        its own, may add up a cent away: test_multi_currency's known
-        limitation), and rounding globally, a cent per refund
-        (`test_one_refund_of_all_company_cents_rounding_globally`)."""
+        (of an identical invoice of ``rated_lines``) books: each line's and
+        each tax's last refund books what is left of it there."""
         if odoo_credit_note.currency_id == odoo_credit_note.company_currency_id:
             self.assertSameBooks(credit_notes, odoo_credit_note)
             return
@@ -165,30 +161,16 @@ class TestRandomRefundSequences(TaxConfigurationCommon):
             at_invoice_rate = self._odoo_credit_note(invoice)
         finally:
             self.refund_date = refund_date
-        books = self._books_in(credit_notes, "balance")
-        expected = self._books_in(at_invoice_rate, "balance")
-        self.assertEqual(set(books), set(expected))
-        cents = len(credit_notes) - 1
-        if self.env.company.tax_calculation_rounding_method == "round_globally":
-            cents += 1
-        for key, balance in books.items():
-            self.assertAlmostEqual(
-                balance, expected[key], delta=0.011 * cents + 1e-6, msg=key
-            )
+        self.assertSameBooksIn(credit_notes, at_invoice_rate, "balance")
 
-    @unittest.expectedFailure
     def test_one_refund_of_all_company_cents_rounding_globally(self):
-        """Known limitation: rounding globally in another currency, even one
-        refund of all lines can book a line's revenue and its base grid a
-        cent away from Odoo's credit note in the company's currency (the
-        invoice's currency and the totals are exact). Each credit note line
-        hands Odoo's engine its base as booked on the invoice (its share of
-        the invoice's rounding cents, so that refunds of a line add up to
-        it, see `refund_shares`), where Odoo's credit note converts each
-        line's unrounded base and spreads the conversion cents over the
-        lines; handing it the unrounded bases instead moves cents in the
-        invoice's currency when only some lines are refunded (USAGE: "the
-        lines' untaxed amounts are converted as booked")."""
+        """Rounding globally in another currency, one refund of all lines
+        books each line's revenue and base grid in the company's currency as
+        Odoo's credit note does. Each credit note line hands Odoo's engine
+        its base as booked on the invoice (its share of the invoice's
+        rounding cents, so that refunds of a line add up to it, see
+        `refund_shares`), which Odoo converts line by line; a line's last
+        refund books what is left of it in the company's currency."""
         self.env.company.tax_calculation_rounding_method = "round_globally"
         taxes = self._tax_pool()
         lines = [

@@ -5,8 +5,6 @@ an amount) then fully gives credit notes that post, settle and together book
 what Odoo's own credit note of an identical invoice books, per account, tax
 and tax grid, to the cent."""
 
-import unittest
-
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -468,13 +466,3 @@ class TestTaxKindsTaxIncludedBasis(TestTaxKinds):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.account_price_include = "tax_included"
-
-    @unittest.expectedFailure
-    def test_tax_split_over_two_accounts(self):
-        """Known limitation: refunds are exact per tax, not per repartition
-        line. Odoo's engine splits each credit note line's tax over the
-        tax's repartition lines (40 % / 60 % here) and rounds each part; the
-        parts of several refunds can add up a cent away from the invoice's
-        on one account (the tax itself is exact). Odoo 18 takes manual tax
-        amounts per tax only."""
-        return super().test_tax_split_over_two_accounts()
