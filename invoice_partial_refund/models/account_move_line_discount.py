@@ -14,7 +14,7 @@ account, in the company's currency too."""
 
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import frozendict
 
 
@@ -38,6 +38,8 @@ class AccountMoveLine(models.Model):
         one of the price and discount it shows."""
         ours = self.filtered("refund_discount_allocation")
         res = super(AccountMoveLine, self - ours)._compute_discount_allocation_needed()
+        # As Odoo names its discount lines, in the user's language.
+        label = self.env._("Discount")
         for line in ours:
             line.discount_allocation_dirty = True
             entries = line.refund_discount_allocation.get("lines") or {}
@@ -54,7 +56,7 @@ class AccountMoveLine(models.Model):
                     }
                 ): frozendict(
                     display_type="discount",
-                    name=_("Discount"),
+                    name=label,
                     amount_currency=sign * amount_currency,
                     balance=sign * balance,
                 )

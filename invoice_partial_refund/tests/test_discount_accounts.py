@@ -69,6 +69,30 @@ class TestDiscountAccounts(PartialRefundCommon):
             lambda invoice_lines: [{"line_id": invoice_lines[0].id, "quantity": 1}],
         )
 
+    def test_discount_lines_named_in_the_users_language(self):
+        """The credit note's discount lines are named as Odoo names its
+        own, in the language of the user refunding."""
+        self._allocate()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_partial_refund"], ["fr_FR"], overwrite=True
+        )
+        invoice = self._create_paid_invoice(
+            [{"price_unit": 100.0, "quantity": 2, "discount": 10}]
+        )
+        refund = self._refund(
+            invoice.with_context(lang="fr_FR"),
+            [{"line_id": invoice.invoice_line_ids.id, "quantity": 1}],
+        )
+        discount_lines = refund.credit_note_id.line_ids.filtered(
+            lambda line: line.display_type == "discount"
+        )
+        self.assertEqual(len(discount_lines), 2)
+        self.assertEqual(set(discount_lines.mapped("name")), {"Remise"})
+        self.assertEqual(
+            self._balance(refund.credit_note_id, self.discount_account), -10.0
+        )
+
     def test_negative_discount(self):
         """A line with a negative discount (a surcharge, -10 %): Odoo books
         the allocation the other way round; the refunds must too."""
