@@ -20,9 +20,10 @@ import re
 # PostgreSQL ``integer`` columns hold the ids: a larger id is a database
 # error, not a missing record.
 MAX_ID = 2**31 - 1
-# Beyond this a float no longer holds cents exactly (2**53 ~ 9e15), and the
-# rounding helpers overflow long before floats do.
-MAX_NUMBER = 10**15
+# Up to this a float holds an amount to the smallest unit of a currency of up
+# to three decimals exactly (2**53 ~ 9e15 thousandths): an amount refused for
+# being more than is left is shown as it was sent.
+MAX_NUMBER = 10**12
 REASON_MAX_LENGTH = 500
 LINE_KEYS = ("line_id", "amount", "quantity")
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -114,6 +114,8 @@ MALFORMED = [
     ({"lines": [{"line_id": 7, "amount": -5.0}]}, "“amount” .* must be positive"),
     ({"lines": [{"line_id": 7, "amount": 10**400}]}, "“amount” .* too large"),
     ({"lines": [{"line_id": 7, "quantity": 1e300}]}, "“quantity” .* too large"),
+    ({"lines": [{"line_id": 7, "amount": 1e15}]}, "“amount” .* too large"),
+    ({"lines": [{"line_id": 7, "amount": 10**12 + 0.01}]}, "“amount” .* too large"),
     ({"lines": [LINE, {"line_id": 7, "amount": 1}]}, "line 7 is in “lines” twice"),
     ({"journal": 3}, "Unknown refund options: journal"),
     ({"journal_id": "abc"}, "“journal_id” must be the id"),

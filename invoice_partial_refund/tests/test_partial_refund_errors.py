@@ -56,6 +56,20 @@ class TestPartialRefundErrors(RefusedRefundCommon, AccountPaymentCommon):
             lines=[{"line_id": self.line.id, "amount": 40.01}],
         )
 
+    def test_huge_amount_shown_as_sent(self):
+        """The largest amount taken is shown to its cent in the message; one
+        beyond it is refused as too large (1e15 would read as
+        1,000,000,000,000,001.00)."""
+        self.assertRefused(
+            "cannot refund an amount of .*999,999,999,999.99 .* only",
+            lines=[{"line_id": self.line.id, "amount": 999_999_999_999.99}],
+        )
+        for amount in (10**12 + 0.01, 1e15):
+            self.assertRefused(
+                "too large: at most 1000000000000",
+                lines=[{"line_id": self.line.id, "amount": amount}],
+            )
+
     def test_quantity_over_remainder(self):
         self.assertRefused(
             "only 4.00 is still refundable",
