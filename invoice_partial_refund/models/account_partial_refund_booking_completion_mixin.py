@@ -49,29 +49,120 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         tax_lines = credit_note.line_ids.filtered("tax_line_id")
         for tax, lines in tax_lines.grouped("tax_line_id").items():
             origins = invoice.line_ids.filtered(lambda o, t=tax: o.tax_line_id == t)
-            if not (
-                # One line each side on each account (no analytic split).
-                len(lines) == len(lines.account_id) == len(origins)
-                and lines.account_id == origins.account_id
-                and self._is_given_back(
-                    given.filtered(lambda g, t=tax: g.tax_line_id == t), origins
+            given_tax = given.filtered(lambda g, t=tax: g.tax_line_id == t)
+            if self._is_given_back(given_tax, origins):
+                updates += self._complete_tax(lines, given_tax, origins)
+        self._write_lines(credit_note, updates)
+
+    @api.model
+    def _complete_tax(self, lines, given, origins):
+        """``[Command]`` booking on a credit note's ``lines`` of a tax what is
+        left of the invoice's lines of it (``origins``), less what the other
+        credit notes' lines (``given`` less ``lines``) gave back, line by
+        line of one account and analytic distribution each side (Odoo's
+        split of a tax); a line the credit note lacks there (its part of
+        the tax rounded to nothing) made as the last one another made.
+        ``[]`` when the lines do not match one to one."""
+        by_key = origins.grouped(self._tax_line_key)
+        ours = lines.grouped(self._tax_line_key)
+        given_by_key = given.grouped(self._tax_line_key)
+        if any(len(group) > 1 for group in (*by_key.values(), *ours.values())) or not (
+            set(ours) <= set(by_key)
+        ):
+            return []
+        commands = []
+        for key, origin in by_key.items():
+            done = given_by_key.get(key, origins.browse())
+            if key in ours:
+                commands += self._complete_line(
+                    ours[key], done, origin, ["amount_currency", "balance"]
+                )
+                continue
+            left = {
+                "amount_currency": origin.currency_id.round(
+                    -origin.amount_currency - sum(done.mapped("amount_currency"))
+                ),
+                "balance": origin.company_currency_id.round(
+                    -origin.balance - sum(done.mapped("balance"))
+                ),
+            }
+            if not any(left.values()):
+                continue
+            if not done:
+                return []  # no credit note line to make it as
+            values = done.sorted("id")[-1].copy_data({"move_id": lines.move_id.id})[0]
+            values.update(left)
+            values.pop("debit", None)
+            values.pop("credit", None)
+            commands.append(Command.create(values))
+        return commands
+
+    @api.model
+    def _tax_line_key(self, line):
+        """Which invoice line a credit note's tax (or discount) line gives
+        back: the same account and analytic distribution (a tax included in
+        the analytic cost is split by it)."""
+        return line.account_id, frozenset((line.analytic_distribution or {}).items())
+
+    @api.model
+    def _book_as_reversed(self, credit_note, reversal):
+        """Book on ``reversal`` (in draft), the cancellation of a refund's
+        ``credit_note``, the very amounts of each of its lines, in both
+        currencies: Odoo converts a reversed invoice's lines again, which
+        gives back a line's last refund's cent (`_complete_given_back`)."""
+        both = ["amount_currency", "balance"]
+
+        def key(line):
+            return (line.display_type, line.tax_line_id, *self._tax_line_key(line))
+
+        updates = []
+        # Its invoice lines copied one by one, in their order.
+        for origin, line in zip(
+            credit_note.invoice_line_ids, reversal.invoice_line_ids, strict=False
+        ):
+            if (
+                line.display_type == "product"
+                and (line.account_id, line.product_id, line.quantity)
+                == (origin.account_id, origin.product_id, origin.quantity)
+                and line.currency_id.is_zero(
+                    line.amount_currency + origin.amount_currency
                 )
             ):
-                continue
-            for line in lines:
-                account = line.account_id
-                updates += self._complete_line(
-                    line,
-                    given.filtered(
-                        lambda g, t=tax, a=account: (
-                            g.tax_line_id == t and g.account_id == a
-                        )
-                    ),
-                    origins.filtered(lambda o, a=account: o.account_id == a),
-                    ["amount_currency", "balance"],
-                )
-        if updates:
-            credit_note.write({"line_ids": updates})
+                updates += self._complete_line(line, line, origin, both)
+        # The others (taxes, discounts, rounding) by what Odoo groups them by.
+        others = credit_note.line_ids - credit_note.invoice_line_ids
+        booked = others.grouped(key)
+        for line_key, lines in (
+            (reversal.line_ids - reversal.invoice_line_ids).grouped(key).items()
+        ):
+            origin = booked.get(line_key, others.browse())
+            if line_key[0] != "payment_term" and len(lines) == len(origin) == 1:
+                updates += self._complete_line(lines, lines, origin, both)
+        self._write_lines(reversal, updates)
+
+    @api.model
+    def _write_lines(self, move, commands):
+        """Write ``commands`` (updates and creations of lines, each with its
+        balance) on ``move`` (in draft), then each balance alone where Odoo
+        changed it: it converts an amount in the document's currency written
+        beside an unchanged or nil balance (`account.move.line._sync_invoice`).
+        """
+        if not commands:
+            return
+        before = move.line_ids
+        move.write({"line_ids": commands})
+        made = iter((move.line_ids - before).sorted("id"))
+        for command, line_id, values in commands:
+            line = move.line_ids.browse(line_id)
+            if command == Command.CREATE:
+                line = next(made, line)
+                if line.account_id.id != values["account_id"]:
+                    continue
+            currency = line.company_currency_id
+            if "balance" in values and currency.compare_amounts(
+                line.balance, values["balance"]
+            ):
+                line.balance = values["balance"]
 
     @api.model
     def _is_given_back(self, lines, origins):
@@ -89,7 +180,7 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         ``lines`` giving back all of invoice line ``origin``: in
         ``field_names``, what ``origin`` booked less the other ``lines``;
         ``[]`` where it books that already."""
-        values = {}
+        values, changed = {}, False
         for field_name in field_names:
             currency = (
                 line.currency_id
@@ -99,6 +190,8 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
             value = currency.round(
                 -origin[field_name] - sum((lines - line).mapped(field_name))
             )
-            if currency.compare_amounts(value, line[field_name]):
-                values[field_name] = value
-        return [Command.update(line.id, values)] if values else []
+            values[field_name] = value
+            changed = changed or currency.compare_amounts(value, line[field_name])
+        # All together: Odoo converts an amount in the document's currency
+        # written alone.
+        return [Command.update(line.id, values)] if changed else []

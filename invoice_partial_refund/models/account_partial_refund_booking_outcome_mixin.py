@@ -38,16 +38,22 @@ class AccountPartialRefundBookingOutcomeMixin(models.AbstractModel):
                 refund.payment_id | refund.gateway_ids.refund_payment_id,
                 ref=_("Cancellation of %(refund)s", refund=refund.name),
             )
-            reversal = refund.credit_note_id._reverse_moves(
+            # Odoo's `_reverse_moves(cancel=True)`, the reversal booking the
+            # very amounts of the credit note before it is posted: Odoo would
+            # convert its lines again, undoing `_complete_given_back`.
+            credit_note = refund.credit_note_id
+            credit_note.line_ids.remove_move_reconcile()
+            reversal = credit_note._reverse_moves(
                 [
                     {
                         "date": today,
                         "invoice_date": today,
                         "ref": _("Cancellation of %(refund)s", refund=refund.name),
                     }
-                ],
-                cancel=True,
+                ]
             )
+            self._book_as_reversed(credit_note, reversal)
+            reversal.with_context(move_reverse_cancel=True)._post(soft=False)
         finally:
             undoing.discard(refund.id)
         # A gateway refund returned by the bank: the reversal took the

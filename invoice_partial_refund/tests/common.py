@@ -79,11 +79,11 @@ class PartialRefundCommon(AccountTestInvoicingCommon):
                                 "quantity": values.get("quantity", 1.0),
                                 "price_unit": values["price_unit"],
                                 "discount": values.get("discount", 0.0),
-                                **(
-                                    {"account_id": values["account_id"]}
-                                    if "account_id" in values
-                                    else {}
-                                ),
+                                **{
+                                    name: values[name]
+                                    for name in ("account_id", "analytic_distribution")
+                                    if name in values
+                                },
                                 "tax_ids": [
                                     Command.set(
                                         values.get(

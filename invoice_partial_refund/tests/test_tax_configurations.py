@@ -172,6 +172,194 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         self.assertSameBooksIn(credit_notes, odoo_credit_note, "amount_currency")
         self.assertSameBooksIn(credit_notes, odoo_credit_note, "balance")
 
+    def _refund_steps(self, invoice, steps):
+        """Refund ``invoice`` request by request: ``steps`` lists, per
+        refund, ``(line index, mode, value)`` (``None`` mode: the rest of
+        the line), or ``"cancel"`` to cancel the last refund. Returns the
+        refunds, each settled."""
+        lines = invoice.invoice_line_ids
+        refunds = self.env["account.partial.refund"]
+        for step in steps:
+            if step == "cancel":
+                refunds[-1:].action_cancel_refund()
+                continue
+            requests = [
+                {"line_id": lines[index].id, **({mode: value} if mode else {})}
+                for index, mode, value in step
+            ]
+            refunds |= self._refund(invoice, requests)
+            self.assertRefundSettled(refunds[-1:])
+        return refunds
+
+    def assertSameBooksBoth(self, moves, odoo_credit_note):
+        """In both currencies, per account, tax and grid, to the cent."""
+        self.assertSameBooksIn(moves, odoo_credit_note, "amount_currency")
+        self.assertSameBooksIn(moves, odoo_credit_note, "balance")
+
+    def test_split_taxes_included_partly_then_fully(self):
+        """Prices including 21 % and a 9 % split 40 % / 60 % over two
+        accounts, an invoice in CHF at 0.9173 rounded per line, refunded by
+        quantities and amounts, then the rest: in both currencies the last
+        refund of the split tax books what is left on each account (its
+        amounts in CHF and in USD written together: Odoo converts an amount
+        in CHF written alone)."""
+        currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 0.9173)])
+        included = {"price_include_override": "tax_included"}
+        vat = self._tax(21.0, **included)
+        split = self._tax(
+            9.0,
+            tax_lines=[
+                (40.0, self.tax_account, "tax"),
+                (60.0, self.other_tax_account, "tax bis"),
+            ],
+            **included,
+        )
+        lines = [
+            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": vat.ids},
+            {"price_unit": 0.99, "quantity": 7, "discount": 10, "tax_ids": split.ids},
+            {"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids},
+        ]
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=currency
+        )
+        refunds = self._refund_steps(
+            invoice,
+            [
+                [(0, "quantity", 1.01), (2, "quantity", 1)],
+                [(1, "quantity", 3)],
+                [(0, "amount", 7.77), (1, "amount", 0.03)],
+                [(2, "amount", 33.33)],
+                [(0, None, None), (1, None, None), (2, None, None)],
+            ],
+        )
+        self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_split_tax_last_cent_on_one_account(self):
+        """A 17 % tax split 40 % / 60 %, 3 x 99.99 refunded 299.91 (its tax
+        20.39 and 30.59), then the rest (0.06, its tax 0.01, which Odoo's
+        engine puts on the 60 % account only, no line on the other): the
+        last refund books what is left on each account, a line made on the
+        40 % one (20.40 and 30.59 in all), in the company's currency and in
+        another."""
+        split = self._tax(
+            17.0,
+            tax_lines=[
+                (40.0, self.tax_account, "tax"),
+                (60.0, self.other_tax_account, "tax bis"),
+            ],
+        )
+        lines = [
+            {"price_unit": 10.01, "tax_ids": self._tax(15.0).ids},
+            {"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids},
+        ]
+        eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1.3337)])
+        for currency in (self.env.company.currency_id, eur):
+            with self.subTest(currency=currency.name):
+                partner = self.env["res.partner"].create({"name": currency.name})
+                invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+                    lines, currency=currency, partner=partner
+                )
+                refunds = self._refund_steps(
+                    invoice,
+                    [[(1, "amount", 299.91)], [(0, None, None), (1, None, None)]],
+                )
+                last_taxes = refunds[-1].credit_note_id.line_ids.filtered(
+                    lambda line, tax=split: line.tax_line_id == tax
+                )
+                self.assertEqual(len(last_taxes), 2)
+                self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+                self.assertAlmostEqual(self._partner_balance(partner), 0.0)
+
+    def test_tax_in_analytic_cost(self):
+        """A 15 % tax included in the analytic cost (on the lines' account),
+        on lines of two analytic accounts (a tax line each), an invoice in
+        EUR at 1.3337: 1.00 of each
+        line refunded eight times, then the rest: each tax line's last
+        refund books what is left of it."""
+        plan = self.env["account.analytic.plan"].create({"name": "Projects"})
+        projects = self.env["account.analytic.account"].create(
+            [{"name": name, "plan_id": plan.id} for name in ("North", "South")]
+        )
+        # Odoo's default repartition: booked on the lines' own account, one
+        # tax line per analytic distribution.
+        tax = self.env["account.tax"].create(
+            {"name": "Analytic 15", "amount": 15.0, "analytic": True}
+        )
+        lines = [
+            {
+                "price_unit": price,
+                "quantity": quantity,
+                "tax_ids": tax.ids,
+                "analytic_distribution": {str(project.id): 100},
+            }
+            for (price, quantity), project in zip(
+                ((12.12, 12.12), (99.99, 3)), projects, strict=True
+            )
+        ]
+        eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1.3337)])
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=eur
+        )
+        self.assertEqual(len(invoice.line_ids.filtered("tax_line_id")), 2)
+        refunds = self._refund_steps(
+            invoice,
+            [[(0, "amount", 1.0), (1, "amount", 1.0)]] * 8
+            + [[(0, None, None), (1, None, None)]],
+        )
+        self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_cancelled_last_refund_then_again(self):
+        """An invoice in EUR at 1.3337 (21 % included, then a fixed tax):
+        0.01 of two lines refunded three times each, then the rest, which
+        books what is left of each line in USD; that refund cancelled: its
+        reversal books the very amounts of its credit note (Odoo would
+        convert them again, a cent away), the pair nil on every account;
+        the rest refunded again books what Odoo's credit note books."""
+        eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1.3337)])
+        for taxes in (
+            self._tax(21.0, price_include_override="tax_included"),
+            self._tax(15.0) | self._tax(2.0, "fixed"),
+        ):
+            with self.subTest(taxes=taxes.mapped("name")):
+                partner = self.env["res.partner"].create({"name": taxes[0].name})
+                lines = [
+                    {"price_unit": 12.12, "quantity": 12.12, "tax_ids": taxes.ids},
+                    {
+                        "price_unit": 0.99,
+                        "quantity": 7,
+                        "discount": 10,
+                        "tax_ids": taxes.ids,
+                    },
+                ]
+                invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+                    lines, currency=eur, partner=partner
+                )
+                rest = [(0, None, None), (1, None, None)]
+                cents = [[(0, "amount", 0.01)]] * 3 + [[(1, "amount", 0.01)]] * 3
+                refunds = self._refund_steps(invoice, [*cents, rest, "cancel"])
+                cancelled = refunds[-1]
+                self.assertEqual(cancelled.state, "cancelled")
+                pair = (
+                    cancelled.credit_note_id
+                    | cancelled.credit_note_id.reversal_move_ids
+                )
+                self.assertEqual(len(pair), 2)
+                for field_name in ("amount_currency", "balance"):
+                    by_account = {}
+                    for line in pair.line_ids:
+                        by_account[line.account_id] = round(
+                            by_account.get(line.account_id, 0.0) + line[field_name], 6
+                        )
+                    self.assertFalse(
+                        {a.code: v for a, v in by_account.items() if v}, field_name
+                    )
+                refunds |= self._refund_steps(invoice, [rest])
+                standing = refunds.filtered(lambda r: r.state != "cancelled")
+                self.assertSameBooksBoth(standing.credit_note_id, odoo_credit_note)
+                self.assertAlmostEqual(self._partner_balance(partner), 0.0)
+
     def _check_cash_basis(self, rates):
         """A cash basis tax (21 %), an invoice of 3 x 99.99 + 12.12 x 12.12
         CHF paid, refunded (a quantity, an amount, then the rest), each
