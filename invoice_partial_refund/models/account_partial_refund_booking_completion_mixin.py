@@ -58,32 +58,31 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
     def _complete_tax(self, lines, given, origins):
         """``[Command]`` booking on a credit note's ``lines`` of a tax what is
         left of the invoice's lines of it (``origins``), less what the other
-        credit notes' lines (``given`` less ``lines``) gave back, line by
-        line of one account and analytic distribution each side (Odoo's
-        split of a tax); a line the credit note lacks there (its part of
-        the tax rounded to nothing) made as the last one another made.
-        ``[]`` when the lines do not match one to one."""
+        credit notes' lines (``given`` less ``lines``) gave back, part by
+        part of the tax (`_tax_line_key`): on the credit note's biggest line
+        of each; a line made as another credit note's where it has none
+        (its part of the tax rounded to nothing). ``[]`` when a part of
+        the credit note's is not one of the invoice's."""
         by_key = origins.grouped(self._tax_line_key)
         ours = lines.grouped(self._tax_line_key)
         given_by_key = given.grouped(self._tax_line_key)
-        if any(len(group) > 1 for group in (*by_key.values(), *ours.values())) or not (
-            set(ours) <= set(by_key)
-        ):
+        if not set(ours) <= set(by_key):
             return []
+        both = ["amount_currency", "balance"]
         commands = []
         for key, origin in by_key.items():
             done = given_by_key.get(key, origins.browse())
             if key in ours:
-                commands += self._complete_line(
-                    ours[key], done, origin, ["amount_currency", "balance"]
-                )
+                line = ours[key].sorted(lambda line: abs(line.amount_currency))[-1]
+                commands += self._complete_line(line, done, origin, both)
                 continue
             left = {
-                "amount_currency": origin.currency_id.round(
-                    -origin.amount_currency - sum(done.mapped("amount_currency"))
+                "amount_currency": origin.currency_id[:1].round(
+                    -sum(origin.mapped("amount_currency"))
+                    - sum(done.mapped("amount_currency"))
                 ),
-                "balance": origin.company_currency_id.round(
-                    -origin.balance - sum(done.mapped("balance"))
+                "balance": origin.company_currency_id[:1].round(
+                    -sum(origin.mapped("balance")) - sum(done.mapped("balance"))
                 ),
             }
             if not any(left.values()):
@@ -99,10 +98,27 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
 
     @api.model
     def _tax_line_key(self, line):
-        """Which invoice line a credit note's tax (or discount) line gives
-        back: the same account and analytic distribution (a tax included in
-        the analytic cost is split by it)."""
-        return line.account_id, frozenset((line.analytic_distribution or {}).items())
+        """Which part of the invoice's a tax (or discount) line books: its
+        tax's repartition line by its place among those of its document (a
+        credit note's refund repartition may book on other accounts than
+        the invoice's), else its account; the taxes it is a base of (a
+        group's child affecting another's base); its analytic distribution
+        (a tax included in the analytic cost is split by it)."""
+        part = line.account_id
+        repartition = line.tax_repartition_line_id
+        if repartition:
+            tax = repartition.tax_id
+            parts = (
+                tax.invoice_repartition_line_ids
+                if repartition.document_type == "invoice"
+                else tax.refund_repartition_line_ids
+            ).filtered(lambda rep: rep.repartition_type == "tax")
+            part = parts.ids.index(repartition.id) if repartition in parts else part
+        return (
+            part,
+            line.tax_ids,
+            frozenset((line.analytic_distribution or {}).items()),
+        )
 
     @api.model
     def _book_as_reversed(self, credit_note, reversal):
@@ -153,11 +169,15 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         move.write({"line_ids": commands})
         made = iter((move.line_ids - before).sorted("id"))
         for command, line_id, values in commands:
-            line = move.line_ids.browse(line_id)
-            if command == Command.CREATE:
-                line = next(made, line)
-                if line.account_id.id != values["account_id"]:
-                    continue
+            line = (
+                next(made, move.line_ids.browse())
+                if command == Command.CREATE
+                else move.line_ids.browse(line_id)
+            )
+            if not line or line.account_id.id != values.get(
+                "account_id", line.account_id.id
+            ):
+                continue
             currency = line.company_currency_id
             if "balance" in values and currency.compare_amounts(
                 line.balance, values["balance"]
@@ -177,7 +197,7 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
     @api.model
     def _complete_line(self, line, lines, origin, field_names):
         """``[Command.update]`` of ``line`` (in draft), one of the credit note
-        ``lines`` giving back all of invoice line ``origin``: in
+        ``lines`` giving back all of invoice lines ``origin``: in
         ``field_names``, what ``origin`` booked less the other ``lines``;
         ``[]`` where it books that already."""
         values, changed = {}, False
@@ -188,7 +208,7 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
                 else line.company_currency_id
             )
             value = currency.round(
-                -origin[field_name] - sum((lines - line).mapped(field_name))
+                -sum(origin.mapped(field_name)) - sum((lines - line).mapped(field_name))
             )
             values[field_name] = value
             changed = changed or currency.compare_amounts(value, line[field_name])

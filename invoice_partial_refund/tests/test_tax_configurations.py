@@ -310,6 +310,121 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
         self.assertAlmostEqual(self._partner_balance(), 0.0)
 
+    def test_refund_repartition_on_other_accounts(self):
+        """A tax whose credit notes book on other accounts than its invoices
+        (its refund repartition), whole and split 40 % / 60 %, an invoice in
+        EUR at 1.3337: 1.00 of each line refunded eight times, then the
+        rest: each part of the tax (its repartition line by its place)
+        books what is left of the invoice's, on the refund's accounts."""
+        refund_account = self.tax_account.copy()
+        whole = self.env["account.tax"].create(
+            {
+                "name": "Refunds apart",
+                "amount": 15.0,
+                "invoice_repartition_line_ids": self._repartition(
+                    "invoice", (100.0, self.tax_account, "tax")
+                ),
+                "refund_repartition_line_ids": self._repartition(
+                    "refund", (100.0, refund_account, "tax")
+                ),
+            }
+        )
+        split = self.env["account.tax"].create(
+            {
+                "name": "Split, refunds apart",
+                "amount": 17.0,
+                "invoice_repartition_line_ids": self._repartition(
+                    "invoice",
+                    (40.0, self.tax_account, "tax"),
+                    (60.0, self.other_tax_account, "tax bis"),
+                ),
+                "refund_repartition_line_ids": self._repartition(
+                    "refund",
+                    (40.0, refund_account, "tax"),
+                    (60.0, refund_account.copy(), "tax bis"),
+                ),
+            }
+        )
+        eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1.3337)])
+        lines = [
+            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": whole.ids},
+            {"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids},
+        ]
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=eur
+        )
+        refunds = self._refund_steps(
+            invoice,
+            [[(0, "amount", 1.0), (1, "amount", 1.0)]] * 8
+            + [[(0, None, None), (1, None, None)]],
+        )
+        self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_group_tax_child_affecting_the_base(self):
+        """A group of 10 % (affecting the base of the next) and 5 % on one
+        line, the 10 % alone on another (two tax lines of the 10 % on one
+        account, one a base of the 5 %), an invoice in EUR at 1.3337: 1.00
+        and 0.50 refunded eight times, then the rest."""
+        ten = self._tax(10.0, include_base_amount=True, sequence=1)
+        five = self._tax(5.0, sequence=2)
+        group = self.env["account.tax"].create(
+            {
+                "name": "10 + 5",
+                "amount_type": "group",
+                "children_tax_ids": [Command.set((ten | five).ids)],
+            }
+        )
+        eur = self.setup_other_currency("EUR", rates=[("2016-01-01", 1.3337)])
+        lines = [
+            {"price_unit": 12.12, "quantity": 12.12, "tax_ids": group.ids},
+            {"price_unit": 99.99, "quantity": 3, "tax_ids": ten.ids},
+        ]
+        invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+            lines, currency=eur
+        )
+        self.assertEqual(
+            len(invoice.line_ids.filtered(lambda line: line.tax_line_id == ten)), 2
+        )
+        refunds = self._refund_steps(
+            invoice,
+            [[(0, "amount", 1.0), (1, "amount", 0.5)]] * 8
+            + [[(0, None, None), (1, None, None)]],
+        )
+        self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+        self.assertAlmostEqual(self._partner_balance(), 0.0)
+
+    def test_cash_rounding_biggest_tax_split(self):
+        """A cash rounding to 0.05 in the biggest tax, a 17 % tax split
+        40 % / 60 %: the invoice books the rounding cent on the tax's
+        bigger part (a line of its own). Refunded at once, or a unit then
+        the rest: each part of the tax books what the invoice's did."""
+        split = self._tax(
+            17.0,
+            tax_lines=[
+                (40.0, self.tax_account, "tax"),
+                (60.0, self.other_tax_account, "tax bis"),
+            ],
+        )
+        lines = [{"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids}]
+        for steps in (
+            [[(0, None, None)]],
+            [[(0, "quantity", 1)], [(0, None, None)]],
+        ):
+            with self.subTest(steps=steps):
+                partner = self.env["res.partner"].create({"name": str(len(steps))})
+                invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
+                    lines,
+                    partner=partner,
+                    cash_rounding=self._cash_rounding("biggest_tax"),
+                )
+                self.assertEqual(
+                    len(invoice.line_ids.filtered("tax_line_id")), 3, "the rounding"
+                )
+                refunds = self._refund_steps(invoice, steps)
+                self.assertSameBooksBoth(refunds.credit_note_id, odoo_credit_note)
+                self.assertAlmostEqual(self._partner_balance(partner), 0.0)
+
     def test_cancelled_last_refund_then_again(self):
         """An invoice in EUR at 1.3337 (21 % included, then a fixed tax):
         0.01 of two lines refunded three times each, then the rest, which
