@@ -41,9 +41,10 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         given |= credit_note.line_ids
         updates = []
         if invoice.currency_id != invoice.company_currency_id:
+            by_origin = given.grouped("refund_origin_line_id")
             for line in credit_note.invoice_line_ids.filtered("refund_origin_line_id"):
                 origin = line.refund_origin_line_id
-                lines = given.filtered(lambda g, o=origin: g.refund_origin_line_id == o)
+                lines = by_origin[origin]
                 if self._is_given_back(lines, origin):
                     updates += self._complete_line(line, lines, origin, ["balance"])
         tax_lines = credit_note.line_ids.filtered("tax_line_id")
@@ -189,7 +190,7 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         """Whether credit note ``lines`` give back all invoice ``origins``
         booked, in the document's currency."""
         currency = origins.currency_id[:1]
-        return currency.is_zero(
+        return bool(origins) and currency.is_zero(
             sum(lines.mapped("amount_currency"))
             + sum(origins.mapped("amount_currency"))
         )
