@@ -69,6 +69,18 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         given_by_key = given.grouped(self._tax_line_key)
         if not set(ours) <= set(by_key):
             return []
+        # Each part given back but for the cents each credit note's split may
+        # leave: not a tax whose parts cancel out (a reverse charge), whose
+        # total is given back however little of it was (an early payment
+        # discount taken).
+        currency = origins.currency_id[:1]
+        cents = len(given.move_id) * currency.rounding
+        for key, origin in by_key.items():
+            left = sum(origin.mapped("amount_currency")) + sum(
+                given_by_key.get(key, origins.browse()).mapped("amount_currency")
+            )
+            if currency.compare_amounts(abs(left), cents) > 0:
+                return []
         both = ["amount_currency", "balance"]
         commands = []
         for key, origin in by_key.items():
