@@ -17,6 +17,18 @@ from .test_tax_kinds import TaxRepartitionCommon
 
 
 class TaxConfigurationCommon(TaxRepartitionCommon):
+    def _split_tax(self, amount, **values):
+        """A tax of ``amount`` % split 40 % / 60 % over the two tax accounts
+        (grids "tax" and "tax bis")."""
+        return self._tax(
+            amount,
+            tax_lines=[
+                (40.0, self.tax_account, "tax"),
+                (60.0, self.other_tax_account, "tax bis"),
+            ],
+            **values,
+        )
+
     def _cents_then_rest(self, currency, tax_amount):
         """An invoice of 100.00 in ``currency`` (a tax of ``tax_amount`` %)
         refunded 0.01 three times, then the rest, each refund settled; and
@@ -105,13 +117,7 @@ class TestTaxConfigurations(TaxConfigurationCommon):
         """An invoice of 100.00 at a 19 % tax split 40 % / 60 % over two
         accounts, refunded 0.07 three times then in full: ``(invoice,
         refunds, Odoo's credit note of an identical invoice)``."""
-        tax = self._tax(
-            19.0,
-            tax_lines=[
-                (40.0, self.tax_account, "tax"),
-                (60.0, self.other_tax_account, "tax bis"),
-            ],
-        )
+        tax = self._split_tax(19.0)
         invoice, odoo_credit_note = self._invoice_and_odoo_credit_note(
             [{"price_unit": 100.0, "tax_ids": tax.ids}]
         )
@@ -206,14 +212,7 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         currency = self.setup_other_currency("CHF", rates=[("2016-01-01", 0.9173)])
         included = {"price_include_override": "tax_included"}
         vat = self._tax(21.0, **included)
-        split = self._tax(
-            9.0,
-            tax_lines=[
-                (40.0, self.tax_account, "tax"),
-                (60.0, self.other_tax_account, "tax bis"),
-            ],
-            **included,
-        )
+        split = self._split_tax(9.0, **included)
         lines = [
             {"price_unit": 12.12, "quantity": 12.12, "tax_ids": vat.ids},
             {"price_unit": 0.99, "quantity": 7, "discount": 10, "tax_ids": split.ids},
@@ -242,13 +241,7 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         last refund books what is left on each account, a line made on the
         40 % one (20.40 and 30.59 in all), in the company's currency and in
         another."""
-        split = self._tax(
-            17.0,
-            tax_lines=[
-                (40.0, self.tax_account, "tax"),
-                (60.0, self.other_tax_account, "tax bis"),
-            ],
-        )
+        split = self._split_tax(17.0)
         lines = [
             {"price_unit": 10.01, "tax_ids": self._tax(15.0).ids},
             {"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids},
@@ -399,13 +392,7 @@ class TestTaxConfigurationsForeignCurrency(TaxConfigurationCommon):
         40 % / 60 %: the invoice books the rounding cent on the tax's
         bigger part (a line of its own). Refunded at once, or a unit then
         the rest: each part of the tax books what the invoice's did."""
-        split = self._tax(
-            17.0,
-            tax_lines=[
-                (40.0, self.tax_account, "tax"),
-                (60.0, self.other_tax_account, "tax bis"),
-            ],
-        )
+        split = self._split_tax(17.0)
         lines = [{"price_unit": 99.99, "quantity": 3, "tax_ids": split.ids}]
         for steps in (
             [[(0, None, None)]],
