@@ -89,15 +89,7 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
                 line = ours[key].sorted(lambda line: abs(line.amount_currency))[-1]
                 commands += self._complete_line(line, done, origin, both)
                 continue
-            left = {
-                "amount_currency": origin.currency_id[:1].round(
-                    -sum(origin.mapped("amount_currency"))
-                    - sum(done.mapped("amount_currency"))
-                ),
-                "balance": origin.company_currency_id[:1].round(
-                    -sum(origin.mapped("balance")) - sum(done.mapped("balance"))
-                ),
-            }
+            left = {name: self._left_of(origin, done, name) for name in both}
             if not any(left.values()):
                 continue
             if not done:
@@ -213,18 +205,33 @@ class AccountPartialRefundBookingCompletionMixin(models.AbstractModel):
         ``lines`` giving back all of invoice lines ``origin``: in
         ``field_names``, what ``origin`` booked less the other ``lines``;
         ``[]`` where it books that already."""
-        values, changed = {}, False
-        for field_name in field_names:
-            currency = (
-                line.currency_id
-                if field_name == "amount_currency"
-                else line.company_currency_id
-            )
-            value = currency.round(
-                -sum(origin.mapped(field_name)) - sum((lines - line).mapped(field_name))
-            )
-            values[field_name] = value
-            changed = changed or currency.compare_amounts(value, line[field_name])
+        values = {
+            name: self._left_of(origin, lines - line, name) for name in field_names
+        }
+        changed = any(
+            self._currency_of(line, name).compare_amounts(value, line[name])
+            for name, value in values.items()
+        )
         # All together: Odoo converts an amount in the document's currency
         # written alone.
         return [Command.update(line.id, values)] if changed else []
+
+    @api.model
+    def _left_of(self, origin, given, field_name):
+        """What invoice lines ``origin`` booked in ``field_name`` (an amount
+        field), less what credit note lines ``given`` gave back of it:
+        what a credit note line completing them books, rounded."""
+        return self._currency_of(origin, field_name).round(
+            -sum(origin.mapped(field_name)) - sum(given.mapped(field_name))
+        )
+
+    @api.model
+    def _currency_of(self, lines, field_name):
+        """The currency of ``field_name`` on ``lines``: the document's for
+        ``amount_currency``, the company's for ``balance``."""
+        currencies = (
+            lines.currency_id
+            if field_name == "amount_currency"
+            else lines.company_currency_id
+        )
+        return currencies[:1]
