@@ -22,5 +22,6 @@ from . import account_partial_refund_webhook_event
 from . import account_partial_reconcile
 from . import account_payment
 from . import payment_provider
+from . import payment_transaction
 from . import res_config_settings
 from . import res_company

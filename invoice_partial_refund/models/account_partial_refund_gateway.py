@@ -255,6 +255,9 @@ class AccountPartialRefundGateway(models.Model):
         self.ensure_one()
         if self.transaction_id or not self.source_transaction_id:
             return self.transaction_id.with_user(SUPERUSER_ID)
+        # Then looked up: one payment_stripe's webhook committed is found
+        # (see `payment.transaction._lock_for_refund`).
+        self.source_transaction_id._lock_for_refund()
         tx = self.env["payment.transaction"].search(
             [
                 ("provider_reference", "=", self.gateway_reference),

@@ -128,7 +128,11 @@ class AccountPartialRefundGatewayJobMixin(models.AbstractModel):
         for record in ready:
             record.attempt_count += 1
         ready._commit_job_progress()
-        ready._lock().filtered(lambda r: r.state == "requested")._each_isolated(
+        sending = ready._lock().filtered(lambda r: r.state == "requested")
+        # Before the gateway is asked: payment_stripe's webhook recording
+        # these refunds waits for the job to record them first.
+        sending.source_transaction_id._lock_for_refund()
+        sending._each_isolated(
             lambda record: record._send_one(*calls[record.id], looked_up=looked_up)
         )
 

@@ -1,0 +1,40 @@
+# Copyright 2026 The invoice_partial_refund authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    def _create_child_transaction(
+        self, amount, is_refund=False, **custom_create_values
+    ):
+        """Override of `payment`: a refund transaction is created once its
+        payment's transaction is locked (`_lock_for_refund`)."""
+        if is_refund:
+            self._lock_for_refund()
+        return super()._create_child_transaction(
+            amount, is_refund=is_refund, **custom_create_values
+        )
+
+    def _lock_for_refund(self):
+        """Rewrite these payment transactions' rows (their write date) before
+        a refund of them is recorded. The gateway job records the Stripe
+        refund it made (its refund transaction, then its payment, see
+        `account.partial.refund.gateway._get_refund_transaction`) while
+        payment_stripe's webhook may record the same refund from Stripe's
+        ``charge.refunded`` event, in a transaction of its own that cannot
+        see the job's until it commits: the refund would be booked twice.
+        Both lock the payment's transaction first: the second waits for the
+        first to commit, then fails to serialize and runs again (Odoo
+        retries the webhook's request; the job runs again), and finds the
+        first's refund transaction by the refund's id. As
+        `account.move._lock_for_partial_refund` does for an invoice."""
+        transactions = self.filtered(lambda tx: isinstance(tx.id, int))
+        if transactions:
+            self.env.cr.execute(
+                "UPDATE payment_transaction "
+                "SET write_date = now() at time zone 'UTC' WHERE id IN %s",
+                [tuple(transactions.ids)],
+            )
+            transactions.invalidate_recordset(["write_date"])
