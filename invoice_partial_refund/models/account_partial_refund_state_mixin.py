@@ -27,6 +27,7 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
         that leads there: at a gateway (pending), to be sent by hand
         (manual), or back with the customer (done). Called by the refund
         itself and by its gateway shares when they report an outcome."""
+        self._lock_for_state_update()
         for refund in self:
             if refund.state == "cancelled":
                 continue
@@ -45,6 +46,25 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                 refund._set_manual()
             elif state == "done":
                 refund._set_done()
+
+    def _lock_for_state_update(self):
+        """Rewrite these refunds' rows (their write date) before their state
+        is derived from their money. Two transactions deciding it at once
+        (a gateway's answer in the job, **Mark as Refunded** by a user)
+        would each read the other's part as it was: a refund marked as
+        refunded while its gateway's part fell back to a refund by hand
+        would be left pending. The second to rewrite the row waits for the
+        first to commit, then fails to serialize and runs again (Odoo
+        retries a request; the job runs again) on what the first wrote. As
+        `account.move._lock_for_partial_refund` does for an invoice."""
+        refunds = self.filtered(lambda refund: isinstance(refund.id, int))
+        if refunds:
+            self.env.cr.execute(
+                "UPDATE account_partial_refund "
+                "SET write_date = now() at time zone 'UTC' WHERE id IN %s",
+                [tuple(refunds.ids)],
+            )
+            refunds.invalidate_recordset(["write_date"])
 
     def _get_money_state(self):
         """Where this refund's money is: some of it to be sent by hand (owed
@@ -176,9 +196,14 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
     def _get_sent_payments(self):
         """This refund's payments to the customer whose money left: a bank
         statement line matched their outstanding line (a journal without
-        outstanding account books the bank at once: nothing to match), or
-        the payment to send by hand was marked as paid without one (Odoo's
+        outstanding account books the bank at once: nothing to match), or a
+        payment to send by hand (the refund's own, or a gateway share's
+        that fell back to it) was marked as paid without one (Odoo's
         `action_validate`, a state written over RPC)."""
+        by_hand = (
+            self.payment_id
+            | self.gateway_ids.filtered("manual_fallback").refund_payment_id
+        )
         payments = (self.payment_id | self.gateway_ids.refund_payment_id).filtered(
             lambda p: (
                 p.payment_type == "outbound"
@@ -193,7 +218,7 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
                     for line in payment._seek_for_lines()[0]
                 )
                 or (
-                    payment in self.payment_id
+                    payment in by_hand
                     and payment.state == "paid"
                     and payment.outstanding_account_id.reconcile
                 )
