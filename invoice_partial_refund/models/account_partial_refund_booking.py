@@ -12,6 +12,7 @@ from odoo.tools import float_compare
 
 from .. import refund_shares, utils
 from .account_move_line_guard import writing_credit_note
+from .account_partial_reconcile import matching_refund_entries
 
 
 class AccountPartialRefundBooking(models.AbstractModel):
@@ -43,7 +44,6 @@ class AccountPartialRefundBooking(models.AbstractModel):
         :param reversal_values: see `account.partial.refund._refund_invoice`
         """
         refund.ensure_one()
-        invoice = refund.move_id
         wizard = self.env["account.move.reversal"]._create_for_partial_refund(
             refund, reversal_values
         )
@@ -78,7 +78,7 @@ class AccountPartialRefundBooking(models.AbstractModel):
             )
         with writing_credit_note(self.env):
             wizard.with_context(
-                partial_refund_credit_note_values={invoice.id: values}
+                partial_refund_credit_note_values={refund.move_id.id: values}
             ).reverse_moves()
         credit_note = wizard.new_move_ids.with_env(self.env)
         self._keep_invoice_receivable(refund, credit_note)
@@ -374,14 +374,15 @@ class AccountPartialRefundBooking(models.AbstractModel):
         date's worth (`_reconcile_in_other_currency`)."""
         lines = self._open_receivable_lines(refund, payment)
         currencies = (payment.currency_id, refund.company_currency_id)
-        if amount and refund.currency_id not in currencies:
-            settled = self._get_settled_lines(refund, lines)
-            lines = lines.filtered(
-                lambda line: line in settled or line.move_id == payment.move_id
-            )
-            self._reconcile_in_other_currency(lines, settled, payment, amount)
-        else:
-            lines.reconcile()
+        with matching_refund_entries(self.env):
+            if amount and refund.currency_id not in currencies:
+                settled = self._get_settled_lines(refund, lines)
+                lines = lines.filtered(
+                    lambda line: line in settled or line.move_id == payment.move_id
+                )
+                self._reconcile_in_other_currency(lines, settled, payment, amount)
+            else:
+                lines.reconcile()
         payment_lines = payment.move_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
