@@ -4,10 +4,11 @@ from contextlib import closing
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -56,6 +57,9 @@ class TestPartialRefundConcurrency(BaseCase):
 
     def _cursor(self):
         return sql_db.db_connect(self.dbname).cursor()
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
 
     def _refund(self, cr, amount):
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -107,3 +111,99 @@ class TestPartialRefundConcurrency(BaseCase):
                     refund.credit_note_id.amount_residual
                 )
             )
+
+    def test_two_transactions_deciding_a_refunds_state_serialize(self):
+        """The gateway job applying a gateway's answer and a user marking
+        the refund as refunded, at once, each derive the refund's state from
+        its money as they see it: the second to do so fails to serialize
+        (Odoo retries it, see odoo.service.model.retrying), and the retry
+        reads what the first wrote. Else a refund marked as refunded while
+        its gateway's part fell back to a refund by hand would stay pending,
+        the money owed by hand lost from its reminders."""
+        with closing(self._cursor()) as cr:
+            refund_id = self._refund(cr, 60.0)
+            self.assertEqual(
+                self._env(cr)["account.partial.refund"].browse(refund_id).state,
+                "manual",
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+        with closing(self._cursor()) as cr1, closing(self._cursor()) as cr2:
+            refund_1 = self._env(cr1)["account.partial.refund"].browse(refund_id)
+            refund_2 = self._env(cr2)["account.partial.refund"].browse(refund_id)
+            today = fields.Date.context_today(refund_2)
+            self.assertEqual(refund_2.state, "manual")  # the user's request started
+            refund_1._update_state()  # the job: a gateway answered
+            refund_1.env.flush_all()
+            cr1.commit()  # pylint: disable=invalid-commit
+            with (
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+                mute_logger("odoo.sql_db"),
+            ):
+                refund_2._confirm_manual_refund(today, "TRF-1", "bank_transfer")
+                refund_2.env.flush_all()
+            cr2.rollback()
+        with closing(self._cursor()) as cr3:
+            refund = self._env(cr3)["account.partial.refund"].browse(refund_id)
+            refund._confirm_manual_refund(today, "TRF-1", "bank_transfer")
+            self.assertEqual(refund.state, "done")
+            cr3.commit()  # pylint: disable=invalid-commit
+
+    def test_two_refund_transactions_of_one_payment_serialize(self):
+        """The gateway job recording the Stripe refund it made and
+        payment_stripe's webhook recording the same refund (its
+        ``charge.refunded`` event), at once: whichever comes second fails to
+        serialize (Odoo retries the webhook's request; the job runs again)
+        and then finds the first's refund transaction by the refund's id,
+        which payment_stripe skips: the refund is booked once."""
+        with closing(self._cursor()) as cr:
+            env = self._env(cr)
+            invoice = env["account.move"].browse(self.invoice_id)
+            source_id = (
+                env["payment.transaction"]
+                .create(
+                    {
+                        "provider_id": env.ref("payment.payment_provider_stripe").id,
+                        "payment_method_id": env.ref("payment.payment_method_card").id,
+                        "reference": f"IPR-CONCURRENT-{invoice.id}",
+                        "amount": invoice.amount_total,
+                        "currency_id": invoice.currency_id.id,
+                        "partner_id": invoice.partner_id.id,
+                        "state": "done",
+                    }
+                )
+                .id
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def refunds_recorded(cr):
+            source = self._env(cr)["payment.transaction"].browse(source_id)
+            refunds = source.child_transaction_ids.filtered(
+                lambda tx: tx.operation == "refund"
+            )
+            return sorted(refunds.mapped("provider_reference"))
+
+        # The job first, then payment_stripe's webhook first.
+        for first, second in (("re_1", "re_2"), ("re_3", "re_4")):
+            with closing(self._cursor()) as cr1, closing(self._cursor()) as cr2:
+                recorded = refunds_recorded(cr2)  # the second's transaction started
+                source_1 = self._env(cr1)["payment.transaction"].browse(source_id)
+                source_1._create_child_transaction(
+                    10.0, is_refund=True, provider_reference=first
+                )
+                source_1.env.flush_all()
+                cr1.commit()  # pylint: disable=invalid-commit
+                self.assertNotIn(first, refunds_recorded(cr2), "not seen by the second")
+                source_2 = self._env(cr2)["payment.transaction"].browse(source_id)
+                with (
+                    self.assertRaises(psycopg2.errors.SerializationFailure),
+                    mute_logger("odoo.sql_db"),
+                ):
+                    source_2._create_child_transaction(
+                        10.0, is_refund=True, provider_reference=second
+                    )
+                cr2.rollback()
+            with closing(self._cursor()) as cr3:
+                # The retry sees the first's refund transaction.
+                self.assertEqual(refunds_recorded(cr3), sorted([*recorded, first]))
+        with closing(self._cursor()) as cr4:
+            self.assertEqual(refunds_recorded(cr4), ["re_1", "re_3"])

@@ -584,15 +584,16 @@ class TestStripeRefunds(GatewayRefundCommon):
                 self.assertRefundSettled_any(refund)
                 other.write({"state": "disabled"})
 
-    def test_credit_note_in_transit_matched_by_hand_can_be_unmatched(self):
-        """Matched by hand with another invoice while Stripe refunds it
-        (Odoo's reconcile, which the payment widgets refuse), the credit
-        note can be unmatched again: a refund's entries stay matched with
-        one another only."""
+    def test_credit_note_in_transit_cannot_be_matched_by_hand(self):
+        """While Stripe refunds it, the credit note cannot be matched with
+        another invoice by Odoo's reconcile either (over RPC, a bank
+        reconciliation; the payment widgets refuse it too): nothing is
+        matched, and the gateway's refund then settles it."""
         self.fake_stripe.refund_status = "pending"
         _invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
         self._run_gateway_job()
-        self.assertEqual(refund.gateway_ids.state, "pending")
+        self.assertEqual(share.state, "pending")
         other = self._create_paid_invoice([{"price_unit": 50.0}], pay=False)
 
         def receivable(move):
@@ -602,13 +603,23 @@ class TestStripeRefunds(GatewayRefundCommon):
 
         credit_line = receivable(refund.credit_note_id)
         balance = self._partner_balance()
-        (credit_line | receivable(other)).reconcile()
-        self.assertTrue(credit_line.reconciled)
-        credit_line.remove_move_reconcile()
+        partials = self.env["account.partial.reconcile"].search_count([])
+        with self.assertRaisesRegex(UserError, "being refunded through a gateway"):
+            (credit_line | receivable(other)).reconcile()
+        self.assertEqual(
+            self.env["account.partial.reconcile"].search_count([]), partials
+        )
         self.assertFalse(credit_line.reconciled)
         self.assertAlmostEqual(self._partner_balance(), balance)
         self.assertAlmostEqual(credit_line.amount_residual, -refund.amount_total)
         self.assertEqual(other.payment_state, "not_paid")
+        # The gateway's refund then settles it.
+        self.fake_stripe.set_status(share.gateway_reference, "succeeded")
+        share.sudo().last_sync_date = False
+        self._run_gateway_job()
+        self.assertEqual(share.state, "succeeded")
+        self.assertRefundSettled_any(refund)
+        self.assertAlmostEqual(self._partner_balance(), other.amount_total)
 
     def test_pending_then_failed_falls_back_to_manual(self):
         self.fake_stripe.refund_status = "pending"
@@ -651,6 +662,42 @@ class TestStripeRefunds(GatewayRefundCommon):
         self.assertEqual(share.refund_payment_id.journal_id, refund.journal_id)
         self.assertEqual(refund.credit_note_id.state, "posted")
         self.assertBooked(refund)
+
+    def test_cancel_refused_once_a_fallback_payment_is_marked_paid(self):
+        """Stripe failed a refund: its payment by hand (the fallback) is
+        marked as paid (Odoo's `action_validate`, over RPC: the form hides
+        it on payments with an entry). The money left: Cancel refund is
+        refused, as for the refund's own payment, and nothing is written."""
+        self.fake_stripe.refund_status = "pending"
+        invoice, _intent, refund = self._stripe_refund(20.0)
+        share = refund.gateway_ids
+        self._run_gateway_job()
+        self._stripe_refund_failed(share)
+        fallback = share.refund_payment_id
+        self.assertRecordValues(share, [{"state": "failed", "manual_fallback": True}])
+        self.assertEqual((refund.state, fallback.state), ("manual", "in_process"))
+        fallback.action_validate()
+        self.assertEqual(fallback.state, "paid")
+        refund.invalidate_recordset(["can_cancel"])
+        self.assertFalse(refund.can_cancel, "Cancel refund is hidden")
+        counts, balance = self._counts(invoice), self._partner_balance()
+        with self.assertRaisesRegex(UserError, "marked as paid"):
+            refund.action_cancel_refund()
+        self.assertEqual(refund.state, "manual")
+        self.assertEqual(fallback.state, "paid")
+        self.assertFalse(fallback.move_id.reversal_move_ids)
+        self.assertFalse(refund.credit_note_id.reversal_move_ids)
+        self.assertEqual(self._counts(invoice), counts)
+        self.assertAlmostEqual(self._partner_balance(), balance)
+        self.assertAlmostEqual(
+            invoice.invoice_line_ids.refundable_amount, 80.0, msg="not again"
+        )
+        self.assertBooked(refund)
+        # Marking it as refunded still closes it.
+        refund._confirm_manual_refund(
+            fields.Date.context_today(refund), "TRF-1", "bank_transfer"
+        )
+        self.assertEqual(refund.state, "done")
 
     def test_failed_after_success_is_booked_back(self):
         # A refund can fail after it succeeded (the customer's card was
