@@ -724,6 +724,19 @@ ROWS = [
         (),
     ),
     (
+        "account.partial.reconcile.create[A's credit note in transit, an open invoice]",
+        lambda env, fx: env["account.partial.reconcile"].create(
+            {
+                "debit_move_id": fx.open_receivable.id,
+                "credit_move_id": fx.transit_receivable.id,
+                "amount": 11.5,
+                "debit_amount_currency": 11.5,
+                "credit_amount_currency": 11.5,
+            }
+        ),
+        (),
+    ),
+    (
         "account.partial.reconcile.unlink[A's invoice and its customer's payment]",
         lambda env, fx: (
             env["account.partial.reconcile"]
@@ -889,6 +902,30 @@ class AccessMatrixCommon(PartialRefundCommon):
         )
         cls.credit_note_receivable = cls.refund.credit_note_id.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        # Another customer's refund through Stripe, requested (no job runs
+        # here): its credit note is in transit; and an open invoice of theirs.
+        transit_invoice = cls._create_paid_invoice(
+            [{"price_unit": 10.0}], partner=cls.partner_b
+        )
+        transit_invoice._get_reconciled_payments().write(
+            {"refund_gateway": "stripe", "refund_gateway_reference": "pi_transit"}
+        )
+        with freeze_time(TODAY):
+            transit_refund = cls.env["account.partial.refund"].browse(
+                transit_invoice.action_partial_refund(
+                    [{"line_id": transit_invoice.invoice_line_ids.id}]
+                )
+            )
+        assert transit_refund.gateway_ids.state == "requested"
+        open_invoice = cls._create_paid_invoice(
+            [{"price_unit": 10.0}], partner=cls.partner_b, pay=False
+        )
+        cls.transit_receivable, cls.open_receivable = (
+            move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            for move in (transit_refund.credit_note_id, open_invoice)
         )
         cls.wizard = (
             cls.env["account.partial.refund.wizard"]
