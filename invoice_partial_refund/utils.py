@@ -4,14 +4,48 @@
 internal note, the per-record savepoint loop of the jobs and the one record
 a button opens."""
 
+from contextlib import contextmanager
+
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from odoo.addons.payment_stripe import utils as stripe_utils
 
 from .gateways import get_gateway
 
 PARAM_PREFIX = "invoice_partial_refund."
+
+
+@contextmanager
+def cursor_flag(env, key):
+    """Raise the flag ``key`` in the cursor's cache while the block runs
+    (nested blocks keep it raised): what only the business code may say, a
+    call's context cannot reach it."""
+    depth = env.cr.cache.get(key, 0)
+    env.cr.cache[key] = depth + 1
+    try:
+        yield
+    finally:
+        env.cr.cache[key] = depth
+
+
+def rewrite_rows(records):
+    """Rewrite the rows of ``records`` (their write date) in this
+    transaction: a concurrent transaction rewriting them too waits for this
+    one to commit, then fails to serialize and runs again (Odoo retries a
+    request; a job runs again) on what this one wrote. A row only locked
+    (``SELECT … FOR UPDATE``) would let it go on with its snapshot."""
+    records = records.filtered(lambda record: isinstance(record.id, int))
+    if records:
+        records.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = now() at time zone 'UTC' WHERE id IN %s",
+                SQL.identifier(records._table),
+                tuple(records.ids),
+            )
+        )
+        records.invalidate_recordset(["write_date"])
 
 
 def get_param(env, name, default=None):

@@ -15,7 +15,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import clean_context, format_date, mute_logger
 
-from .. import refund_request
+from .. import refund_request, utils
 from .account_move_line import REFUNDED_TOTALS
 
 
@@ -261,11 +261,7 @@ class AccountMove(models.Model):
                     "Wait a moment and try again."
                 )
             ) from None
-        self.env.cr.execute(
-            "UPDATE account_move SET write_date = now() at time zone 'UTC' "
-            "WHERE id = %s",
-            [self.id],
-        )
+        utils.rewrite_rows(self)
         invoice_lines.invalidate_recordset(list(REFUNDED_TOTALS))
 
     def _check_partial_refund_date(self, payment_journal, date):

@@ -5,11 +5,10 @@
 the booking service, `writing_credit_note`), never a call's values; and the
 invoice lines a refund took, which stay (`_unlink_except_partly_refunded`)."""
 
-from contextlib import contextmanager
-
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import utils
 from .account_move_line import REFUNDED_TOTALS
 from .account_move_refund_guard_mixin import UNDOING_REFUNDS
 
@@ -29,16 +28,10 @@ REFUNDED_FIGURES = ("quantity", "price_unit", "discount")
 WRITING_CREDIT_NOTE = "invoice_partial_refund_writing_credit_note"
 
 
-@contextmanager
 def writing_credit_note(env):
     """While the booking service creates a partial refund's credit note: its
     lines may be given `REFUND_LINE_FIELDS`."""
-    depth = env.cr.cache.get(WRITING_CREDIT_NOTE, 0)
-    env.cr.cache[WRITING_CREDIT_NOTE] = depth + 1
-    try:
-        yield
-    finally:
-        env.cr.cache[WRITING_CREDIT_NOTE] = depth
+    return utils.cursor_flag(env, WRITING_CREDIT_NOTE)
 
 
 class AccountMoveLine(models.Model):

@@ -1,25 +1,19 @@
 # Copyright 2026 The invoice_partial_refund authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
-
 from odoo import _, api, models
 from odoo.exceptions import UserError
+
+from .. import utils
 
 #: ``cr.cache`` key: the booking service is matching a refund's entries (not
 #: reachable through a call's context).
 MATCHING_REFUND_ENTRIES = "invoice_partial_refund_matching_refund_entries"
 
 
-@contextmanager
 def matching_refund_entries(env):
     """While the booking service matches a refund's payment with what it
     settles: its credit note may be matched while a gateway refunds it."""
-    depth = env.cr.cache.get(MATCHING_REFUND_ENTRIES, 0)
-    env.cr.cache[MATCHING_REFUND_ENTRIES] = depth + 1
-    try:
-        yield
-    finally:
-        env.cr.cache[MATCHING_REFUND_ENTRIES] = depth
+    return utils.cursor_flag(env, MATCHING_REFUND_ENTRIES)
 
 
 class AccountPartialReconcile(models.Model):

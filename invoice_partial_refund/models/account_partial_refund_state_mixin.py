@@ -9,6 +9,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import utils
+
 _logger = logging.getLogger(__name__)
 
 #: A refund may be cancelled while no money left: requested of no gateway
@@ -53,18 +55,10 @@ class AccountPartialRefundStateMixin(models.AbstractModel):
         (a gateway's answer in the job, **Mark as Refunded** by a user)
         would each read the other's part as it was: a refund marked as
         refunded while its gateway's part fell back to a refund by hand
-        would be left pending. The second to rewrite the row waits for the
-        first to commit, then fails to serialize and runs again (Odoo
-        retries a request; the job runs again) on what the first wrote. As
-        `account.move._lock_for_partial_refund` does for an invoice."""
-        refunds = self.filtered(lambda refund: isinstance(refund.id, int))
-        if refunds:
-            self.env.cr.execute(
-                "UPDATE account_partial_refund "
-                "SET write_date = now() at time zone 'UTC' WHERE id IN %s",
-                [tuple(refunds.ids)],
-            )
-            refunds.invalidate_recordset(["write_date"])
+        would be left pending. The second runs again on what the first
+        wrote (`utils.rewrite_rows`), as for an invoice
+        (`account.move._lock_for_partial_refund`)."""
+        utils.rewrite_rows(self)
 
     def _get_money_state(self):
         """Where this refund's money is: some of it to be sent by hand (owed

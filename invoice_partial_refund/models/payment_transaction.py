@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from .. import utils
+
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -25,16 +27,8 @@ class PaymentTransaction(models.Model):
         payment_stripe's webhook may record the same refund from Stripe's
         ``charge.refunded`` event, in a transaction of its own that cannot
         see the job's until it commits: the refund would be booked twice.
-        Both lock the payment's transaction first: the second waits for the
-        first to commit, then fails to serialize and runs again (Odoo
-        retries the webhook's request; the job runs again), and finds the
-        first's refund transaction by the refund's id. As
-        `account.move._lock_for_partial_refund` does for an invoice."""
-        transactions = self.filtered(lambda tx: isinstance(tx.id, int))
-        if transactions:
-            self.env.cr.execute(
-                "UPDATE payment_transaction "
-                "SET write_date = now() at time zone 'UTC' WHERE id IN %s",
-                [tuple(transactions.ids)],
-            )
-            transactions.invalidate_recordset(["write_date"])
+        Both lock the payment's transaction first (`utils.rewrite_rows`):
+        the second runs again (Odoo retries the webhook's request; the job
+        runs again) and finds the first's refund transaction by the
+        refund's id."""
+        utils.rewrite_rows(self)
