@@ -1,12 +1,8 @@
 import datetime
 
 import pytest
-from refund_request import (
-    MAX_ID,
-    REASON_MAX_LENGTH,
-    RefundRequestError,
-    parse_refund_call,
-)
+from refund_request import RefundRequestError, parse_refund_call, request_digest
+from refund_request_values import IDEMPOTENCY_KEY_MAX_LENGTH, MAX_ID, REASON_MAX_LENGTH
 
 LINE = {"line_id": 7}
 DEFAULT = object()
@@ -37,6 +33,7 @@ def test_a_valid_call_is_parsed_into_clean_values():
         "date": datetime.date(2026, 1, 31),
         "reversal_values": None,
         "refund_via": "gateway",
+        "idempotency_key": None,
     }
 
 
@@ -139,6 +136,16 @@ MALFORMED = [
     ({"reason": ["Damaged"]}, "“reason” must be text"),
     ({"reason": "x" * (REASON_MAX_LENGTH + 1)}, "“reason” is 501 characters long"),
     ({"reason": "Damaged\x00"}, "“reason” contains a NUL character"),
+    ({"idempotency_key": ""}, "“idempotency_key” must be a non-empty text"),
+    ({"idempotency_key": 42}, "“idempotency_key” must be a non-empty text"),
+    ({"idempotency_key": True}, "“idempotency_key” must be a non-empty text"),
+    ({"idempotency_key": ["k"]}, "“idempotency_key” must be a non-empty text"),
+    (
+        {"idempotency_key": "k" * (IDEMPOTENCY_KEY_MAX_LENGTH + 1)},
+        "“idempotency_key” must be at most 255 printable characters",
+    ),
+    ({"idempotency_key": "k\n1"}, "“idempotency_key” must be at most 255 printable"),
+    ({"idempotency_key": "k\x00"}, "“idempotency_key” must be at most 255 printable"),
 ]
 
 
@@ -183,3 +190,59 @@ def test_reversal_values_are_a_dictionary_of_field_names():
     for bad in ([("l10n_latam_document_type_id", 5)], "x", {5: 5}):
         with pytest.raises(RefundRequestError):
             call(reversal_values=bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        (False, None),
+        ("order-42/refund-1", "order-42/refund-1"),
+        (" spaced key ", " spaced key "),
+        ("k" * IDEMPOTENCY_KEY_MAX_LENGTH, "k" * IDEMPOTENCY_KEY_MAX_LENGTH),
+    ],
+)
+def test_idempotency_keys_are_kept_as_sent(value, expected):
+    assert call(idempotency_key=value)[2]["idempotency_key"] == expected
+
+
+def digest(lines=DEFAULT, **options):
+    _invoice_id, requests, parsed = call(lines=lines, **options)
+    return request_digest(requests, parsed)
+
+
+def test_the_digest_is_the_request_whatever_its_form_or_key():
+    lines = [{"line_id": 8, "amount": 10}, {"line_id": 7}]
+    first = digest(lines, journal_id=3, date="2026-01-31", idempotency_key="a")
+    assert len(first) == 64
+    # The lines in another order, an amount as an integer or a float, the
+    # date as a date, another key: the same request.
+    same = digest(
+        [{"line_id": 7}, {"line_id": 8, "amount": 10.0}],
+        journal_id=3,
+        date=datetime.date(2026, 1, 31),
+        idempotency_key="b",
+    )
+    assert same == first
+
+
+@pytest.mark.parametrize(
+    ("lines", "options"),
+    [
+        ([{"line_id": 8, "amount": 10.01}, {"line_id": 7}], {}),
+        ([{"line_id": 8, "quantity": 10}, {"line_id": 7}], {}),
+        ([{"line_id": 8, "amount": 10}], {}),
+        ([{"line_id": 8}, {"line_id": 7}], {}),
+        ([{"line_id": 8, "amount": 10}, {"line_id": 7}], {"journal_id": 4}),
+        ([{"line_id": 8, "amount": 10}, {"line_id": 7}], {"refund_via": "manual"}),
+        ([{"line_id": 8, "amount": 10}, {"line_id": 7}], {"reason": "Broken"}),
+        ([{"line_id": 8, "amount": 10}, {"line_id": 7}], {"date": "2026-02-01"}),
+        (
+            [{"line_id": 8, "amount": 10}, {"line_id": 7}],
+            {"reversal_values": {"l10n_latam_document_type_id": 5}},
+        ),
+    ],
+)
+def test_the_digest_tells_another_request(lines, options):
+    first = digest([{"line_id": 8, "amount": 10}, {"line_id": 7}])
+    assert digest(lines, **options) != first

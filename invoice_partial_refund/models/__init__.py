@@ -14,6 +14,7 @@ from . import account_partial_refund_booking
 from . import account_partial_refund_state_mixin
 from . import account_partial_refund_gateway_job_mixin
 from . import account_partial_refund_manual_mixin
+from . import account_partial_refund_request_mixin
 from . import account_partial_refund
 from . import account_partial_refund_line
 from . import account_partial_refund_gateway_client_mixin

@@ -3,10 +3,9 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .. import utils
+from .. import refund_request, utils
 from ..gateways.const import GATEWAY_SELECTION
 
-REFUND_GROUP = "invoice_partial_refund.group_partial_refund"
 #: How the money goes back, chosen per refund (the refund and its wizard).
 REFUND_VIA_SELECTION = [
     ("gateway", "Back through the gateway"),
@@ -20,6 +19,7 @@ class AccountPartialRefund(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
+        "account.partial.refund.request.mixin",
         "account.partial.refund.state.mixin",
         "account.partial.refund.manual.mixin",
         "account.partial.refund.reminder.mixin",
@@ -283,6 +283,7 @@ class AccountPartialRefund(models.Model):
         date=None,
         reversal_values=None,
         refund_via="gateway",
+        idempotency_key=None,
     ):
         """Refund the requested lines of a paid customer invoice.
 
@@ -299,17 +300,32 @@ class AccountPartialRefund(models.Model):
         :param reason: the reason, shown on the credit note
         :param date: date of the credit note and of the payment (a date;
             default today, or the invoice's date if later)
-        :param reversal_values: values of Odoo's reversal wizard
-            (``account.move.reversal``) for what a localization asks when
-            reversing an invoice, e.g. ``{"l10n_latam_document_type_id": id}``;
-            the credit note takes them as Odoo's own "Credit Note" button does
+        :param reversal_values: what a localization's reversal wizard
+            (``account.move.reversal``) asks, e.g. a document type; the credit
+            note takes them as Odoo's own "Credit Note" button does
         :param refund_via: ``"gateway"``: each gateway payment's share goes
             back through its gateway, the rest through the method;
             ``"manual"``: all of it through the method, by hand
+        :param idempotency_key: the caller's key of the request: sent again,
+            it answers the first's refund (`_get_retried_refund`)
         :return: the ``account.partial.refund`` record
         """
         self._check_refund_group()
         invoice.check_access("write")
+        digest = idempotency_key and refund_request.request_digest(
+            lines,
+            {
+                "journal_id": journal_id,
+                "payment_method_line_id": payment_method_line_id,
+                "reason": reason,
+                "date": date,
+                "reversal_values": reversal_values,
+                "refund_via": refund_via,
+            },
+        )
+        retried = self._get_retried_refund(invoice, idempotency_key, digest)
+        if retried:
+            return retried
         invoice._check_partial_refundable()
         self.env["account.move.reversal"]._check_partial_refund_values(
             invoice, reversal_values
@@ -352,6 +368,8 @@ class AccountPartialRefund(models.Model):
                     "payment_method_line_id": method_line.id,
                     "refund_via": refund_via,
                     "amount_rounding": rounding,
+                    "idempotency_key": idempotency_key,
+                    "request_digest": digest,
                     "refund_method": "immediate"
                     if method_line.journal_id.type == "cash"
                     else "manual",
@@ -380,20 +398,3 @@ class AccountPartialRefund(models.Model):
         if refund.gateway_ids:
             refund.gateway_ids._schedule_gateway_job()
         return refund
-
-    def _check_refund_access(self):
-        """Refuse, before any ``sudo()``, a user who may not change these
-        refunds: the group first (the clearer message), then write access on
-        the records themselves (access rights, record rules, company)."""
-        self._check_refund_group()
-        self.check_access("write")
-
-    @api.model
-    def _check_refund_group(self):
-        if not (self.env.su or self.env.user.has_group(REFUND_GROUP)):
-            raise AccessError(
-                _(
-                    "Only members of the “Issue refunds” group can refund invoices. "
-                    "Ask your accounting administrator for it."
-                )
-            )

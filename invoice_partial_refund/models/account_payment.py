@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..gateways.const import GATEWAY_SELECTION
-from .account_partial_refund import REFUND_GROUP
+from .account_partial_refund_request_mixin import REFUND_GROUP
 
 #: The fields that decide where the next refund of an invoice is sent.
 REFUND_GATEWAY_FIELDS = ("refund_gateway", "refund_gateway_reference")

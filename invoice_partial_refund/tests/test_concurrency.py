@@ -61,11 +61,11 @@ class TestPartialRefundConcurrency(BaseCase):
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})
 
-    def _refund(self, cr, amount):
+    def _refund(self, cr, amount, **options):
         env = api.Environment(cr, SUPERUSER_ID, {})
         invoice = env["account.move"].browse(self.invoice_id)
         refund_id = invoice.action_partial_refund(
-            [{"line_id": self.line_id, "amount": amount}]
+            [{"line_id": self.line_id, "amount": amount}], **options
         )
         env.flush_all()
         return refund_id
@@ -110,6 +110,43 @@ class TestPartialRefundConcurrency(BaseCase):
                 refund.credit_note_id.currency_id.is_zero(
                     refund.credit_note_id.amount_residual
                 )
+            )
+
+    def test_one_call_sent_twice_at_once_refunds_once(self):
+        """An integration retrying a call with its idempotency key while the
+        first is still being carried out: the retry is refused while the
+        first runs (the client tries again later); one that started before
+        the first committed cannot see its refund, and fails to serialize
+        on the invoice's lock (Odoo retries it); the retry after the first
+        committed answers its refund. One refund, one credit note."""
+        key = {"idempotency_key": "order-7/refund-1"}
+        with (
+            closing(self._cursor()) as cr1,
+            closing(self._cursor()) as cr2,
+            closing(self._cursor()) as cr3,
+        ):
+            refund_id = self._refund(cr1, 60.0, **key)
+            with self.assertRaisesRegex(UserError, "being recorded right now"):
+                self._refund(cr2, 60.0, **key)
+            cr2.rollback()
+            cr3.execute("SELECT 1")  # its snapshot taken before the commit
+            cr1.commit()  # pylint: disable=invalid-commit
+            with (
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+                mute_logger("odoo.sql_db"),
+            ):
+                self._refund(cr3, 60.0, **key)
+            cr3.rollback()
+        with closing(self._cursor()) as cr4:
+            self.assertEqual(self._refund(cr4, 60.0, **key), refund_id)
+            cr4.commit()  # pylint: disable=invalid-commit
+            line = self._env(cr4)["account.move.line"].browse(self.line_id)
+            self.assertEqual(len(line.partial_refund_line_ids), 1)
+            self.assertAlmostEqual(line.refunded_price_subtotal, 60.0)
+            credit_note = line.partial_refund_line_ids.refund_id.credit_note_id
+            self.assertEqual(credit_note.amount_total, 60.0)
+            self.assertTrue(
+                credit_note.currency_id.is_zero(credit_note.amount_residual)
             )
 
     def test_two_transactions_deciding_a_refunds_state_serialize(self):

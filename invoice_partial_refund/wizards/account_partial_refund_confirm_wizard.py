@@ -5,7 +5,7 @@ import math
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..refund_request import MAX_NUMBER
+from ..refund_request_values import MAX_NUMBER
 
 
 class AccountPartialRefundConfirmWizard(models.TransientModel):

@@ -4,7 +4,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..models.account_partial_refund import REFUND_VIA_SELECTION
-from ..refund_request import REASON_MAX_LENGTH
+from ..refund_request_values import REASON_MAX_LENGTH
 from .account_partial_refund_wizard_line import PREVIEW_FIELDS
 
 

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import refund_shares
-from ..refund_request import MAX_NUMBER
+from ..refund_request_values import MAX_NUMBER
 
 #: What each line's preview computes (see `_compute_preview`).
 PREVIEW_FIELDS = [
@@ -195,7 +195,7 @@ class AccountPartialRefundWizardLine(models.TransientModel):
     def _check_numbers(self, vals):
         """The amount and quantity typed are numbers (JSON-RPC can send NaN
         and infinities, which the ORM would fail on), no larger than the
-        API takes (`refund_request.MAX_NUMBER`)."""
+        API takes (`refund_request_values.MAX_NUMBER`)."""
         for name in ("amount", "refund_quantity"):
             value = vals.get(name)
             if isinstance(value, float) and not math.isfinite(value):
